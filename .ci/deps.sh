@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what the studio and its tests need and is missing: Debian packages, the Wails CLI
+# (pinned), npm packages, and the Python venv for moto. Safe to run again: it checks first.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+WAILS_VERSION=v2.16.0
+MOTO_VERSION=5.2.5
+APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium
+  fonts-noto-color-emoji fonts-noto-core imagemagick xdotool dbus gnome-keyring libsecret-tools python3-venv)
+# webkit2gtk 4.0 exists on Debian 12 and Ubuntu 22.04; newer releases have only 4.1.
+if apt-cache show libwebkit2gtk-4.0-dev >/dev/null 2>&1; then APT_PACKAGES+=(libwebkit2gtk-4.0-dev); fi
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  # An install that fails on a missing archive succeeds when retried.
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" ||
+    { DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq -f && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"; }
+fi
+
+command -v go >/dev/null || die "Go is not installed: install Go 1.25 or newer (https://go.dev/dl) and run again"
+command -v npm >/dev/null || die "Node.js and npm are not installed: install Node.js 20 or newer and run again"
+
+if ! "$CACHE/bin/wails" version 2>/dev/null | grep -q "$WAILS_VERSION"; then
+  log "installing the Wails CLI $WAILS_VERSION"
+  GOBIN="$CACHE/bin" go install "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
+fi
+
+stamp="$CACHE/npm.stamp"
+if [ ! -d "$ROOT/frontend/node_modules" ] || [ "$ROOT/frontend/package-lock.json" -nt "$stamp" ]; then
+  log "installing npm packages"
+  (cd "$ROOT/frontend" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$stamp"
+fi
+
+if [ ! -x "$CACHE/venv/bin/moto_server" ] || ! "$CACHE/venv/bin/pip" show moto 2>/dev/null | grep -q "Version: $MOTO_VERSION"; then
+  log "installing moto $MOTO_VERSION in $CACHE/venv"
+  python3 -m venv "$CACHE/venv"
+  "$CACHE/venv/bin/pip" install -q "moto[server]==$MOTO_VERSION"
+fi

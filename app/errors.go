@@ -1,0 +1,23 @@
+package app
+
+import (
+	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/secrets"
+	"github.com/npcstudio/npcstudio/backend/store"
+)
+
+// sentinels maps errors of packages that do not implement fault.Coder to their codes.
+var sentinels = map[error]string{
+	store.ErrLocked:        "locked",
+	store.ErrNotFound:      "not_found",
+	secrets.ErrUnavailable: "keychain_unavailable",
+	secrets.ErrNotFound:    "not_found",
+}
+
+// AppError is how every error reaches the window and the command line's --json output.
+type AppError = fault.Shaped
+
+// FormatError shapes err once, at the boundary (Wails' ErrorFormatter, the browser bridge, the CLI).
+func FormatError(err error) AppError {
+	return fault.Shape(err, sentinels)
+}

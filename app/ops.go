@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+)
+
+// Emitter delivers an event to the window.
+type Emitter interface {
+	Emit(name string, data any)
+}
+
+type noEmitter struct{}
+
+func (noEmitter) Emit(string, any) {}
+
+// OpEvent is what an operation reports on its event "op:<id>". Type is one of
+// "progress", "data", "done" or "error"; done and error are always the last event.
+type OpEvent struct {
+	Op    string    `json:"op"`
+	Kind  string    `json:"kind"`
+	Type  string    `json:"type"`
+	Data  any       `json:"data,omitempty"`
+	Error *AppError `json:"error,omitempty"`
+}
+
+// OpEventName is the event an operation's reports arrive on.
+func OpEventName(id string) string { return "op:" + id }
+
+// Operations is the registry of running long work, each with its own context.
+type Operations struct {
+	base   context.Context
+	cancel context.CancelFunc
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	emitter Emitter
+	running map[string]opEntry
+}
+
+type opEntry struct {
+	kind   string
+	cancel context.CancelFunc
+}
+
+func newOperations(log *slog.Logger) *Operations {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Operations{base: ctx, cancel: cancel, log: log, emitter: noEmitter{}, running: map[string]opEntry{}}
+}
+
+func (o *Operations) setEmitter(e Emitter) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.emitter = e
+}
+
+func (o *Operations) emit(ev OpEvent) {
+	o.mu.Lock()
+	e := o.emitter
+	o.mu.Unlock()
+	e.Emit(OpEventName(ev.Op), ev)
+}
+
+// Op is handed to the work so it can report.
+type Op struct {
+	ID   string
+	Kind string
+	o    *Operations
+}
+
+// Progress reports progress or partial data; callers batch before calling (see STYLE.md).
+func (op *Op) Progress(data any) {
+	op.o.emit(OpEvent{Op: op.ID, Kind: op.Kind, Type: "progress", Data: data})
+}
+
+// Data reports a piece of the result (a batch of tokens, a row).
+func (op *Op) Data(data any) { op.o.emit(OpEvent{Op: op.ID, Kind: op.Kind, Type: "data", Data: data}) }
+
+// Start runs fn in its own goroutine and returns its id at once. So that the window misses
+// no event, it picks the id itself (opID), subscribes to OpEventName(opID), then starts the
+// work; an empty opID gets a fresh one.
+func (o *Operations) Start(opID, kind string, fn func(ctx context.Context, op *Op) (any, error)) string {
+	id := opID
+	if id == "" {
+		id = newID()
+	}
+	ctx, cancel := context.WithCancel(o.base)
+	o.mu.Lock()
+	o.running[id] = opEntry{kind: kind, cancel: cancel}
+	o.mu.Unlock()
+	op := &Op{ID: id, Kind: kind, o: o}
+	go func() {
+		var (
+			result any
+			err    error
+		)
+		defer func() {
+			if r := recover(); r != nil {
+				buf := make([]byte, 8<<10)
+				buf = buf[:runtime.Stack(buf, false)]
+				o.log.Error("panic in operation", "kind", kind, "op", id, "panic", fmt.Sprint(r), "stack", string(buf))
+				err = fmt.Errorf("internal error: %v (details are in the log)", r)
+			}
+			cancel()
+			o.mu.Lock()
+			delete(o.running, id)
+			o.mu.Unlock()
+			if err != nil {
+				if ctx.Err() != nil && err == ctx.Err() {
+					err = fmt.Errorf("%s cancelled", kind)
+				}
+				shaped := FormatError(err)
+				o.emit(OpEvent{Op: id, Kind: kind, Type: "error", Error: &shaped})
+				return
+			}
+			o.emit(OpEvent{Op: id, Kind: kind, Type: "done", Data: result})
+		}()
+		result, err = fn(ctx, op)
+	}()
+	return id
+}
+
+// Cancel stops the operation; it reports "error" with a cancelled message when it has stopped.
+func (o *Operations) Cancel(id string) bool {
+	o.mu.Lock()
+	e, ok := o.running[id]
+	o.mu.Unlock()
+	if ok {
+		e.cancel()
+	}
+	return ok
+}
+
+func (o *Operations) cancelAll() { o.cancel() }
+
+func newID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// OperationService lets the window cancel long work.
+type OperationService struct{ a *App }
+
+// CancelRequest names the operation to stop.
+type CancelRequest struct {
+	ID string `json:"id"`
+}
+
+// Cancel stops a running operation. It reports whether one was running.
+func (s *OperationService) Cancel(req CancelRequest) (ok bool, err error) {
+	defer guard(s.a.log, &err)
+	return s.a.ops.Cancel(req.ID), nil
+}

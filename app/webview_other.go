@@ -1,0 +1,5 @@
+//go:build !linux
+
+package app
+
+const webviewLibrary = "system web view"

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/logger"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// RunWindow opens the studio's window and blocks until it closes. The window starts hidden
+// and is shown when the page is ready, so the writer never sees a blank frame.
+func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
+	return wails.Run(&options.App{
+		Title:            "NPC Studio",
+		Width:            1280,
+		Height:           820,
+		MinWidth:         960,
+		MinHeight:        600,
+		StartHidden:      true,
+		BackgroundColour: options.NewRGB(0x15, 0x17, 0x1c),
+		AssetServer:      &assetserver.Options{Assets: assets},
+		Logger:           wailsLogger{a.log},
+		LogLevel:         logger.INFO,
+		OnStartup: func(ctx context.Context) {
+			a.SetEmitter(wailsEmitter{ctx})
+		},
+		OnDomReady: func(ctx context.Context) {
+			wruntime.WindowShow(ctx)
+			a.log.Info("window ready", "sinceStartMs", time.Since(startedAt).Milliseconds())
+		},
+		OnShutdown: func(context.Context) {
+			if err := a.Close(); err != nil {
+				a.log.Error("closing workspace", "err", err)
+			}
+		},
+		Bind:           a.Bindings(),
+		ErrorFormatter: func(err error) any { return FormatError(err) },
+		Linux: &linux.Options{
+			ProgramName:      "npcstudio",
+			WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand,
+		},
+	})
+}
+
+type wailsEmitter struct{ ctx context.Context }
+
+func (e wailsEmitter) Emit(name string, data any) { wruntime.EventsEmit(e.ctx, name, data) }
+
+// wailsLogger routes Wails' own log lines into the studio's log.
+type wailsLogger struct{ log *slog.Logger }
+
+func (l wailsLogger) Print(m string)   { l.log.Info(m, "from", "wails") }
+func (l wailsLogger) Trace(m string)   { l.log.Debug(m, "from", "wails") }
+func (l wailsLogger) Debug(m string)   { l.log.Debug(m, "from", "wails") }
+func (l wailsLogger) Info(m string)    { l.log.Info(m, "from", "wails") }
+func (l wailsLogger) Warning(m string) { l.log.Warn(m, "from", "wails") }
+func (l wailsLogger) Error(m string)   { l.log.Error(m, "from", "wails") }
+func (l wailsLogger) Fatal(m string) {
+	l.log.Error(m, "from", "wails", "fatal", true)
+	panic(fmt.Sprintf("wails: %s", m))
+}

@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/npcstudio/npcstudio/backend/cloud"
+)
+
+// TestResult says whether a provider answered.
+type TestResult struct {
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Reachable bool   `json:"reachable"`
+	Detail    string `json:"detail"`
+	LatencyMs int64  `json:"latencyMs"`
+}
+
+// Test checks that the provider answers: an OpenAI-compatible server lists its models (and
+// has the configured one), Bedrock credentials resolve to an identity, a deployed endpoint
+// answers HTTP. It never sends a prompt, so it costs nothing.
+func (r *Registry) Test(ctx context.Context, p Provider) TestResult {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	res := TestResult{Name: p.Name, Kind: p.Kind}
+	var err error
+	switch p.Kind {
+	case KindOpenAI:
+		res.Detail, err = r.testOpenAI(ctx, p)
+	case KindBedrock:
+		res.Detail, err = testBedrock(ctx, p)
+	case KindNPCAPI:
+		res.Detail, err = testNPCAPI(ctx, p)
+	default:
+		err = fmt.Errorf("unknown kind %q", p.Kind)
+	}
+	res.LatencyMs = time.Since(start).Milliseconds()
+	if err != nil {
+		res.Detail = err.Error()
+		return res
+	}
+	res.Reachable = true
+	return res
+}
+
+var httpClient = &http.Client{Timeout: 10 * time.Second}
+
+func (r *Registry) testOpenAI(ctx context.Context, p Provider) (string, error) {
+	key, err := r.APIKey(p)
+	if err != nil {
+		return "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(p.BaseURL, "/")+"/models", nil)
+	if err != nil {
+		return "", err
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("%s does not answer: %w", p.BaseURL, err)
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return "", fmt.Errorf("%s refused the key (HTTP %d): check the provider's key", p.BaseURL, resp.StatusCode)
+	case resp.StatusCode >= 300:
+		return "", fmt.Errorf("%s/models answered HTTP %d: is the base URL right (it usually ends in /v1)?", p.BaseURL, resp.StatusCode)
+	}
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := decodeJSON(resp, &list); err != nil {
+		return "", fmt.Errorf("%s/models is not an OpenAI-compatible model list: %w", p.BaseURL, err)
+	}
+	for _, m := range list.Data {
+		if m.ID == p.Model {
+			return fmt.Sprintf("%d models; %s is served", len(list.Data), p.Model), nil
+		}
+	}
+	return "", fmt.Errorf("%s answers but does not serve model %q (it serves %d others): pull or load it, or fix the model name", p.BaseURL, p.Model, len(list.Data))
+}
+
+func testBedrock(ctx context.Context, p Provider) (string, error) {
+	cfg, err := cloud.LoadConfig(ctx, p.Region, p.Profile)
+	if err != nil {
+		return "", err
+	}
+	id, err := cloud.WhoAmI(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("signed in as %s in %s; model %s not invoked", id.ARN, cfg.Region, p.ModelID), nil
+}
+
+func testNPCAPI(ctx context.Context, p Provider) (string, error) {
+	var parts []string
+	for _, u := range []struct{ label, url string }{{"text", p.TextURL}, {"rag", p.RAGURL}} {
+		if u.url == "" {
+			continue
+		}
+		// A GET costs no model call; API Gateway answers it (usually 403 or 405 for a
+		// POST-only route), which proves the endpoint is there.
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.url, nil)
+		if err != nil {
+			return "", err
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			return "", fmt.Errorf("%s endpoint %s does not answer: %w", u.label, u.url, err)
+		}
+		resp.Body.Close()
+		parts = append(parts, fmt.Sprintf("%s endpoint answers (HTTP %d)", u.label, resp.StatusCode))
+	}
+	return strings.Join(parts, "; "), nil
+}

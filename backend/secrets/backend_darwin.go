@@ -1,0 +1,3 @@
+package secrets
+
+const backendName = "macOS Keychain"

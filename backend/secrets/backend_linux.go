@@ -1,0 +1,3 @@
+package secrets
+
+const backendName = "Secret Service (D-Bus)"

@@ -1,0 +1,5 @@
+//go:build !linux && !darwin && !windows
+
+package secrets
+
+const backendName = "OS keychain"

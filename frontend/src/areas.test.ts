@@ -1,0 +1,13 @@
+import { expect, it, vi } from 'vitest'
+
+vi.mock('./areas/workspace/WorkspaceHome', () => ({ WorkspaceHome: () => null }))
+vi.mock('./areas/settings/SettingsPage', () => ({ SettingsPage: () => null }))
+
+const { areas, findArea } = await import('./areas')
+
+it('has unique area ids and falls back to the first', () => {
+  const ids = areas.map((a) => a.id)
+  expect(new Set(ids).size).toBe(ids.length)
+  expect(findArea('settings').id).toBe('settings')
+  expect(findArea('nope').id).toBe(areas[0]?.id)
+})

@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'react'
+import { describe, workspace, type app, type AppError } from '../../bridge'
+
+interface Check {
+  label: string
+  ok: boolean | null // null: not applicable
+  detail: string
+}
+
+export function checksOf(r: app.DoctorReport): Check[] {
+  const ws = r.workspace
+  const out: Check[] = [
+    {
+      label: 'Workspace',
+      ok: ws.open && ws.health === 'ok',
+      detail: ws.open ? `${ws.path} — schema ${ws.schemaVersion}, ${ws.health}` : (ws.error?.message ?? ws.health),
+    },
+    { label: 'Keychain', ok: r.keychain.available, detail: `${r.keychain.backend}: ${r.keychain.detail}` },
+    { label: 'Web view', ok: r.webview.display, detail: `${r.webview.library}: ${r.webview.detail}` },
+  ]
+  if (r.providers.length === 0) {
+    out.push({ label: 'Providers', ok: null, detail: 'None yet. Add one in Settings → Providers.' })
+  }
+  for (const p of r.providers) {
+    out.push({ label: `Provider ${p.name}`, ok: p.reachable, detail: `${p.detail} (${p.latencyMs} ms)` })
+  }
+  if (!r.aws.configured) out.push({ label: 'AWS', ok: null, detail: 'Not configured (optional).' })
+  else if (r.aws.identity) out.push({ label: 'AWS', ok: true, detail: `${r.aws.identity.arn} in ${r.aws.identity.region}` })
+  else out.push({ label: 'AWS', ok: false, detail: r.aws.error ?? 'unknown error' })
+  return out
+}
+
+export function WorkspaceHome() {
+  const [report, setReport] = useState<app.DoctorReport | null>(null)
+  const [error, setError] = useState<AppError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const run = () => {
+    setBusy(true)
+    workspace
+      .doctor()
+      .then((r) => {
+        setReport(r)
+        setError(null)
+      })
+      .catch((e: AppError) => setError(e))
+      .finally(() => setBusy(false))
+  }
+  useEffect(run, [])
+
+  return (
+    <section className="page">
+      <header className="page-head">
+        <div>
+          <h1>Workspace</h1>
+          <p className="muted">Everything you make is kept in this workspace on your machine.</p>
+        </div>
+        <button onClick={run} disabled={busy}>
+          {busy ? 'Checking…' : 'Check again'}
+        </button>
+      </header>
+      {error && <p className="error">{describe(error)}</p>}
+      {report && (
+        <>
+          <ul className="checks" aria-label="Health checks">
+            {checksOf(report).map((c) => (
+              <li key={c.label} className={c.ok === null ? 'na' : c.ok ? 'ok' : 'fail'}>
+                <span className="check-mark" aria-label={c.ok === null ? 'not set up' : c.ok ? 'ok' : 'problem'}>
+                  {c.ok === null ? '–' : c.ok ? '✓' : '✕'}
+                </span>
+                <span className="check-label">{c.label}</span>
+                <span className="check-detail">{c.detail}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="muted small">
+            Log file: <code>{report.logFile}</code>
+          </p>
+        </>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,25 @@
+import { describe as d, expect, it } from 'vitest'
+import { describe, toAppError } from './errors'
+
+d('toAppError', () => {
+  it('keeps the shape Go sends', () => {
+    expect(toAppError({ code: 'invalid', message: 'model: is required', field: 'model' })).toEqual({
+      code: 'invalid',
+      message: 'model: is required',
+      field: 'model',
+    })
+  })
+  it('drops empty field and zero line', () => {
+    expect(toAppError({ code: 'x', message: 'y', field: '', line: 0 })).toEqual({ code: 'x', message: 'y' })
+  })
+  it('wraps strings and Errors', () => {
+    expect(toAppError('boom').message).toBe('boom')
+    expect(toAppError(new Error('bang')).message).toBe('bang')
+    expect(toAppError(42).code).toBe('error')
+  })
+  it('describes where the problem is', () => {
+    expect(describe({ code: 'invalid', message: 'bad role', field: 'messages[0].role', line: 3 })).toBe(
+      'bad role (messages[0].role, line 3)',
+    )
+  })
+})

@@ -1,0 +1,28 @@
+// Errors arrive already shaped by Go (app.FormatError): {code, message, field?, line?}.
+export interface AppError {
+  code: string
+  message: string
+  field?: string
+  line?: number
+}
+
+export function toAppError(e: unknown): AppError {
+  if (e && typeof e === 'object' && 'message' in e && 'code' in e) {
+    const o = e as { code: unknown; message: unknown; field?: unknown; line?: unknown }
+    const out: AppError = { code: String(o.code), message: String(o.message) }
+    if (typeof o.field === 'string' && o.field) out.field = o.field
+    if (typeof o.line === 'number' && o.line > 0) out.line = o.line
+    return out
+  }
+  if (e instanceof Error) return { code: 'error', message: e.message }
+  if (typeof e === 'string') {
+    // Wails reports some failures (a method that does not exist) as plain strings.
+    return { code: 'error', message: e }
+  }
+  return { code: 'error', message: 'Something went wrong.' }
+}
+
+export function describe(e: AppError): string {
+  const where = [e.field, e.line ? `line ${e.line}` : ''].filter(Boolean).join(', ')
+  return where ? `${e.message} (${where})` : e.message
+}
