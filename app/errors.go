@@ -1,6 +1,8 @@
 package app
 
 import (
+	"errors"
+
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
@@ -19,5 +21,22 @@ type AppError = fault.Shaped
 
 // FormatError shapes err once, at the boundary (Wails' ErrorFormatter, the browser bridge, the CLI).
 func FormatError(err error) AppError {
-	return fault.Shape(err, sentinels)
+	s := fault.Shape(err, sentinels)
+	if s.Code != "error" {
+		return s
+	}
+	var (
+		newer   *store.NewerSchemaError
+		corrupt *store.CorruptError
+		archive *store.ArchiveError
+	)
+	switch {
+	case errors.As(err, &archive):
+		s.Code, s.Field = "archive_invalid", archive.Member
+	case errors.As(err, &newer):
+		s.Code = "newer_schema"
+	case errors.As(err, &corrupt):
+		s.Code = "corrupt"
+	}
+	return s
 }

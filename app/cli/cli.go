@@ -94,6 +94,15 @@ func (e *Env) print(v any, human func(w io.Writer)) error {
 	return nil
 }
 
+// printLine writes v as one JSON line with --json (for streams: serve, chat), else calls human.
+func (e *Env) printLine(v any, human func(w io.Writer)) error {
+	if e.json {
+		return json.NewEncoder(e.Stdout).Encode(v)
+	}
+	human(e.Stdout)
+	return nil
+}
+
 // Run runs the command line and returns the exit code.
 func Run(ctx context.Context, args []string, env *Env) (code int) {
 	if env.Stdin == nil {

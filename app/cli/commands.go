@@ -304,7 +304,7 @@ func serveCmd(env *Env) *cobra.Command {
 			}
 			a := env.App()
 			return app.Serve(cmd.Context(), a, env.Assets, addr, func(url string) {
-				env.print(map[string]string{"url": url}, func(w io.Writer) { fmt.Fprintf(w, "NPC Studio at %s\n", url) })
+				env.printLine(map[string]string{"url": url}, func(w io.Writer) { fmt.Fprintf(w, "NPC Studio at %s\n", url) })
 			})
 		},
 	}

@@ -1,0 +1,257 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/npcstudio/npcstudio/backend/testenv"
+	"github.com/npcstudio/npcstudio/backend/provider"
+	"github.com/npcstudio/npcstudio/backend/secrets"
+	"github.com/npcstudio/npcstudio/backend/store"
+)
+
+func newApp(t *testing.T, dir string) *App {
+	t.Helper()
+	a := New(Options{DataDir: dir, Secrets: secrets.NewMemory()})
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func TestSecondOpenIsRefusedAsLocked(t *testing.T) {
+	dir := t.TempDir()
+	first := newApp(t, dir)
+	if s, err := first.Workspace.Status(); err != nil || !s.Open {
+		t.Fatalf("first: %+v %v", s, err)
+	}
+	second := newApp(t, dir)
+	s, err := second.Workspace.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Open || s.Error == nil || s.Error.Code != "locked" || !strings.Contains(s.Error.Message, dir) {
+		t.Fatalf("second open: %+v", s)
+	}
+	if _, err := second.Providers.List(); err == nil || FormatError(err).Code != "locked" {
+		t.Fatalf("service on a locked workspace: %v", err)
+	}
+	first.Close()
+	third := newApp(t, dir)
+	if s, _ := third.Workspace.Status(); !s.Open {
+		t.Fatalf("after the first closed: %+v", s)
+	}
+}
+
+func TestNewerWorkspaceIsReportedAndUntouched(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Update(func(tx *bboltTx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), []byte("99")) })
+	st.Close()
+	before, _ := os.ReadFile(filepath.Join(dir, store.FileName))
+	a := newApp(t, dir)
+	s, _ := a.Workspace.Status()
+	if s.Open || s.Error == nil || s.Error.Code != "newer_schema" {
+		t.Fatalf("status: %+v", s)
+	}
+	d, _ := a.Workspace.Doctor()
+	if d.OK || d.Workspace.Error == nil || d.Workspace.Error.Code != "newer_schema" {
+		t.Fatalf("doctor: %+v", d.Workspace)
+	}
+	a.Close()
+	after, _ := os.ReadFile(filepath.Join(dir, store.FileName))
+	if !bytes.Equal(before, after) {
+		t.Fatal("a workspace from a newer version was changed")
+	}
+}
+
+func TestDoctorWithAWSIdentityFromMoto(t *testing.T) {
+	testenv.UseMotoAWS(t)
+	a := newApp(t, t.TempDir())
+	r, err := a.Workspace.Doctor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.AWS.Configured || r.AWS.Identity == nil || r.AWS.Identity.Account != "123456789012" {
+		t.Fatalf("aws: %+v", r.AWS)
+	}
+	if !r.Workspace.Open || r.Workspace.Health != "ok" || r.Workspace.SchemaVersion != store.SchemaVersion {
+		t.Fatalf("workspace: %+v", r.Workspace)
+	}
+}
+
+func TestGuardTurnsPanicIntoError(t *testing.T) {
+	f := func() (err error) {
+		defer guard(discard(), &err)
+		var m map[string]int
+		m["x"] = 1 // a nil map write panics
+		return nil
+	}
+	err := f()
+	if err == nil || !strings.Contains(err.Error(), "internal error") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestOperationsReportDoneErrorCancelAndPanic(t *testing.T) {
+	a := newApp(t, t.TempDir())
+	rec := &recorder{}
+	a.SetEmitter(rec)
+	ops := a.ops
+
+	done := ops.Start("chosen-id", "count", func(ctx context.Context, op *Op) (any, error) {
+		op.Progress(map[string]int{"n": 1})
+		return "finished", nil
+	})
+	if done != "chosen-id" {
+		t.Fatalf("id: %s", done)
+	}
+	failed := ops.Start("", "fail", func(context.Context, *Op) (any, error) { return nil, errors.New("nope") })
+	panicked := ops.Start("", "boom", func(context.Context, *Op) (any, error) { panic("kaboom") })
+	started := make(chan struct{})
+	cancelled := ops.Start("", "wait", func(ctx context.Context, _ *Op) (any, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	<-started
+	if ok, _ := a.Operations.Cancel(CancelRequest{ID: cancelled}); !ok {
+		t.Fatal("cancel found no operation")
+	}
+	last := func(id string) OpEvent {
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if evs := rec.of(id); len(evs) > 0 && (evs[len(evs)-1].Type == "done" || evs[len(evs)-1].Type == "error") {
+				return evs[len(evs)-1]
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("operation %s never ended", id)
+		return OpEvent{}
+	}
+	if ev := last(done); ev.Type != "done" || ev.Data != "finished" || rec.of(done)[0].Type != "progress" {
+		t.Fatalf("done: %+v", rec.of(done))
+	}
+	if ev := last(failed); ev.Type != "error" || ev.Error.Message != "nope" {
+		t.Fatalf("failed: %+v", ev)
+	}
+	if ev := last(panicked); ev.Type != "error" || !strings.Contains(ev.Error.Message, "kaboom") {
+		t.Fatalf("panicked: %+v", ev)
+	}
+	if ev := last(cancelled); ev.Type != "error" || !strings.Contains(ev.Error.Message, "cancelled") {
+		t.Fatalf("cancelled: %+v", ev)
+	}
+}
+
+func TestBridgeCallsServicesAndStreamsEvents(t *testing.T) {
+	a := newApp(t, t.TempDir())
+	assets := fstest.MapFS{"index.html": {Data: []byte("<html><head><title>x</title></head><body></body></html>")}}
+	srv := httptest.NewServer(BridgeHandler(a, assets))
+	defer srv.Close()
+
+	call := func(name string, args ...any) map[string]json.RawMessage {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"name": name, "args": args})
+		resp, err := http.Post(srv.URL+"/bridge/call", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]json.RawMessage
+		json.NewDecoder(resp.Body).Decode(&out)
+		return out
+	}
+	ok := call("app.ProviderService.Add", AddProviderRequest{Provider: provider.Provider{Name: "ollama", Kind: "openai", BaseURL: "http://127.0.0.1:11434/v1", Model: "llama3.1:8b"}})
+	if ok["error"] != nil {
+		t.Fatalf("add: %s", ok["error"])
+	}
+	bad := call("app.ProviderService.Add", AddProviderRequest{Provider: provider.Provider{Name: "x", Kind: "openai"}})
+	var e AppError
+	json.Unmarshal(bad["error"], &e)
+	if e.Code != "invalid" || e.Field != "baseUrl" {
+		t.Fatalf("invalid add: %s", bad["error"])
+	}
+	list := call("app.ProviderService.List")
+	var ps []provider.Provider
+	json.Unmarshal(list["result"], &ps)
+	if len(ps) != 1 || ps[0].Name != "ollama" {
+		t.Fatalf("list: %s", list["result"])
+	}
+	if missing := call("app.NoService.Nope"); missing["error"] == nil {
+		t.Fatal("unknown method answered")
+	}
+
+	page, _ := http.Get(srv.URL + "/")
+	html, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if !strings.Contains(string(html), `<script src="/bridge/bridge.js"></script>`) {
+		t.Fatalf("bridge script not injected: %s", html)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/bridge/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 256)
+	resp.Body.Read(buf) // ": connected"
+	a.ops.Start("ev1", "x", func(context.Context, *Op) (any, error) { return 42, nil })
+	got := ""
+	for !strings.Contains(got, `"type":"done"`) {
+		n, err := resp.Body.Read(buf)
+		if err != nil {
+			t.Fatalf("events: %v (got %q)", err, got)
+		}
+		got += string(buf[:n])
+	}
+	if !strings.Contains(got, `"name":"op:ev1"`) || !strings.Contains(got, `"data":42`) {
+		t.Fatalf("event: %s", got)
+	}
+}
+
+func TestServeRefusesNonLoopback(t *testing.T) {
+	a := newApp(t, t.TempDir())
+	err := Serve(context.Background(), a, fstest.MapFS{}, "0.0.0.0:0", func(string) {})
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+type recorder struct {
+	mu  sync.Mutex
+	evs []OpEvent
+}
+
+func (r *recorder) Emit(_ string, data any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.evs = append(r.evs, data.(OpEvent))
+}
+
+func (r *recorder) of(id string) []OpEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []OpEvent
+	for _, e := range r.evs {
+		if e.Op == id {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
+	"github.com/npcstudio/npcstudio/backend/secrets"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs the command line in-process, as the binary would, against one workspace.
+func run(t *testing.T, sec secrets.Store, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Secrets: sec}
+	code := Run(context.Background(), args, env)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestVersionAndUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, nil, "", "--data-dir", dir, "version"); r.code != ExitOK || !strings.HasPrefix(r.stdout, "npcstudio ") {
+		t.Fatalf("version: %+v", r)
+	}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"unknown command", []string{"frobnicate"}},
+		{"unknown flag", []string{"version", "--nope"}},
+		{"missing argument", []string{"workspace", "export"}},
+		{"too many arguments", []string{"provider", "test", "a", "b"}},
+		{"group without subcommand", []string{"provider"}},
+		{"missing --kind", []string{"provider", "add", "x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, nil, "", append([]string{"--data-dir", dir, "--json"}, tt.args...)...)
+			if r.code != ExitUsage {
+				t.Fatalf("exit %d, want %d: %+v", r.code, ExitUsage, r)
+			}
+			var e struct {
+				Error struct {
+					Code    string `json:"code"`
+					Message string `json:"message"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &e); err != nil || e.Error.Code != "usage" || e.Error.Message == "" {
+				t.Fatalf("--json error: %q (%v)", r.stdout, err)
+			}
+		})
+	}
+}
+
+func TestDoctorJSONDescribesWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, secrets.NewMemory(), "", "--data-dir", dir, "doctor", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("%+v", r)
+	}
+	var d struct {
+		DataDir   string `json:"dataDir"`
+		Workspace struct {
+			Open          bool   `json:"open"`
+			Path          string `json:"path"`
+			SchemaVersion int    `json:"schemaVersion"`
+			Health        string `json:"health"`
+			Info          struct {
+				WorkspaceID string         `json:"workspaceId"`
+				Buckets     map[string]int `json:"buckets"`
+			} `json:"info"`
+		} `json:"workspace"`
+		Keychain struct {
+			Available bool `json:"available"`
+		} `json:"keychain"`
+		Providers []any `json:"providers"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
+		t.Fatalf("doctor --json is not JSON: %v\n%s", err, r.stdout)
+	}
+	if d.DataDir != dir || !d.Workspace.Open || d.Workspace.Health != "ok" || d.Workspace.SchemaVersion < 1 ||
+		d.Workspace.Path != filepath.Join(dir, "workspace.db") || d.Workspace.Info.WorkspaceID == "" || d.Providers == nil {
+		t.Fatalf("doctor: %+v", d)
+	}
+	if _, ok := d.Workspace.Info.Buckets["providers"]; !ok {
+		t.Fatalf("buckets: %v", d.Workspace.Info.Buckets)
+	}
+}
+
+func TestProviderLifecycle(t *testing.T) {
+	fake := openaifake.New("llama3.1:8b")
+	defer fake.Close()
+	fake.Key = "sk-cli"
+	dir := t.TempDir()
+	sec := secrets.NewMemory()
+
+	r := run(t, sec, "sk-cli\n", "--data-dir", dir, "provider", "add", "local", "--kind", "openai",
+		"--base-url", fake.BaseURL(), "--model", "llama3.1:8b", "--api-key-stdin")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "added provider local") {
+		t.Fatalf("add: %+v", r)
+	}
+	if k, _ := sec.Get("provider/local"); k != "sk-cli" {
+		t.Fatalf("keychain has %q", k)
+	}
+	r = run(t, sec, "", "--data-dir", dir, "provider", "add", "bad", "--kind", "openai", "--model", "m", "--json")
+	if r.code != ExitError || !strings.Contains(r.stdout, `"field":"baseUrl"`) || !strings.Contains(r.stdout, `"code":"invalid"`) {
+		t.Fatalf("invalid add: %+v", r)
+	}
+	r = run(t, sec, "", "--data-dir", dir, "provider", "list", "--json")
+	var list struct {
+		Providers []struct {
+			Name         string `json:"name"`
+			HasStoredKey bool   `json:"hasStoredKey"`
+		} `json:"providers"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list.Providers) != 1 || !list.Providers[0].HasStoredKey {
+		t.Fatalf("list: %v %s", err, r.stdout)
+	}
+	if strings.Contains(r.stdout, "sk-cli") {
+		t.Fatal("key printed by provider list")
+	}
+	r = run(t, sec, "", "--data-dir", dir, "provider", "test", "local")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "llama3.1:8b is served") {
+		t.Fatalf("test: %+v", r)
+	}
+	fake.Key = "sk-rotated"
+	if r = run(t, sec, "", "--data-dir", dir, "provider", "test", "local"); r.code != ExitInvalid {
+		t.Fatalf("test with a rejected key: want exit 3, got %+v", r)
+	}
+	if r = run(t, sec, "", "--data-dir", dir, "provider", "remove", "local"); r.code != ExitOK {
+		t.Fatalf("remove: %+v", r)
+	}
+	if r = run(t, sec, "", "--data-dir", dir, "provider", "remove", "local", "--json"); r.code != ExitError || !strings.Contains(r.stdout, `"code":"not_found"`) {
+		t.Fatalf("remove again: %+v", r)
+	}
+}
+
+func TestWorkspaceExportImportAndDamagedArchive(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	sec := secrets.NewMemory()
+	run(t, sec, "", "--data-dir", src, "provider", "add", "ada", "--kind", "npcapi", "--text-url", "https://example.invalid/text")
+	archive := filepath.Join(t.TempDir(), "studio.npcws")
+	if r := run(t, sec, "", "--data-dir", src, "workspace", "export", archive, "--json"); r.code != ExitOK || !strings.Contains(r.stdout, "workspace.db") {
+		t.Fatalf("export: %+v", r)
+	}
+	run(t, sec, "", "--data-dir", dst, "settings", "set", "--author", "Someone Else")
+	if r := run(t, sec, "", "--data-dir", dst, "workspace", "import", archive); r.code != ExitOK {
+		t.Fatalf("import: %+v", r)
+	}
+	if r := run(t, sec, "", "--data-dir", dst, "provider", "list"); !strings.Contains(r.stdout, "ada") {
+		t.Fatalf("imported workspace lacks the provider: %+v", r)
+	}
+
+	// A damaged archive: flip a byte in the middle. The import fails and changes nothing.
+	raw, _ := os.ReadFile(archive)
+	raw[len(raw)/2] ^= 0xff
+	damaged := filepath.Join(t.TempDir(), "damaged.npcws")
+	os.WriteFile(damaged, raw, 0o600)
+	before := hashTree(t, dst)
+	r := run(t, sec, "", "--data-dir", dst, "workspace", "import", damaged, "--json")
+	if r.code != ExitError || !strings.Contains(r.stdout, `"code":"archive_invalid"`) {
+		t.Fatalf("damaged import: %+v", r)
+	}
+	if after := hashTree(t, dst); after != before {
+		t.Fatal("a damaged archive changed the workspace")
+	}
+}
+
+// hashTree hashes every file under dir except the log, which records the failed attempt.
+func hashTree(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.Contains(p, string(filepath.Separator)+"logs"+string(filepath.Separator)) {
+			return err
+		}
+		raw, _ := os.ReadFile(p)
+		h.Write([]byte(p))
+		h.Write(raw)
+		return nil
+	})
+	return string(h.Sum(nil))
+}

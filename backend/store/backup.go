@@ -1,0 +1,209 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// BackupDir is the folder of the data directory that holds workspace backups.
+const BackupDir = "backups"
+
+// keepBackups is how many backups Backup leaves in BackupDir.
+const keepBackups = 10
+
+const backupTimeLayout = "20060102T150405Z"
+
+// Backup writes a consistent snapshot of the workspace to
+// <dir>/backups/workspace-<UTC yyyymmddThhmmssZ>-<reason>.db and deletes all but the
+// newest 10 backups. reason is reduced to lower-case letters, digits and dashes.
+// It returns the path of the new backup.
+func (s *Store) Backup(reason string) (string, error) {
+	return backupDB(s.db, s.dir, reason)
+}
+
+func backupDB(db *bolt.DB, dir, reason string) (string, error) {
+	path, err := newBackupPath(dir, reason)
+	if err != nil {
+		return "", err
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		return writeFileAtomic(path, func(w io.Writer) error {
+			_, err := tx.WriteTo(w)
+			return err
+		})
+	})
+	if err != nil {
+		return "", fmt.Errorf("back up workspace %s: %w", db.Path(), err)
+	}
+	pruneBackups(dir)
+	return path, nil
+}
+
+// backupRawFile copies a workspace file that cannot be opened (it is damaged) byte
+// for byte, so that replacing it loses nothing.
+func backupRawFile(dir, reason string) (string, error) {
+	path, err := newBackupPath(dir, reason)
+	if err != nil {
+		return "", err
+	}
+	src, err := os.Open(filepath.Join(dir, FileName))
+	if err != nil {
+		return "", fmt.Errorf("back up workspace: %w", err)
+	}
+	defer src.Close()
+	err = writeFileAtomic(path, func(w io.Writer) error {
+		_, err := io.Copy(w, src)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("back up workspace %s: %w", src.Name(), err)
+	}
+	pruneBackups(dir)
+	return path, nil
+}
+
+func newBackupPath(dir, reason string) (string, error) {
+	bdir := filepath.Join(dir, BackupDir)
+	if err := os.MkdirAll(bdir, 0o700); err != nil {
+		return "", fmt.Errorf("create backup folder %s: %w", bdir, err)
+	}
+	name := "workspace-" + time.Now().UTC().Format(backupTimeLayout) + "-" + cleanReason(reason) + ".db"
+	return filepath.Join(bdir, name), nil
+}
+
+func cleanReason(reason string) string {
+	r := strings.Map(func(c rune) rune {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			return c
+		case c >= 'A' && c <= 'Z':
+			return c + 'a' - 'A'
+		}
+		return '-'
+	}, reason)
+	r = strings.Trim(r, "-")
+	if len(r) > 40 {
+		r = strings.TrimRight(r[:40], "-")
+	}
+	if r == "" {
+		return "manual"
+	}
+	return r
+}
+
+type backupFile struct {
+	path string
+	at   time.Time
+}
+
+// listBackups returns the backups in dir, newest first. Files whose name is not a
+// backup name are ignored (and never deleted).
+func listBackups(dir string) []backupFile {
+	entries, _ := os.ReadDir(filepath.Join(dir, BackupDir))
+	var out []backupFile
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(name, "workspace-") || !strings.HasSuffix(name, ".db") ||
+			len(name) < len("workspace-")+len(backupTimeLayout)+1 {
+			continue
+		}
+		at, err := time.Parse(backupTimeLayout, name[len("workspace-"):][:len(backupTimeLayout)])
+		if err != nil {
+			continue
+		}
+		out = append(out, backupFile{path: filepath.Join(dir, BackupDir, name), at: at})
+	}
+	slices.SortFunc(out, func(a, b backupFile) int {
+		if c := b.at.Compare(a.at); c != 0 {
+			return c
+		}
+		return strings.Compare(b.path, a.path)
+	})
+	return out
+}
+
+// newestBackup is the cheap check used by Open: names only, no file is opened.
+func newestBackup(dir string) (backupFile, bool) {
+	all := listBackups(dir)
+	if len(all) == 0 {
+		return backupFile{}, false
+	}
+	return all[0], true
+}
+
+func pruneBackups(dir string) {
+	all := listBackups(dir)
+	for _, b := range all[min(len(all), keepBackups):] {
+		os.Remove(b.path) // best effort: the next backup tries again
+	}
+}
+
+// LastGoodBackup returns the newest backup in the data directory dir that opens,
+// passes a consistency check and has a schema this version reads.
+func LastGoodBackup(dir string) (string, bool) {
+	for _, b := range listBackups(dir) {
+		db, facts, err := openChecked(b.path, 100*time.Millisecond)
+		if err != nil {
+			continue
+		}
+		db.Close()
+		if facts.version <= SchemaVersion {
+			return b.path, true
+		}
+	}
+	return "", false
+}
+
+// writeFileAtomic writes path through write: to a temporary file in the same folder,
+// synced, then renamed over path, so readers see the old file or the whole new one.
+func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = write(f); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes renames and new names in dir durable.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil // directories cannot be synced there; NTFS journals names
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
+		return err
+	}
+	return nil
+}
