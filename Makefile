@@ -35,7 +35,7 @@ test: deps
 	bash .ci/test.sh
 
 services: deps
-	@bash .ci/services.sh start $(or $(SERVICES),all)
+	@SERVICES_PRINT_ENV=1 bash .ci/services.sh start $(or $(SERVICES),all) >/dev/null
 
 services-stop:
 	@bash .ci/services.sh stop

@@ -13,7 +13,8 @@ if apt-cache show libwebkit2gtk-4.0-dev >/dev/null 2>&1; then APT_PACKAGES+=(lib
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$st" = "install ok installed" ] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
@@ -26,7 +27,9 @@ fi
 command -v go >/dev/null || die "Go is not installed: install Go 1.25 or newer (https://go.dev/dl) and run again"
 command -v npm >/dev/null || die "Node.js and npm are not installed: install Node.js 20 or newer and run again"
 
-if ! "$CACHE/bin/wails" version 2>/dev/null | grep -q "$WAILS_VERSION"; then
+# (Outputs are captured first: grep -q closing the pipe early would fail it under pipefail.)
+have_wails=$("$CACHE/bin/wails" version 2>/dev/null || true)
+if [[ "$have_wails" != *"$WAILS_VERSION"* ]]; then
   log "installing the Wails CLI $WAILS_VERSION"
   GOBIN="$CACHE/bin" go install "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
 fi
@@ -38,7 +41,8 @@ if [ ! -d "$ROOT/frontend/node_modules" ] || [ "$ROOT/frontend/package-lock.json
   touch "$stamp"
 fi
 
-if [ ! -x "$CACHE/venv/bin/moto_server" ] || ! "$CACHE/venv/bin/pip" show moto 2>/dev/null | grep -q "Version: $MOTO_VERSION"; then
+have_moto=$("$CACHE/venv/bin/pip" show moto 2>/dev/null || true)
+if [ ! -x "$CACHE/venv/bin/moto_server" ] || [[ "$have_moto" != *"Version: $MOTO_VERSION"* ]]; then
   log "installing moto $MOTO_VERSION in $CACHE/venv"
   python3 -m venv "$CACHE/venv"
   "$CACHE/venv/bin/pip" install -q "moto[server]==$MOTO_VERSION"

@@ -82,10 +82,17 @@ func (r *Registry) testOpenAI(ctx context.Context, p Provider) (string, error) {
 	}
 	for _, m := range list.Data {
 		if m.ID == p.Model {
-			return fmt.Sprintf("%d models; %s is served", len(list.Data), p.Model), nil
+			return fmt.Sprintf("%s; %s is served", plural(len(list.Data), "model"), p.Model), nil
 		}
 	}
-	return "", fmt.Errorf("%s answers but does not serve model %q (it serves %d others): pull or load it, or fix the model name", p.BaseURL, p.Model, len(list.Data))
+	return "", fmt.Errorf("%s answers but does not serve model %q (it serves %s): pull or load it, or fix the model name", p.BaseURL, p.Model, plural(len(list.Data), "other model"))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func testBedrock(ctx context.Context, p Provider) (string, error) {

@@ -139,7 +139,7 @@ func TestTestOpenAICompatible(t *testing.T) {
 
 	good, _ := r.Add(Provider{Name: "good", Kind: KindOpenAI, BaseURL: fake.BaseURL(), Model: "llama3.1:8b"}, "sk-good")
 	res := r.Test(ctx, good)
-	if !res.Reachable || !strings.Contains(res.Detail, "2 models") {
+	if !res.Reachable || !strings.Contains(res.Detail, "2 models;") {
 		t.Fatalf("good provider: %+v", res)
 	}
 	if reqs := fake.Requests(); reqs[len(reqs)-1].Authorization != "Bearer sk-good" || reqs[len(reqs)-1].Path != "/v1/models" {

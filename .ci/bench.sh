@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Benchmarks: Go testing.B over the backend, then whole-process figures for the desktop
+# studio beside the bare Wails react-ts template, built and measured the same way in the
+# same run: time from process start to the page being ready, idle memory (PSS) of the whole
+# process tree (the app and WebKit's processes), and binary size. Results: .cache/bench/.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+out="$CACHE/bench"
+mkdir -p "$out"
+RUNS=${RUNS:-5}
+
+# pss_tree PID: the proportional set size of PID and all its descendants, in kB.
+pss_tree() {
+  local pids=($1) queue=($1) p kids
+  while [ ${#queue[@]} -gt 0 ]; do
+    p=${queue[0]}; queue=("${queue[@]:1}")
+    kids=$(cat /proc/"$p"/task/*/children 2>/dev/null || true)
+    for k in $kids; do pids+=("$k"); queue+=("$k"); done
+  done
+  local total=0 v
+  for p in "${pids[@]}"; do
+    v=$(awk '/^Pss:/ {print $2}' /proc/"$p"/smaps_rollup 2>/dev/null || echo 0)
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
+# measure NAME BIN: RUNS starts under Xvfb; prints ready ms per run and PSS after 5 s idle.
+measure() {
+  local name=$1 bin=$2 i
+  for i in $(seq 1 "$RUNS"); do
+    local data log
+    data=$(mktemp -d)
+    log="$data/stderr.log"
+    sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true
+    NPCSTUDIO_DATA_DIR="$data" "$bin" 2>"$log" &
+    local pid=$!
+    local ms=""
+    for _ in $(seq 1 200); do
+      ms=$( { grep -ho 'window ready[^0-9]*[0-9]*' "$log" "$data/logs/npcstudio.log" 2>/dev/null || true; } | grep -o '[0-9]*$' | head -1)
+      [ -n "$ms" ] && break
+      sleep 0.05
+    done
+    sleep 5
+    local pss
+    pss=$(pss_tree "$pid")
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    rm -rf "$data"
+    echo "$name run=$i ready_ms=${ms:-none} pss_kb=$pss"
+  done
+}
+
+if [ "${1:-}" = --measure ]; then
+  measure studio "$2"
+  measure bare "$3"
+  exit 0
+fi
+
+log "Go benchmarks"
+go test -run '^$' -bench "${BENCH:-.}" -benchmem -benchtime "${BENCHTIME:-1x}" ./backend/... 2>&1 | tee "$out/go.txt" | grep -E '^(Benchmark|ok|FAIL|---)' || true
+
+# The bare template, with one added hook that logs when its page is ready, as the studio does.
+bare="$out/bare"
+if [ ! -x "$bare/build/bin/bare" ]; then
+  log "building the bare Wails react-ts template"
+  rm -rf "$bare"
+  (cd "$out" && wails init -n bare -t react-ts -q >/dev/null)
+  cat >"$bare/bench_ready.go" <<'GO'
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+)
+
+var benchStart = time.Now()
+
+func benchReady(context.Context) {
+	fmt.Fprintf(os.Stderr, "window ready sinceStartMs=%d\n", time.Since(benchStart).Milliseconds())
+}
+GO
+  sed -i 's/OnStartup:\( *\)app.startup,/OnStartup: app.startup, OnDomReady: benchReady,/' "$bare/main.go"
+  grep -q benchReady "$bare/main.go" || die "could not hook the template's OnDomReady"
+  webkit_tag=""
+  pkg-config --exists webkit2gtk-4.0 || webkit_tag="-tags webkit2_41"
+  (cd "$bare" && wails build -s $webkit_tag >/dev/null 2>&1 || wails build $webkit_tag)
+fi
+
+log "whole-process measurements ($RUNS runs each, Xvfb 1280x820)"
+RUNS=$RUNS xvfb-run -a -s "-screen 0 1280x820x24" bash "$0" --measure "$ROOT/build/bin/npcstudio" "$bare/build/bin/bare" | tee "$out/process.txt"
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+row() {
+  local name=$1 bin=$2
+  local ready pss size
+  ready=$(grep "^$name " "$out/process.txt" | sed -n 's/.*ready_ms=\([0-9]*\).*/\1/p' | median)
+  pss=$(grep "^$name " "$out/process.txt" | sed -n 's/.*pss_kb=\([0-9]*\).*/\1/p' | median)
+  size=$(stat -c %s "$bin")
+  awk -v n="$name" -v r="$ready" -v p="$pss" -v s="$size" 'BEGIN {printf "| %s | %s ms | %.1f MB | %.1f MB |\n", n, r, p/1024, s/1048576}'
+}
+{
+  echo "| build | ready (median of $RUNS) | idle PSS, process tree (median) | binary |"
+  echo "|---|---|---|---|"
+  row studio "$ROOT/build/bin/npcstudio"
+  row bare "$bare/build/bin/bare"
+} | tee "$out/process.md"
