@@ -38,14 +38,15 @@ measure() {
     local pid=$!
     local ms=""
     for _ in $(seq 1 200); do
-      ms=$( { grep -ho 'window ready[^0-9]*[0-9]*' "$log" "$data/logs/npcstudio.log" 2>/dev/null || true; } | grep -o '[0-9]*$' | head -1)
+      ms=$( { grep -ho 'window ready[^0-9]*[0-9]*' "$log" "$data/logs/npcstudio.log" 2>/dev/null || true; } | grep -o '[0-9]*$' | head -1 || true)
       [ -n "$ms" ] && break
       sleep 0.05
     done
     sleep 5
     local pss
     pss=$(pss_tree "$pid")
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
     rm -rf "$data"
     echo "$name run=$i ready_ms=${ms:-none} pss_kb=$pss"
   done
@@ -86,7 +87,7 @@ GO
   grep -q benchReady "$bare/main.go" || die "could not hook the template's OnDomReady"
   webkit_tag=""
   pkg-config --exists webkit2gtk-4.0 || webkit_tag="-tags webkit2_41"
-  (cd "$bare" && wails build -s $webkit_tag >/dev/null 2>&1 || wails build $webkit_tag)
+  (cd "$bare" && wails build $webkit_tag >"$out/bare-build.log" 2>&1) || { tail -20 "$out/bare-build.log"; die "the bare template did not build"; }
 fi
 
 log "whole-process measurements ($RUNS runs each, Xvfb 1280x820)"

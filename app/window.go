@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -45,9 +46,22 @@ func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 		ErrorFormatter: func(err error) any { return FormatError(err) },
 		Linux: &linux.Options{
 			ProgramName:      "npcstudio",
-			WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand,
+			WebviewGpuPolicy: gpuPolicy(),
 		},
 	})
+}
+
+// gpuPolicy is software rendering unless NPCSTUDIO_GPU asks otherwise: the studio draws
+// text and tables, and hardware compositing costs WebKit's web process about 70 MB more
+// (docs/BENCHMARKS.md). NPCSTUDIO_GPU=ondemand or always turns it on.
+func gpuPolicy() linux.WebviewGpuPolicy {
+	switch os.Getenv("NPCSTUDIO_GPU") {
+	case "ondemand":
+		return linux.WebviewGpuPolicyOnDemand
+	case "always":
+		return linux.WebviewGpuPolicyAlways
+	}
+	return linux.WebviewGpuPolicyNever
 }
 
 type wailsEmitter struct{ ctx context.Context }

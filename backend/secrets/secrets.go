@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -100,8 +101,24 @@ func (k *Keychain) Status(ctx context.Context) Status {
 	case err == nil, errors.Is(err, ErrNotFound):
 		return Status{Available: true, Backend: backendName, Detail: "keys are kept in the " + backendName}
 	default:
-		return Status{Available: false, Backend: backendName, Detail: fmt.Sprintf("%v; set keys in environment variables and name them with --api-key-env", err)}
+		return Status{Available: false, Backend: backendName, Detail: unavailableReason(err) +
+			"; keys can come from environment variables instead (name one with --api-key-env)"}
 	}
+}
+
+// unavailableReason says in plain words why the keychain cannot be used.
+func unavailableReason(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "dbus-launch") || strings.Contains(msg, "DBUS_SESSION_BUS_ADDRESS") ||
+		strings.Contains(msg, "no such file or directory") && strings.Contains(msg, "bus"):
+		return "no desktop session here, so no keychain service to ask (headless machine?)"
+	case strings.Contains(msg, "org.freedesktop.secrets") || strings.Contains(msg, "ServiceUnknown"):
+		return "no keychain service is running (install and start gnome-keyring or KeePassXC's Secret Service)"
+	case strings.Contains(msg, "unlock"):
+		return "the keychain is locked: unlock it (log in to the desktop) and check again"
+	}
+	return msg
 }
 
 var _ Store = (*Keychain)(nil)
