@@ -16,10 +16,10 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/npcstudio/npcstudio/backend/testenv"
 	"github.com/npcstudio/npcstudio/backend/provider"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
+	"github.com/npcstudio/npcstudio/backend/testenv"
 )
 
 func newApp(t *testing.T, dir string) *App {
