@@ -47,9 +47,8 @@ func TestSecondOpenIsRefusedAsLocked(t *testing.T) {
 		t.Fatalf("service on a locked workspace: %v", err)
 	}
 	first.Close()
-	third := newApp(t, dir)
-	if s, _ := third.Workspace.Status(); !s.Open {
-		t.Fatalf("after the first closed: %+v", s)
+	if s, err := second.Workspace.Reopen(); err != nil || !s.Open {
+		t.Fatalf("reopen after the first closed: %+v %v", s, err)
 	}
 }
 

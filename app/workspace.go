@@ -51,6 +51,18 @@ func (s *WorkspaceService) Status() (out WorkspaceStatus, err error) {
 	return out, nil
 }
 
+// Reopen tries again to open a workspace that could not be opened (the other NPC Studio
+// has closed it, a backup was restored by hand), and reports the new status.
+func (s *WorkspaceService) Reopen() (out WorkspaceStatus, err error) {
+	defer guard(s.a.log, &err)
+	s.a.mu.Lock()
+	if s.a.st == nil {
+		s.a.open()
+	}
+	s.a.mu.Unlock()
+	return s.Status()
+}
+
 // DoctorReport checks everything the studio depends on.
 type DoctorReport struct {
 	OK        bool                  `json:"ok"`

@@ -14,12 +14,15 @@ export interface Studio {
   url: string
   dataDir: string
   proc: ChildProcess
-  stop: () => Promise<void>
+  // stop ends the studio (again is fine) and removes a workspace it made, unless keepData.
+  stop: (opts?: { keepData?: boolean }) => Promise<void>
 }
 
-export async function startStudio(): Promise<Studio> {
+// startStudio serves a fresh workspace, or the one in dataDir (a second studio on the same
+// workspace finds it held by the first).
+export async function startStudio(existingDataDir?: string): Promise<Studio> {
   const bin = process.env.NPCSTUDIO_BIN ?? resolve(__dirname, '../../build/bin/npcstudio')
-  const dataDir = mkdtempSync(join(tmpdir(), 'npcstudio-e2e-'))
+  const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'npcstudio-e2e-'))
   const proc = spawn(bin, ['--data-dir', dataDir, '--json', 'serve', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('npcstudio serve did not start in 30 s')), 30_000)
@@ -33,10 +36,12 @@ export async function startStudio(): Promise<Studio> {
     url,
     dataDir,
     proc,
-    stop: async () => {
-      proc.kill('SIGTERM')
-      await new Promise((r) => proc.once('exit', r))
-      rmSync(dataDir, { recursive: true, force: true })
+    stop: async (opts?: { keepData?: boolean }) => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM')
+        await new Promise((r) => proc.once('exit', r))
+      }
+      if (!existingDataDir && !opts?.keepData) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

@@ -66,3 +66,22 @@ test('a writer exports the workspace to one archive', async () => {
   await expect.poll(() => page.locator('.success').textContent()).toContain('Exported')
   expect(existsSync(archive) && statSync(archive).size > 0).toBe(true)
 })
+
+test('a workspace held by another NPC Studio is explained, not broken', async () => {
+  const second = await startStudio(studio.dataDir)
+  try {
+    const other = await openStudio(browser, second)
+    const alert = other.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.textContent()).toContain('already open in another NPC Studio')
+    expect(await alert.textContent()).toContain('Close the other NPC Studio window')
+    await other.screenshot({ path: join(artifacts, 'e2e-locked.png') })
+    // Once the first studio lets go, Retry opens the workspace in the second.
+    await studio.stop({ keepData: true })
+    await other.getByRole('button', { name: 'Retry' }).click()
+    await other.getByRole('heading', { name: 'Workspace' }).waitFor()
+    await other.close()
+  } finally {
+    await second.stop()
+  }
+})

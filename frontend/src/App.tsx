@@ -24,6 +24,13 @@ export function App() {
       .catch((e: AppError) => setLoadError(e))
   }, [])
 
+  const reopen = useCallback(() => {
+    workspace
+      .reopen()
+      .then(setStatus)
+      .catch((e: AppError) => setLoadError(e))
+  }, [])
+
   useEffect(refresh, [refresh])
   useEffect(() => {
     window.location.hash = `/${areaId}`
@@ -32,7 +39,7 @@ export function App() {
   if (loadError) return <WorkspaceProblem title="NPC Studio could not start" error={loadError} />
   if (!status) return <div className="boot">Opening workspace…</div>
   if (!status.open && status.error) {
-    return <WorkspaceProblem title="The workspace could not be opened" error={status.error} status={status} onRetry={refresh} />
+    return <WorkspaceProblem title="The workspace could not be opened" error={status.error} status={status} onRetry={reopen} />
   }
 
   const area = findArea(areaId)

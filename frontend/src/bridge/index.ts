@@ -21,6 +21,7 @@ async function call<T>(p: Promise<T>): Promise<T> {
 
 export const workspace = {
   status: () => call(Workspace.Status()),
+  reopen: () => call(Workspace.Reopen()),
   doctor: () => call(Workspace.Doctor()),
   exportTo: (path: string) => call(Workspace.Export({ path })),
   importFrom: (path: string) => call(Workspace.Import({ path })),

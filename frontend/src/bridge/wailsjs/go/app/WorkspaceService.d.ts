@@ -9,4 +9,6 @@ export function Export(arg1:app.ArchiveRequest):Promise<store.Manifest>;
 
 export function Import(arg1:app.ArchiveRequest):Promise<store.Manifest>;
 
+export function Reopen():Promise<app.WorkspaceStatus>;
+
 export function Status():Promise<app.WorkspaceStatus>;

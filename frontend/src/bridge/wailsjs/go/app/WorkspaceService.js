@@ -14,6 +14,10 @@ export function Import(arg1) {
   return window['go']['app']['WorkspaceService']['Import'](arg1);
 }
 
+export function Reopen() {
+  return window['go']['app']['WorkspaceService']['Reopen']();
+}
+
 export function Status() {
   return window['go']['app']['WorkspaceService']['Status']();
 }
