@@ -1,0 +1,441 @@
+package dataset
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// classify tells which format a JSON object looks like, from its keys alone ("" if none).
+func classify(obj map[string]any) Format {
+	if _, ok := obj["schemaVersion"]; ok {
+		return FormatBedrockConversation
+	}
+	if msgs, ok := obj["messages"]; ok {
+		// The turns' content tells the message formats apart; the system prompt only when no
+		// turn has content.
+		if arr, ok := msgs.([]any); ok {
+			for _, m := range arr {
+				if mm, ok := m.(map[string]any); ok {
+					switch mm["content"].(type) {
+					case []any:
+						return FormatBedrockConversation
+					case string:
+						return FormatClaudeMessages
+					}
+				}
+			}
+		}
+		if _, ok := obj["system"].([]any); ok {
+			return FormatBedrockConversation
+		}
+		return FormatClaudeMessages
+	}
+	_, p := obj["prompt"]
+	_, c := obj["completion"]
+	if p || c {
+		return FormatPromptCompletion
+	}
+	_, i := obj["input"]
+	_, o := obj["output"]
+	if i || o {
+		return FormatInputOutput
+	}
+	return ""
+}
+
+// decoder turns parsed JSON lines into Records, reporting every shape problem it meets with
+// the line and field path. It stops at nothing: a bad turn is reported and the next is read.
+type decoder struct {
+	rep      *problems
+	reserved []string
+	// noteJoins reports converse content blocks joined into one text (imports keep one text a turn).
+	noteJoins bool
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "true/false"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return "unknown"
+}
+
+// extraKeys reports keys outside allowed, in sorted order so reports are stable.
+func (d *decoder) extraKeys(line int, prefix string, obj map[string]any, allowed []string, f Format, asError bool) {
+	var extra []string
+	for k := range obj {
+		if !slices.Contains(allowed, k) {
+			extra = append(extra, k)
+		}
+	}
+	slices.Sort(extra)
+	for _, k := range extra {
+		field := k
+		if prefix != "" {
+			field = prefix + "." + k
+		}
+		if asError {
+			d.rep.errorf(line, field, "unexpected key %q: %s records may only have %s", k, f, strings.Join(allowed, ", "))
+		} else {
+			d.rep.warnf(line, field, "unexpected key %q: %s records have only %s; Bedrock may reject or ignore it", k, f, strings.Join(allowed, ", "))
+		}
+	}
+}
+
+// text reads a required string field; ok is false when it is missing or not a string.
+func (d *decoder) text(line int, field string, v any, present bool) (string, bool) {
+	if !present {
+		d.rep.errorf(line, field, "missing")
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		d.rep.errorf(line, field, "must be a string, not %s", jsonType(v))
+		return "", false
+	}
+	d.checkReserved(line, field, s)
+	return s, true
+}
+
+func (d *decoder) checkReserved(line int, field, s string) {
+	for _, w := range d.reserved {
+		if containsFold(s, w) {
+			d.rep.errorf(line, field, "contains %q, a reserved keyword for this base model (in any letter case); reword it", w)
+		}
+	}
+}
+
+// containsFold reports whether s contains the ASCII word w, ignoring ASCII letter case.
+// Words ending in a symbol (every Nova keyword: "User:", "<image>", "[EOS]") are found by
+// searching for that symbol, which is rare in prose, with a fast byte search.
+func containsFold(s, w string) bool {
+	n := len(w)
+	if n == 0 {
+		return true
+	}
+	if last := w[n-1]; lowerASCII(last) == last && (last < 'a' || last > 'z') {
+		for off := n - 1; off < len(s); {
+			i := strings.IndexByte(s[off:], last)
+			if i < 0 {
+				return false
+			}
+			end := off + i + 1
+			if end >= n && equalFoldASCII(s[end-n:end], w) {
+				return true
+			}
+			off = end
+		}
+		return false
+	}
+	for i := 0; i+n <= len(s); i++ {
+		if equalFoldASCII(s[i:i+n], w) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFoldASCII(a, b string) bool {
+	for i := 0; i < len(b); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// record decodes obj as format f. ok is false when no record could be made of it at all
+// (no turns could be read); every problem has been reported either way.
+func (d *decoder) record(line int, obj map[string]any, f Format) (rec Record, ok bool) {
+	rec.Format = f
+	switch f {
+	case FormatPromptCompletion, FormatInputOutput:
+		return d.pair(line, obj, f)
+	case FormatClaudeMessages:
+		return d.claude(line, obj)
+	case FormatBedrockConversation:
+		return d.converse(line, obj)
+	}
+	return rec, false
+}
+
+func (d *decoder) pair(line int, obj map[string]any, f Format) (Record, bool) {
+	in, out := f.pairKeys()
+	d.extraKeys(line, "", obj, []string{in, out}, f, false)
+	inV, inOK := obj[in]
+	outV, outOK := obj[out]
+	prompt, ok1 := d.text(line, in, inV, inOK)
+	reply, ok2 := d.text(line, out, outV, outOK)
+	if ok1 && prompt == "" {
+		d.rep.errorf(line, in, "is empty")
+	}
+	if ok2 && reply == "" {
+		d.rep.errorf(line, out, "is empty")
+	}
+	rec := Record{Format: f, Messages: []Message{{Role: RoleUser, Content: prompt}, {Role: RoleAssistant, Content: reply}}}
+	return rec, ok1 || ok2
+}
+
+func (d *decoder) claude(line int, obj map[string]any) (Record, bool) {
+	rec := Record{Format: FormatClaudeMessages}
+	d.extraKeys(line, "", obj, []string{"system", "messages"}, FormatClaudeMessages, true)
+	if v, ok := obj["system"]; ok {
+		if s, ok := v.(string); ok {
+			d.checkReserved(line, "system", s)
+			rec.System = s
+		} else {
+			d.rep.errorf(line, "system", "must be a string, not %s", jsonType(v))
+		}
+	}
+	arr, ok := d.messages(line, obj)
+	if !ok {
+		return rec, false
+	}
+	rec.Messages = make([]Message, 0, len(arr))
+	for i, v := range arr {
+		field := at("messages", i)
+		m, ok := v.(map[string]any)
+		if !ok {
+			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(v))
+			rec.Messages = append(rec.Messages, Message{}) // keeps the later turns' indexes
+			continue
+		}
+		d.extraKeys(line, field, m, []string{"role", "content"}, FormatClaudeMessages, true)
+		role, _ := d.role(line, field, m)
+		msg := Message{Role: role}
+		if c, present := m["content"]; present {
+			if _, isList := c.([]any); isList {
+				d.rep.errorf(line, field+".content", "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)")
+			} else if s, ok := d.text(line, field+".content", c, true); ok {
+				if s == "" {
+					d.rep.errorf(line, field+".content", "is empty")
+				}
+				msg.Content = s
+			}
+		} else {
+			d.rep.errorf(line, field+".content", "missing")
+		}
+		rec.Messages = append(rec.Messages, msg)
+	}
+	return rec, true
+}
+
+func (d *decoder) messages(line int, obj map[string]any) ([]any, bool) {
+	v, ok := obj["messages"]
+	if !ok {
+		d.rep.errorf(line, "messages", "missing")
+		return nil, false
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		d.rep.errorf(line, "messages", "must be a list of turns, not %s", jsonType(v))
+		return nil, false
+	}
+	if len(arr) == 0 {
+		d.rep.errorf(line, "messages", "has no turns; a record needs a user turn and the assistant's reply")
+		return nil, false
+	}
+	return arr, true
+}
+
+func (d *decoder) role(line int, field string, m map[string]any) (string, bool) {
+	v, ok := m["role"]
+	if !ok {
+		d.rep.errorf(line, field+".role", "missing")
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		d.rep.errorf(line, field+".role", "must be a string, not %s", jsonType(v))
+		return "", false
+	}
+	return s, true
+}
+
+// mediaKeys are converse content blocks that Bedrock reads but NPC Studio does not check.
+var (
+	mediaKeys = []string{"image", "video", "document"}
+	blockKeys = append([]string{"text"}, mediaKeys...)
+)
+
+// blocks reads a list of converse content blocks and joins their text.
+func (d *decoder) blocks(line int, field string, v any) (text string, ok bool) {
+	arr, isList := v.([]any)
+	if !isList {
+		d.rep.errorf(line, field, "must be a list of content blocks like [{\"text\": \"...\"}], not %s", jsonType(v))
+		return "", false
+	}
+	if len(arr) == 0 {
+		d.rep.errorf(line, field, "has no content blocks")
+		return "", false
+	}
+	var parts []string
+	media := false
+	for j, b := range arr {
+		bf := at(field, j)
+		obj, isObj := b.(map[string]any)
+		if !isObj {
+			d.rep.errorf(line, bf, "a content block must be an object like {\"text\": \"...\"}, not %s", jsonType(b))
+			continue
+		}
+		hasMedia := false
+		for _, k := range mediaKeys {
+			if _, ok := obj[k]; ok {
+				hasMedia = true
+				d.rep.warnf(line, bf+"."+k, "%s content is not checked by NPC Studio; Bedrock checks it when the job starts", k)
+			}
+		}
+		media = media || hasMedia
+		d.extraKeys(line, bf, obj, blockKeys, FormatBedrockConversation, false)
+		tv, hasText := obj["text"]
+		if !hasText {
+			if !hasMedia {
+				d.rep.errorf(line, bf+".text", "missing")
+			}
+			continue
+		}
+		if s, ok := d.text(line, bf+".text", tv, true); ok {
+			parts = append(parts, s)
+		}
+	}
+	text = strings.Join(parts, "\n")
+	if text == "" && !media {
+		d.rep.errorf(line, field, "has no text")
+	}
+	if d.noteJoins && len(parts) > 1 {
+		d.rep.warnf(line, field, "%d text blocks were joined into one text, separated by line breaks", len(parts))
+	}
+	return text, true
+}
+
+func (d *decoder) converse(line int, obj map[string]any) (Record, bool) {
+	rec := Record{Format: FormatBedrockConversation}
+	d.extraKeys(line, "", obj, []string{"schemaVersion", "system", "messages"}, FormatBedrockConversation, false)
+	if v, ok := obj["schemaVersion"]; ok {
+		if _, ok := v.(string); !ok {
+			d.rep.errorf(line, "schemaVersion", "must be a string such as %q, not %s", ConversationSchemaVersion, jsonType(v))
+		}
+	}
+	if v, ok := obj["system"]; ok {
+		if arr, ok := v.([]any); ok {
+			var parts []string
+			for i, b := range arr {
+				bf := at("system", i)
+				bo, ok := b.(map[string]any)
+				if !ok {
+					d.rep.errorf(line, bf, "must be an object like {\"text\": \"...\"}, not %s", jsonType(b))
+					continue
+				}
+				d.extraKeys(line, bf, bo, []string{"text"}, FormatBedrockConversation, false)
+				tv, present := bo["text"]
+				if s, ok := d.text(line, bf+".text", tv, present); ok {
+					parts = append(parts, s)
+				}
+			}
+			rec.System = strings.Join(parts, "\n")
+		} else {
+			d.rep.errorf(line, "system", "must be a list like [{\"text\": \"...\"}], not %s", jsonType(v))
+		}
+	}
+	arr, ok := d.messages(line, obj)
+	if !ok {
+		return rec, false
+	}
+	rec.Messages = make([]Message, 0, len(arr))
+	for i, v := range arr {
+		field := at("messages", i)
+		m, ok := v.(map[string]any)
+		if !ok {
+			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(v))
+			rec.Messages = append(rec.Messages, Message{})
+			continue
+		}
+		d.extraKeys(line, field, m, []string{"role", "content"}, FormatBedrockConversation, false)
+		role, _ := d.role(line, field, m)
+		msg := Message{Role: role}
+		if c, present := m["content"]; present {
+			msg.Content, _ = d.blocks(line, field+".content", c)
+		} else {
+			d.rep.errorf(line, field+".content", "missing")
+		}
+		rec.Messages = append(rec.Messages, msg)
+	}
+	return rec, true
+}
+
+// checkTurns reports turn order and roles for the message formats: user first, then strictly
+// alternating, and the assistant's reply last.
+func checkTurns(rep *problems, line int, rec Record) {
+	n := len(rec.Messages)
+	if n == 0 {
+		return // already reported while decoding
+	}
+	if n < 2 {
+		rep.errorf(line, "messages", "has %d turn; a record needs a user turn and the assistant's reply", n)
+	}
+	lastReported := false
+	for i, m := range rec.Messages {
+		want := RoleUser
+		if i%2 == 1 {
+			want = RoleAssistant
+		}
+		field := at("messages", i) + ".role"
+		switch {
+		case m.Role == "":
+			// missing or not a string: already reported
+		case m.Role == "system":
+			rep.errorf(line, field, "role must be user or assistant; put the system prompt in the record's system field")
+		case m.Role != RoleUser && m.Role != RoleAssistant:
+			rep.errorf(line, field, "role must be user or assistant, not %q", m.Role)
+		case m.Role != want:
+			rep.errorf(line, field, "is %s but turn %d should be %s: turns alternate user, assistant, starting with user", m.Role, i+1, want)
+		default:
+			continue
+		}
+		if i == n-1 {
+			lastReported = true
+		}
+	}
+	if last := rec.Messages[n-1]; n >= 2 && !lastReported && last.Role != RoleAssistant {
+		rep.errorf(line, at("messages", n-1)+".role", "the last turn must be the assistant's reply")
+	}
+}
+
+// syntaxProblem describes a JSON parse error with its 1-based column (in characters).
+func syntaxProblem(line []byte, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off := int(se.Offset)
+		if off > len(line) {
+			off = len(line)
+		}
+		col := utf8.RuneCount(line[:off])
+		if col == 0 {
+			col = 1
+		}
+		return "invalid JSON at column " + itoa(col) + ": " + se.Error()
+	}
+	return "invalid JSON: " + err.Error()
+}
+
+func itoa(n int) string { return count(int64(n)) }

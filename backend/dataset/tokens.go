@@ -1,0 +1,35 @@
+package dataset
+
+import "unicode/utf8"
+
+// Tokenizer counts the tokens of a text. Validation uses CharEstimator unless a real
+// tokenizer for the base model is given in Options.
+type Tokenizer interface {
+	CountTokens(text string) int
+}
+
+// CharsPerToken is Bedrock's own estimate for its dataset quotas ("token quota x 6").
+const CharsPerToken = 6
+
+// CharEstimator estimates tokens as characters (Unicode code points) / 6, rounded up.
+type CharEstimator struct{}
+
+// CountTokens implements Tokenizer.
+func (CharEstimator) CountTokens(text string) int {
+	return (utf8.RuneCountInString(text) + CharsPerToken - 1) / CharsPerToken
+}
+
+// recordTokens counts input (system prompt and user turns) and output (assistant turns).
+func recordTokens(tok Tokenizer, rec Record) (in, out int) {
+	if rec.System != "" {
+		in = tok.CountTokens(rec.System)
+	}
+	for _, m := range rec.Messages {
+		if m.Role == RoleAssistant {
+			out += tok.CountTokens(m.Content)
+		} else {
+			in += tok.CountTokens(m.Content)
+		}
+	}
+	return in, out
+}
