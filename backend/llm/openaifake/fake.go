@@ -64,6 +64,9 @@ type Reply struct {
 	// Cut closes the connection after CutAfter tokens: no finish reason, no [DONE].
 	Cut      bool
 	CutAfter int
+	// NoFinish ends the stream cleanly after the tokens but with no finish reason and no
+	// [DONE], as a server restarted behind a proxy does.
+	NoFinish bool
 	// Hang never answers: the handler returns when the client gives up.
 	Hang bool
 	// FinishReason is "stop" unless set.
@@ -279,6 +282,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	if rep.Cut {
 		hangUp(w)
+		return
+	}
+	if rep.NoFinish {
 		return
 	}
 	send(map[string]any{}, finish, nil)

@@ -1,0 +1,99 @@
+package llm
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/npcstudio/npcstudio/backend/provider"
+)
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		header http.Header
+		want   time.Duration
+	}{
+		{"none", nil, 0},
+		{"seconds", http.Header{"Retry-After": {"3"}}, 3 * time.Second},
+		{"fraction of seconds", http.Header{"Retry-After": {"1.5"}}, 1500 * time.Millisecond},
+		{"zero", http.Header{"Retry-After": {"0"}}, 0},
+		{"negative", http.Header{"Retry-After": {"-4"}}, 0},
+		{"HTTP date", http.Header{"Retry-After": {now.Add(7 * time.Second).Format(http.TimeFormat)}}, 7 * time.Second},
+		{"HTTP date passed", http.Header{"Retry-After": {now.Add(-time.Hour).Format(http.TimeFormat)}}, 0},
+		{"unreadable", http.Header{"Retry-After": {"in a bit"}}, 0},
+		{"OpenAI milliseconds", http.Header{"Retry-After-Ms": {"250"}}, 250 * time.Millisecond},
+		{"milliseconds win", http.Header{"Retry-After-Ms": {"250"}, "Retry-After": {"1"}}, 250 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := retryAfter(tc.header, now); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	p := RetryPolicy{MaxAttempts: 8, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
+	want := []time.Duration{100, 200, 400, 800, 1000, 1000, 1000}
+	for i, w := range want {
+		if got := p.backoff(i + 1); got != w*time.Millisecond {
+			t.Errorf("wait before attempt %d: %v, want %v", i+2, got, w*time.Millisecond)
+		}
+	}
+	if got := p.backoff(80); got != time.Second {
+		t.Errorf("after many attempts: %v, want the cap", got)
+	}
+	p.Jitter = 0.5
+	for range 200 {
+		if got := p.backoff(3); got < 200*time.Millisecond || got > 400*time.Millisecond {
+			t.Fatalf("jittered wait %v outside [200ms, 400ms]", got)
+		}
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	npc := newCaller(provider.Provider{Kind: provider.KindNPCAPI}, Options{})
+	if npc.opts.Timeout <= 29*time.Second {
+		t.Errorf("deployed API timeout %v: must outlast API Gateway's 29 s so its 504 is seen", npc.opts.Timeout)
+	}
+	oa := newCaller(provider.Provider{Kind: provider.KindOpenAI}, Options{})
+	if oa.opts.Retry != DefaultRetry || oa.opts.Timeout != 10*time.Minute || oa.opts.IdleTimeout != 2*time.Minute || oa.opts.HTTPClient == nil {
+		t.Errorf("defaults %+v", oa.opts)
+	}
+	one := newCaller(provider.Provider{Kind: provider.KindOpenAI}, Options{Retry: RetryPolicy{BaseDelay: time.Second}})
+	if one.opts.Retry.MaxAttempts != 1 {
+		t.Errorf("a policy without attempts makes %d", one.opts.Retry.MaxAttempts)
+	}
+}
+
+// TestPlainBody: request bodies reach net/http without io.WriterTo, so smithy-go's
+// closed body cannot fail the request write (and close the connection) under a stream.
+func TestPlainBody(t *testing.T) {
+	var got io.Reader
+	rt := plainBody{roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = r.Body
+		return &http.Response{StatusCode: 200, Body: http.NoBody}, nil
+	})}
+	body := io.NopCloser(bytes.NewReader([]byte(`{"messages":[]}`)))
+	if _, ok := body.(io.WriterTo); !ok {
+		t.Fatal("the test body must offer WriteTo, as smithy-go's does")
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1/model/m/converse-stream", body)
+	if _, err := rt.RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got.(io.WriterTo); ok {
+		t.Error("the body still offers WriteTo")
+	}
+	if req.Body != body {
+		t.Error("the caller's request was changed")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
