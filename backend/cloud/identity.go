@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -66,6 +67,18 @@ func Configured() bool {
 	return false
 }
 
+// SSOExpired recognises an SSO session that expired or was never started, through
+// either kind of SSO profile (legacy start URL or sso-session).
+func SSOExpired(err error) bool {
+	var inv *ssocreds.InvalidTokenError
+	if errors.As(err, &inv) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "refresh cached SSO token") || strings.Contains(msg, "SSO session has expired") ||
+		strings.Contains(msg, "cached SSO token is expired") || strings.Contains(msg, "token has expired")
+}
+
 // explain turns the SDK's credential errors into what a writer can do about them.
 func explain(err error, profile string) error {
 	msg := err.Error()
@@ -78,7 +91,7 @@ func explain(err error, profile string) error {
 		login += " --profile " + p
 	}
 	switch {
-	case strings.Contains(msg, "SSO session") || strings.Contains(msg, "token has expired") || strings.Contains(msg, "refresh cached SSO token"):
+	case SSOExpired(err):
 		return fmt.Errorf("the AWS SSO session has expired or was never started: run `%s` and try again: %w", login, err)
 	case strings.Contains(msg, "failed to get shared config profile"):
 		return fmt.Errorf("AWS profile %q is not in ~/.aws/config: run `aws configure sso` or pick another profile: %w", p, err)

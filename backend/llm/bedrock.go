@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/smithy-go"
@@ -48,7 +47,7 @@ func newBedrock(c *caller, p provider.Provider) (*bedrockProvider, error) {
 		if err != nil {
 			// cloud.LoadConfig already says what to do (a missing profile, no credentials).
 			code := CodeAuth
-			if ssoExpired(err) {
+			if cloud.SSOExpired(err) {
 				code = CodeAWSSession
 			}
 			return nil, b.describe(failure(code, false, err, "%v", err), p.ModelID)
@@ -199,7 +198,7 @@ func (b *bedrockProvider) failure(err error) error {
 	if errors.As(err, &done) || errors.As(err, &stop) {
 		return err
 	}
-	if ssoExpired(err) {
+	if cloud.SSOExpired(err) {
 		return failure(CodeAWSSession, false, err, "the AWS SSO session has expired or was never started: run `%s` and try again", b.login())
 	}
 	status := 0
@@ -260,16 +259,4 @@ func (b *bedrockProvider) failure(err error) error {
 		return failure(CodeUnavailable, true, err, "cannot reach Bedrock in %s: %v", b.region, err)
 	}
 	return failure(CodeUnavailable, false, err, "%v", err)
-}
-
-// ssoExpired recognises an SSO session that expired or was never started, through
-// either kind of SSO profile (legacy start URL or sso-session).
-func ssoExpired(err error) bool {
-	var inv *ssocreds.InvalidTokenError
-	if errors.As(err, &inv) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "refresh cached SSO token") || strings.Contains(msg, "SSO session has expired") ||
-		strings.Contains(msg, "cached SSO token is expired")
 }
