@@ -6,8 +6,11 @@ source "$(dirname "$0")/lib.sh"
 
 WAILS_VERSION=v2.16.0
 MOTO_VERSION=5.2.5
-APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium
+APT_PACKAGES=(build-essential pkg-config curl util-linux libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium
   fonts-noto-color-emoji fonts-noto-core imagemagick xdotool dbus gnome-keyring libsecret-tools python3-venv)
+# The OpenSearch test node needs a JDK 17 and Maven to fetch it from Maven Central.
+command -v java >/dev/null || APT_PACKAGES+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || APT_PACKAGES+=(maven)
 # webkit2gtk 4.0 exists on Debian 12 and Ubuntu 22.04; newer releases have only 4.1.
 if apt-cache show libwebkit2gtk-4.0-dev >/dev/null 2>&1; then APT_PACKAGES+=(libwebkit2gtk-4.0-dev); fi
 

@@ -1,0 +1,296 @@
+package lore
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Benchmarks (figures in docs/BENCHMARKS.md). Run them one at a time, on one core for the
+// latency goal, e.g.:
+//
+//	go test ./backend/lore -run '^$' -bench BenchmarkSearch -benchtime 300x -cpu 1
+//	go test ./backend/lore -run '^$' -bench BenchmarkIngest -benchtime 1x
+//
+// The corpus is generated: pseudo-words drawn with a Zipf law, in paragraphs of about 900
+// characters (one chunk each with the default chunking). Vectors for the latency
+// benchmarks are random unit vectors put straight into memory, and queries are embedded
+// with the toy HashEmbedder, so the figures are the search itself, not a model server.
+
+// corpus writes files of about perFile bytes holding chunks paragraphs in all.
+func corpus(tb testing.TB, dir string, paragraphs, perFile int) {
+	tb.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	vocab := make([]string, 20000)
+	syll := []string{"ka", "ro", "mi", "sel", "dor", "an", "eth", "ul", "vin", "gra", "th", "or", "is", "ne", "bal", "ash", "em", "ber", "qu", "il"}
+	for i := range vocab {
+		var w strings.Builder
+		for n := 2 + rng.IntN(3); n > 0; n-- {
+			w.WriteString(syll[rng.IntN(len(syll))])
+		}
+		vocab[i] = w.String()
+	}
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(3, 4)), 1.1, 1, uint64(len(vocab)-1))
+	var f *os.File
+	size, file := 0, 0
+	for p := 0; p < paragraphs; p++ {
+		if f == nil || size >= perFile {
+			if f != nil {
+				f.Close()
+			}
+			var err error
+			f, err = os.Create(filepath.Join(dir, fmt.Sprintf("part-%04d.md", file)))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			file++
+			size = 0
+		}
+		var para strings.Builder
+		for para.Len() < 850 {
+			n := 6 + rng.IntN(12)
+			for i := 0; i < n; i++ {
+				w := vocab[zipf.Uint64()]
+				if i == 0 {
+					w = strings.ToUpper(w[:1]) + w[1:]
+				}
+				para.WriteString(w)
+				if i < n-1 {
+					para.WriteByte(' ')
+				}
+			}
+			para.WriteString(". ")
+		}
+		s := strings.TrimSpace(para.String()) + "\n\n"
+		f.WriteString(s)
+		size += len(s)
+	}
+	f.Close()
+}
+
+// BenchmarkIngest imports a 50 MB corpus into a new library: throughput in MB/s and chunks/s.
+func BenchmarkIngest(b *testing.B) {
+	dir := b.TempDir()
+	corpus(b, dir, 57000, 1<<20) // about 50 MB in 1 MB files
+	var total int64
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		fi, _ := e.Info()
+		total += fi.Size()
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		lib := newLibrary(b, Options{})
+		b.StartTimer()
+		start := time.Now()
+		rep, err := lib.Add(context.Background(), []string{dir}, AddOptions{})
+		el := time.Since(start)
+		if err != nil || len(rep.Failed) > 0 {
+			b.Fatalf("%v %+v", err, rep.Failed)
+		}
+		chunks := 0
+		for _, d := range rep.Added {
+			chunks += d.Chunks
+		}
+		b.ReportMetric(float64(chunks)/el.Seconds(), "chunks/s")
+		b.ReportMetric(float64(total)/(1<<20), "corpus-MB")
+	}
+}
+
+// fillVectors gives every chunk a random unit vector of dim dimensions, in memory, and
+// makes it the active set with the toy embedder for queries.
+func fillVectors(lib *Library, dim int) *vectorSet {
+	rng := rand.New(rand.NewPCG(uint64(dim), 9))
+	set := newVectorSet(HashEmbedder{N: dim})
+	lib.mu.Lock()
+	defer lib.mu.Unlock()
+	n := 0
+	for _, d := range lib.docs {
+		n += d.Chunks
+	}
+	set.data = make([]float32, 0, n*dim)
+	v := make([]float32, dim)
+	for id, d := range lib.docs {
+		for ord := 0; ord < d.Chunks; ord++ {
+			for i := range v {
+				v[i] = float32(rng.NormFloat64())
+			}
+			normalize(v)
+			set.add(id, ord, v)
+		}
+	}
+	set.loaded = true
+	lib.vectors.active = set
+	return set
+}
+
+var benchQueries = []string{
+	"kasel dorro", "emberash vinul", "the qurom of anthis", "gramiel selor balne", "ulkaro", "ithne dorber ashem",
+	"robalis kaor", "vingra ulnemi", "thorash", "miseldor anemi ulka", "berqu ilth", "eth anro kasel",
+}
+
+// searchLatency runs queries and reports p50 and p95 in milliseconds.
+func searchLatency(b *testing.B, lib *Library, mode Mode, k int) {
+	var times []time.Duration
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		q := benchQueries[i%len(benchQueries)]
+		i++
+		start := time.Now()
+		res, err := lib.Search(ctx, Query{Text: q, K: k, Mode: mode})
+		times = append(times, time.Since(start))
+		if err != nil || res.Mode != mode {
+			b.Fatalf("%v %s", err, res.Mode)
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	pct := func(p float64) float64 {
+		return float64(times[min(len(times)-1, int(p*float64(len(times))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+}
+
+// BenchmarkSearch measures top-10 query latency for each mode at 10k and 100k chunks.
+func BenchmarkSearch(b *testing.B) {
+	for _, size := range []int{10000, 100000} {
+		dir := b.TempDir()
+		corpus(b, dir, size, 4<<20)
+		lib := newLibrary(b, Options{})
+		rep, err := lib.Add(context.Background(), []string{dir}, AddOptions{})
+		if err != nil || len(rep.Failed) > 0 {
+			b.Fatalf("%v %+v", err, rep.Failed)
+		}
+		chunks := 0
+		for _, d := range lib.List(DocFilter{}) {
+			chunks += d.Chunks
+		}
+		b.Run(fmt.Sprintf("chunks=%dk/keyword", chunks/1000), func(b *testing.B) { searchLatency(b, lib, Keyword, 10) })
+		for _, dim := range []int{384, 1024} {
+			fillVectors(lib, dim)
+			b.Run(fmt.Sprintf("chunks=%dk/vector-%d", chunks/1000, dim), func(b *testing.B) { searchLatency(b, lib, Vector, 10) })
+			b.Run(fmt.Sprintf("chunks=%dk/hybrid-%d", chunks/1000, dim), func(b *testing.B) { searchLatency(b, lib, Hybrid, 10) })
+		}
+		lib.mu.Lock()
+		lib.vectors.active = nil
+		lib.mu.Unlock()
+		runtime.GC()
+	}
+}
+
+// BenchmarkMemory reports what 100k chunks cost: heap for the library with 384- and
+// 1024-dimension vectors, and the keyword index and workspace on disk.
+func BenchmarkMemory(b *testing.B) {
+	for b.Loop() {
+		dir := b.TempDir()
+		corpus(b, dir, 100000, 4<<20)
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		data := b.TempDir()
+		st := openStore(b, data)
+		lib, err := NewLibrary(st, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := lib.Add(context.Background(), []string{dir}, AddOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		heap := func() float64 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			return float64(ms.HeapInuse-before.HeapInuse) / (1 << 20)
+		}
+		b.ReportMetric(heap(), "heap-keyword-MB")
+		fillVectors(lib, 384)
+		b.ReportMetric(heap(), "heap-384d-MB")
+		fillVectors(lib, 1024)
+		b.ReportMetric(heap(), "heap-1024d-MB")
+		b.ReportMetric(dirSize(filepath.Join(data, "lore", "keyword.bleve")), "keyword-disk-MB")
+		b.ReportMetric(dirSize(filepath.Join(data, "workspace.db")), "workspace-disk-MB")
+		lib.Close()
+		st.Close()
+	}
+}
+
+func dirSize(path string) float64 {
+	var n int64
+	filepath.Walk(path, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return float64(n) / (1 << 20)
+}
+
+// BenchmarkRecall reports recall@5 on the project's lore questions for each mode. The
+// vectors come from the toy HashEmbedder (shared words, no meaning), so the vector and
+// hybrid figures show the machinery works, not what a real embedding model would reach.
+func BenchmarkRecall(b *testing.B) {
+	lib := newLibrary(b, Options{})
+	addWorld(b, lib)
+	lib.SetEmbedder(HashEmbedder{N: 384}, nil)
+	waitEmbedded(b, lib)
+	qs := loadQuestions(b)
+	for b.Loop() {
+		for _, mode := range []Mode{Keyword, Vector, Hybrid} {
+			r, _ := recallAt5(b, lib, qs, mode)
+			b.ReportMetric(r, "recall5-"+string(mode))
+		}
+	}
+}
+
+// BenchmarkVectorScan is the exact scan alone: top-10 of 100k unit vectors, with vek's
+// AVX2 dot product and with a plain Go loop for comparison.
+func BenchmarkVectorScan(b *testing.B) {
+	for _, dim := range []int{384, 1024} {
+		rng := rand.New(rand.NewPCG(5, uint64(dim)))
+		set := newVectorSet(HashEmbedder{N: dim})
+		v := make([]float32, dim)
+		for i := 0; i < 100000; i++ {
+			for j := range v {
+				v[j] = float32(rng.NormFloat64())
+			}
+			normalize(v)
+			set.add("doc", i, v)
+		}
+		q := append([]float32(nil), set.data[:dim]...)
+		b.Run(fmt.Sprintf("dim=%d/vek", dim), func(b *testing.B) {
+			b.SetBytes(int64(len(set.data) * 4))
+			for b.Loop() {
+				if hits := set.search(q, nil, 10); hits[0].row != 0 {
+					b.Fatal("the query itself is not first")
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("dim=%d/go-loop", dim), func(b *testing.B) {
+			b.SetBytes(int64(len(set.data) * 4))
+			for b.Loop() {
+				best := float32(-2)
+				for r := range set.rows {
+					row := set.data[r*dim : (r+1)*dim]
+					var s float32
+					for i, x := range row {
+						s += x * q[i]
+					}
+					best = max(best, s)
+				}
+				if best < 0.99 {
+					b.Fatal(best)
+				}
+			}
+		})
+	}
+}

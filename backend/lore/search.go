@@ -1,0 +1,303 @@
+package lore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/store"
+)
+
+// Mode is how Search ranks chunks.
+type Mode string
+
+const (
+	Keyword Mode = "keyword" // BM25 over chunk text
+	Vector  Mode = "vector"  // cosine similarity of embeddings
+	Hybrid  Mode = "hybrid"  // both, fused by reciprocal rank
+)
+
+// Query is a search of the library.
+type Query struct {
+	Text string `json:"text"`
+	// K is how many results to return (default 5, at most 100).
+	K int `json:"k,omitempty"`
+	// Collections and Tags filter documents (any of the collections, all of the tags).
+	Collections []string          `json:"collections,omitempty"`
+	Tags        map[string]string `json:"tags,omitempty"`
+	// Mode defaults to Hybrid when vectors are ready and Keyword otherwise.
+	Mode Mode `json:"mode,omitempty"`
+}
+
+// Rank is a chunk's place and score in one ranker's list (place from 1).
+type Rank struct {
+	Rank  int     `json:"rank"`
+	Score float64 `json:"score"`
+}
+
+// Result is one chunk found.
+type Result struct {
+	ChunkID string `json:"chunkId"`
+	DocID   string `json:"docId"`
+	// Doc is the document's name (the imported file's name).
+	Doc string `json:"doc"`
+	// Chunk is the chunk's ordinal in its document.
+	Chunk int `json:"chunk"`
+	// Score is the ranking score of the mode used: BM25, cosine, or fused (RRF).
+	Score      float64           `json:"score"`
+	Keyword    *Rank             `json:"keyword,omitempty"`
+	Vector     *Rank             `json:"vector,omitempty"`
+	Text       string            `json:"text"`
+	Heading    string            `json:"heading,omitempty"`
+	Page       int               `json:"page,omitempty"`
+	Start      int64             `json:"start"`
+	End        int64             `json:"end"`
+	Tokens     int               `json:"tokens"`
+	Collection string            `json:"collection,omitempty"`
+	Tags       map[string]string `json:"tags,omitempty"`
+}
+
+// SearchResults are the results of a search and how they were found.
+type SearchResults struct {
+	Results []Result `json:"results"`
+	// Mode is the mode used (Hybrid falls back to Keyword while there are no vectors).
+	Mode     Mode   `json:"mode"`
+	Embedder string `json:"embedder,omitempty"`
+	// Notice says why the mode differs from the one asked for.
+	Notice string `json:"notice,omitempty"`
+}
+
+// RRFK is the constant of reciprocal rank fusion: score = sum over rankers of 1/(RRFK+rank).
+const RRFK = 60
+
+// MaxK bounds Query.K.
+const MaxK = 100
+
+// Search finds the chunks that best answer q.
+func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
+	q.Text = strings.TrimSpace(q.Text)
+	if q.Text == "" {
+		return SearchResults{}, fault.Invalid("query", "type something to search for")
+	}
+	switch {
+	case q.K == 0:
+		q.K = 5
+	case q.K < 0 || q.K > MaxK:
+		return SearchResults{}, fault.Invalid("k", "k must be between 1 and %d", MaxK)
+	}
+	l.mu.RLock()
+	active := l.vectors.active
+	var embID string
+	if active != nil {
+		embID = active.id
+	}
+	pending := l.vectors.progress
+	l.mu.RUnlock()
+
+	res := SearchResults{Mode: q.Mode}
+	switch q.Mode {
+	case "":
+		res.Mode = Keyword
+		if active != nil {
+			res.Mode = Hybrid
+		}
+	case Keyword, Hybrid:
+		if q.Mode == Hybrid && active == nil {
+			res.Mode = Keyword
+			res.Notice = "no vectors yet: keyword results only"
+			if pending.State == "embedding" {
+				res.Notice = fmt.Sprintf("vectors are being built (%d of %d chunks): keyword results only", pending.Done, pending.Total)
+			}
+		}
+	case Vector:
+		if active == nil {
+			if pending.State == "embedding" {
+				return res, fmt.Errorf("vectors are being built (%d of %d chunks): search by keyword meanwhile: %w", pending.Done, pending.Total, ErrNoEmbedder)
+			}
+			return res, ErrNoEmbedder
+		}
+	default:
+		return res, fault.Invalid("mode", "unknown search mode %q: use keyword, vector or hybrid", q.Mode)
+	}
+	if res.Mode != Keyword {
+		res.Embedder = embID
+	}
+
+	filter := DocFilter{Collections: q.Collections, Tags: q.Tags}
+	var allowed []string // nil: every document
+	if !filter.empty() {
+		allowed = []string{}
+		for _, d := range l.List(filter) {
+			allowed = append(allowed, d.ID)
+		}
+	}
+	// Candidates per ranker: more than k, so fusion and the removal of documents that
+	// vanished meanwhile still leave k.
+	n := q.K + 5
+	if res.Mode == Hybrid {
+		n = max(50, 4*q.K)
+	}
+	var kwHits []keywordHit
+	var vecHits []scoredChunk
+	var err error
+	if res.Mode != Vector {
+		// Held through the search: a rebuild swaps and closes the index under the write lock.
+		l.mu.RLock()
+		kwHits, err = l.kw.search(ctx, q.Text, allowed, n)
+		l.mu.RUnlock()
+		if err != nil {
+			return res, fmt.Errorf("keyword search: %w", err)
+		}
+	}
+	if res.Mode != Keyword {
+		if vecHits, err = l.vectorSearch(ctx, active, q.Text, allowed, n); err != nil {
+			return res, err
+		}
+	}
+
+	fused := map[string]*Result{}
+	var order []*Result
+	get := func(id string) *Result {
+		if r, ok := fused[id]; ok {
+			return r
+		}
+		r := &Result{ChunkID: id}
+		fused[id] = r
+		order = append(order, r)
+		return r
+	}
+	for i, h := range kwHits {
+		r := get(h.ID)
+		r.Keyword = &Rank{Rank: i + 1, Score: h.Score}
+	}
+	for i, h := range vecHits {
+		r := get(h.id)
+		r.Vector = &Rank{Rank: i + 1, Score: h.score}
+	}
+	for _, r := range order {
+		switch res.Mode {
+		case Keyword:
+			r.Score = r.Keyword.Score
+		case Vector:
+			r.Score = r.Vector.Score
+		default:
+			if r.Keyword != nil {
+				r.Score += 1 / float64(RRFK+r.Keyword.Rank)
+			}
+			if r.Vector != nil {
+				r.Score += 1 / float64(RRFK+r.Vector.Rank)
+			}
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].Score > order[j].Score })
+	res.Results, err = l.fill(order, q.K)
+	return res, err
+}
+
+type scoredChunk struct {
+	id    string
+	score float64
+}
+
+// vectorSearch embeds text and scores it against every vector of set.
+func (l *Library) vectorSearch(ctx context.Context, set *vectorSet, text string, allowed []string, n int) ([]scoredChunk, error) {
+	l.mu.RLock()
+	emb, dim := set.emb, set.dim
+	l.mu.RUnlock()
+	vecs, err := emb.Embed(ctx, []string{text})
+	if err != nil {
+		return nil, fmt.Errorf("embed the query: %w", err)
+	}
+	if len(vecs) != 1 || len(vecs[0]) != dim {
+		got := 0
+		if len(vecs) == 1 {
+			got = len(vecs[0])
+		}
+		return nil, &DimensionError{Index: "the embedded lore index", IndexDim: dim, EmbedderDim: got, Embedder: emb.ID()}
+	}
+	q := vecs[0]
+	if !normalize(q) {
+		return nil, nil
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	var mask []bool
+	if allowed != nil {
+		mask = make([]bool, len(set.docIDs))
+		for _, id := range allowed {
+			if i, ok := set.docIdx[id]; ok {
+				mask[i] = true
+			}
+		}
+	}
+	hits := set.search(q, mask, n)
+	out := make([]scoredChunk, len(hits))
+	for i, h := range hits {
+		r := set.rows[h.row]
+		out[i] = scoredChunk{id: ChunkID(set.docIDs[r.doc], int(r.ord)), score: float64(h.score)}
+	}
+	return out, nil
+}
+
+// fill loads the text and document of the first k results whose document still exists.
+func (l *Library) fill(order []*Result, k int) ([]Result, error) {
+	out := make([]Result, 0, k)
+	err := l.st.View(func(tx *bolt.Tx) error {
+		for _, r := range order {
+			if len(out) == k {
+				break
+			}
+			docID, ord, err := ParseChunkID(r.ChunkID)
+			if err != nil {
+				continue
+			}
+			l.mu.RLock()
+			d, ok := l.docs[docID]
+			l.mu.RUnlock()
+			if !ok {
+				continue
+			}
+			var c Chunk
+			if err := store.GetJSON(tx, BucketChunks, chunkKey(docID, ord), &c); err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			r.DocID, r.Doc, r.Chunk = docID, d.Name, ord
+			r.Text, r.Heading, r.Page, r.Start, r.End, r.Tokens = c.Text, c.Heading, c.Page, c.Start, c.End, c.Tokens
+			r.Collection, r.Tags = d.Collection, d.Tags
+			out = append(out, *r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CLIResult is one line of `lore search --json`.
+type CLIResult struct {
+	Doc        string  `json:"doc"`
+	Chunk      int     `json:"chunk"`
+	Score      float64 `json:"score"`
+	Text       string  `json:"text"`
+	Collection string  `json:"collection"`
+}
+
+// CLIOutput is the JSON `lore search --json` prints: {"results":[{"doc","chunk","score","text","collection"}]}.
+type CLIOutput struct {
+	Results []CLIResult `json:"results"`
+}
+
+// CLI returns the results in the shape of `lore search --json`.
+func (r SearchResults) CLI() CLIOutput {
+	out := CLIOutput{Results: make([]CLIResult, len(r.Results))}
+	for i, x := range r.Results {
+		out.Results[i] = CLIResult{Doc: x.Doc, Chunk: x.Chunk, Score: x.Score, Text: x.Text, Collection: x.Collection}
+	}
+	return out
+}
