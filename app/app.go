@@ -10,6 +10,9 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/npcstudio/npcstudio/backend/chat"
+	"github.com/npcstudio/npcstudio/backend/dataset"
+	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/provider"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
@@ -40,6 +43,9 @@ type App struct {
 	Providers  *ProviderService
 	Operations *OperationService
 	Settings   *SettingsService
+	Personas   *PersonaService
+	Datasets   *DatasetService
+	Chat       *ChatService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -47,6 +53,9 @@ func buckets() []string {
 	var out []string
 	out = append(out, provider.Buckets...)
 	out = append(out, settingsBuckets...)
+	out = append(out, dataset.Buckets...)
+	out = append(out, persona.Buckets...)
+	out = append(out, chat.Buckets...)
 	return out
 }
 
@@ -65,6 +74,9 @@ func New(opts Options) *App {
 	a.Providers = &ProviderService{a: a}
 	a.Operations = &OperationService{a: a}
 	a.Settings = &SettingsService{a: a}
+	a.Datasets = &DatasetService{a: a}
+	a.Personas = &PersonaService{a: a}
+	a.Chat = &ChatService{a: a}
 	a.open()
 	return a
 }
@@ -94,7 +106,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

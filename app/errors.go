@@ -4,16 +4,20 @@ import (
 	"errors"
 
 	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
 
 // sentinels maps errors of packages that do not implement fault.Coder to their codes.
 var sentinels = map[error]string{
-	store.ErrLocked:        "locked",
-	store.ErrNotFound:      "not_found",
-	secrets.ErrUnavailable: "keychain_unavailable",
-	secrets.ErrNotFound:    "not_found",
+	store.ErrLocked:          "locked",
+	store.ErrNotFound:        "not_found",
+	secrets.ErrUnavailable:   "keychain_unavailable",
+	secrets.ErrNotFound:      "not_found",
+	persona.ErrAmbiguousName: "ambiguous",
+	persona.ErrReadOnly:      "read_only",
+	persona.ErrInUse:         "in_use",
 }
 
 // AppError is how every error reaches the window and the command line's --json output.

@@ -126,6 +126,9 @@ func Run(ctx context.Context, args []string, env *Env) (code int) {
 	if errors.Is(err, InvalidResult) {
 		return ExitInvalid
 	}
+	if env.json && errors.Is(err, errStreamed) {
+		return ExitError // the stream's own error line is printed
+	}
 	shaped := app.FormatError(err)
 	if env.json {
 		json.NewEncoder(env.Stdout).Encode(map[string]any{"error": shaped})
@@ -180,6 +183,9 @@ services headless, for scripts and CI.`,
 		workspaceCmd(env),
 		providerCmd(env),
 		settingsCmd(env),
+		datasetCmd(env),
+		personaCmd(env),
+		chatCmd(env),
 		serveCmd(env),
 	)
 	// Unknown commands and bad argument counts are usage errors.

@@ -27,6 +27,12 @@ func (p *Problem) Error() string {
 	return p.Message
 }
 
+// ErrorCode, ErrorField and ErrorLine let the window and the command line show where a
+// problem is without parsing its message (see fault.Shape).
+func (p *Problem) ErrorCode() string  { return "invalid" }
+func (p *Problem) ErrorField() string { return p.Field }
+func (p *Problem) ErrorLine() int     { return p.Line }
+
 // DefaultMaxProblems is how many errors (and, separately, warnings) a report keeps.
 const DefaultMaxProblems = 1000
 

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -32,13 +31,20 @@ var Buckets = []string{BucketDatasets, BucketVersions, BucketManifests, BucketRe
 // schemaVersion is the "v" of every value this package writes.
 const schemaVersion = 1
 
-// Domain errors. A missing dataset, version or record wraps store.ErrNotFound.
+// Domain errors. A missing dataset, version or record wraps store.ErrNotFound. Each carries
+// the code the window and the command line show it under (see fault.Shape).
 var (
-	ErrVersionConflict = errors.New("the dataset changed since this version; reload and try again")
-	ErrNameTaken       = errors.New("a dataset with this name already exists")
-	ErrLossy           = errors.New("converting to the target format would lose content")
-	ErrTooManyRecords  = errors.New("too many records for a workspace dataset")
+	ErrVersionConflict error = &codedError{"conflict", "the dataset changed since this version; reload and try again"}
+	ErrNameTaken       error = &codedError{"exists", "a dataset with this name already exists"}
+	ErrLossy           error = &codedError{"lossy", "converting to the target format would lose content"}
+	ErrTooManyRecords  error = &codedError{"too_many_records", "too many records for a workspace dataset"}
 )
+
+// codedError is a sentinel that knows its error code.
+type codedError struct{ code, msg string }
+
+func (e *codedError) Error() string     { return e.msg }
+func (e *codedError) ErrorCode() string { return e.code }
 
 // MaxDatasetRecords bounds a workspace dataset (Bedrock takes at most 20,000 records for any
 // text model); bigger files are validated as files with ValidateFile, which streams.

@@ -37,6 +37,8 @@ type ImportRequest struct {
 	Columns CSVColumns `json:"columns"`
 	// Tags are added to every imported record.
 	Tags []string `json:"tags"`
+	// OnProgress, if set, is called as the file is read, with the bytes read so far.
+	OnProgress func(Progress) `json:"-"`
 }
 
 // CSVColumns names the CSV columns (by header) that hold each field. A CSV row is one exchange:
@@ -74,6 +76,10 @@ func (r *Repository) Import(ctx context.Context, req ImportRequest) (ImportResul
 		return ImportResult{}, fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
+	var src io.Reader = f
+	if req.OnProgress != nil {
+		src = &progressReader{r: f, fn: req.OnProgress}
+	}
 	kind := req.Kind
 	if kind == "" {
 		kind = KindJSONL
@@ -87,9 +93,9 @@ func (r *Repository) Import(ctx context.Context, req ImportRequest) (ImportResul
 	name := filepath.Base(req.Path)
 	switch kind {
 	case KindJSONL:
-		docs, err = readJSONL(ctx, f, req.Format, name, room, rep)
+		docs, err = readJSONL(ctx, src, req.Format, name, room, rep)
 	case KindCSV:
-		docs, err = readCSV(ctx, f, req.Columns, ds.Format, name, room, rep)
+		docs, err = readCSV(ctx, src, req.Columns, ds.Format, name, room, rep)
 	default:
 		err = &Problem{Field: "kind", Message: fmt.Sprintf("%q is neither jsonl nor csv", req.Kind)}
 	}
@@ -116,6 +122,22 @@ func (r *Repository) Import(ctx context.Context, req ImportRequest) (ImportResul
 		Errors: rep.errors, Warnings: rep.warnings, ErrorCount: rep.errorCount, WarningCount: rep.warningCount,
 		Truncated: rep.truncated(),
 	}, nil
+}
+
+// progressReader reports the bytes read through it.
+type progressReader struct {
+	r  io.Reader
+	n  int64
+	fn func(Progress)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.n += int64(n)
+		p.fn(Progress{Bytes: p.n})
+	}
+	return n, err
 }
 
 func tooMany() error {
@@ -338,6 +360,8 @@ type ExportRequest struct {
 	// AllowLossy writes records whose conversion loses content (listed in the result);
 	// without it such an export fails with ErrLossy and writes nothing.
 	AllowLossy bool `json:"allowLossy"`
+	// OnProgress, if set, is called every 512 records written, with the records and bytes so far.
+	OnProgress func(Progress) `json:"-"`
 }
 
 // ExportedFile is one written file.
@@ -414,11 +438,22 @@ func (r *Repository) Export(ctx context.Context, req ExportRequest) (ExportResul
 		if res.Lossy > 0 && !req.AllowLossy {
 			return fmt.Errorf("%w: %d records (first at line %d: %s)", ErrLossy, res.Lossy, res.Losses[0].Line, res.Losses[0].Message)
 		}
+		// written and writtenBytes are what earlier files took, for progress across both files.
+		var written int
+		var writtenBytes int64
 		write := func(path string, idx []int) (ExportedFile, error) {
 			out := ExportedFile{Path: path, Records: len(idx)}
 			err := writeAtomic(path, func(w io.Writer) error {
 				bw := bufio.NewWriterSize(w, 256<<10)
-				for _, i := range idx {
+				for k, i := range idx {
+					if k%512 == 0 {
+						if err := ctx.Err(); err != nil {
+							return err
+						}
+						if req.OnProgress != nil {
+							req.OnProgress(Progress{Lines: written + k, Bytes: writtenBytes + out.Bytes})
+						}
+					}
 					d, err := r.loadRecord(tx, ds.ID, entries[i])
 					if err != nil {
 						return err
@@ -444,6 +479,7 @@ func (r *Repository) Export(ctx context.Context, req ExportRequest) (ExportResul
 		if res.Training, err = write(req.Path, train); err != nil {
 			return err
 		}
+		written, writtenBytes = len(train), res.Training.Bytes
 		if req.Split != nil {
 			vf, err := write(req.ValidationPath, val)
 			if err != nil {
@@ -498,6 +534,8 @@ type ValidateVersionRequest struct {
 	// Split, when set, validates the training and validation sets Export would write.
 	Split     *SplitOptions `json:"split"`
 	BatchSize int           `json:"batchSize"`
+	// OnProgress, if set, is called every 512 records, with the records validated so far.
+	OnProgress func(Progress) `json:"-"`
 }
 
 // ValidateVersion validates the records of a version in the dataset's format against its base
@@ -526,11 +564,15 @@ func (r *Repository) ValidateVersion(ctx context.Context, req ValidateVersionReq
 				return err
 			}
 		}
+		done := 0
 		feed := func(v *validator, idx []int) error {
 			for k, i := range idx {
 				if k%512 == 0 {
 					if err := ctx.Err(); err != nil {
 						return err
+					}
+					if req.OnProgress != nil {
+						req.OnProgress(Progress{Lines: done + k, Bytes: v.bytes})
 					}
 				}
 				d, err := r.loadRecord(tx, ds.ID, entries[i])
@@ -555,6 +597,7 @@ func (r *Repository) ValidateVersion(ctx context.Context, req ValidateVersionReq
 				v.bytes += int64(len(raw)) + 1
 			}
 			v.finish()
+			done += len(idx)
 			return nil
 		}
 		if err := feed(tv, train); err != nil {

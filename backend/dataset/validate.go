@@ -110,6 +110,13 @@ func Validate(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 	return v.report(), nil
 }
 
+// Check reports options Validate would refuse (an unknown format or base model, a batch size
+// the model does not take), so a caller can refuse them before reading any file.
+func (o Options) Check() error {
+	_, err := newValidator(o, o.Purpose, false)
+	return err
+}
+
 // ValidateFile validates the file at path. It opens the file read-only and never changes it.
 func ValidateFile(ctx context.Context, path string, opts Options) (Report, error) {
 	f, err := os.Open(path)

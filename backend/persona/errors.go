@@ -68,3 +68,18 @@ func (e *TemplateError) Error() string {
 	}
 	return fmt.Sprintf("template %q (%s): %s", e.Template, loc, e.Reason)
 }
+
+// Codes, fields and lines for app.FormatError (see backend/fault).
+
+func (e *ValidationError) ErrorCode() string  { return "invalid" }
+func (e *ValidationError) ErrorField() string { return e.Field }
+
+func (e *CardError) ErrorCode() string  { return "invalid_card" }
+func (e *CardError) ErrorField() string { return e.Field }
+
+func (e *TemplateError) ErrorCode() string { return "invalid_template" }
+
+// ErrorField is the part as a persona's own template names it ("template.system"), which is
+// also where the template editor shows it.
+func (e *TemplateError) ErrorField() string { return "template." + e.Part }
+func (e *TemplateError) ErrorLine() int     { return e.Line }

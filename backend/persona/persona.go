@@ -43,7 +43,7 @@ type Persona struct {
 	CharacterVersion string `json:"characterVersion,omitempty"`
 
 	// Extensions are free-form keys (a card's data.extensions), kept exactly as given.
-	Extensions map[string]json.RawMessage `json:"extensions,omitempty"`
+	Extensions map[string]json.RawMessage `json:"extensions,omitempty" ts_type:"Record<string, any>"`
 	// Lorebook holds a card's character_book: keyword-triggered lore entries.
 	Lorebook *Lorebook `json:"lorebook,omitempty"`
 
@@ -90,9 +90,9 @@ type Lorebook struct {
 	ScanDepth         int                        `json:"scanDepth,omitempty"`
 	TokenBudget       int                        `json:"tokenBudget,omitempty"`
 	RecursiveScanning bool                       `json:"recursiveScanning,omitempty"`
-	Extensions        map[string]json.RawMessage `json:"extensions,omitempty"`
+	Extensions        map[string]json.RawMessage `json:"extensions,omitempty" ts_type:"Record<string, any>"`
 	Entries           []LoreEntry                `json:"entries"`
-	Extra             map[string]json.RawMessage `json:"extra,omitempty"`
+	Extra             map[string]json.RawMessage `json:"extra,omitempty" ts_type:"Record<string, any>"`
 }
 
 // LoreEntry is one keyword-triggered piece of lore, with every Character Card V2/V3 field.
@@ -100,7 +100,7 @@ type LoreEntry struct {
 	Keys          []string                   `json:"keys"`
 	SecondaryKeys []string                   `json:"secondaryKeys,omitempty"`
 	Content       string                     `json:"content"`
-	Extensions    map[string]json.RawMessage `json:"extensions,omitempty"`
+	Extensions    map[string]json.RawMessage `json:"extensions,omitempty" ts_type:"Record<string, any>"`
 	Enabled       bool                       `json:"enabled"`
 	// InsertionOrder: entries with a higher number are inserted later (closer to the end).
 	InsertionOrder int `json:"insertionOrder"`
@@ -117,7 +117,7 @@ type LoreEntry struct {
 	Position string `json:"position,omitempty"`
 	// UseRegex (V3): keys are regular expressions.
 	UseRegex bool                       `json:"useRegex,omitempty"`
-	Extra    map[string]json.RawMessage `json:"extra,omitempty"`
+	Extra    map[string]json.RawMessage `json:"extra,omitempty" ts_type:"Record<string, any>"`
 }
 
 // CardOrigin is what an imported card carried that has no Persona field.
@@ -125,8 +125,8 @@ type CardOrigin struct {
 	// Format the card was imported from: ccv1, ccv2 or ccv3.
 	Format CardFormat `json:"format"`
 	// Extra holds unknown top-level keys; DataExtra unknown keys of the card's data object.
-	Extra     map[string]json.RawMessage `json:"extra,omitempty"`
-	DataExtra map[string]json.RawMessage `json:"dataExtra,omitempty"`
+	Extra     map[string]json.RawMessage `json:"extra,omitempty" ts_type:"Record<string, any>"`
+	DataExtra map[string]json.RawMessage `json:"dataExtra,omitempty" ts_type:"Record<string, any>"`
 	// Mirrored names the top-level copies of data fields (name, description...) that matched
 	// their field on import; export keeps them in step with the persona.
 	Mirrored []string `json:"mirrored,omitempty"`

@@ -369,7 +369,7 @@ func templateError(part string, err error) error {
 		at, why := m[1], m[2]
 		switch {
 		case errNoField.MatchString(why):
-			why = fmt.Sprintf("no field %s (see the template data in the persona package doc)", errNoField.FindStringSubmatch(why)[1])
+			why = fmt.Sprintf("no field %s: misspelt, or not something a template can use", errNoField.FindStringSubmatch(why)[1])
 		case errNoKey.MatchString(why):
 			why = fmt.Sprintf("no key %q", errNoKey.FindStringSubmatch(why)[1])
 		}

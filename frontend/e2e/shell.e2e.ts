@@ -22,6 +22,8 @@ afterAll(async () => {
 })
 
 test('the shell shows the workspace health and a status bar', async () => {
+  // Writers land on Personas; the workspace health is one click away.
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: /Workspace/ }).click()
   await page.getByRole('heading', { name: 'Workspace' }).waitFor()
   const checks = page.getByRole('list', { name: 'Health checks' })
   await expect.poll(() => checks.locator('li.ok').filter({ hasText: 'schema' }).count()).toBe(1)
@@ -79,7 +81,7 @@ test('a workspace held by another NPC Studio is explained, not broken', async ()
     // Once the first studio lets go, Retry opens the workspace in the second.
     await studio.stop({ keepData: true })
     await other.getByRole('button', { name: 'Retry' }).click()
-    await other.getByRole('heading', { name: 'Workspace' }).waitFor()
+    await other.getByRole('navigation', { name: 'Areas' }).waitFor()
     await other.close()
   } finally {
     await second.stop()

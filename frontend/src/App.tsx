@@ -6,7 +6,7 @@ import { WorkspaceProblem } from './components/WorkspaceProblem'
 
 function initialArea(): string {
   const h = window.location.hash.replace(/^#\/?/, '')
-  return h || 'workspace'
+  return h || areas[0]?.id || 'workspace'
 }
 
 export function App() {

@@ -1,5 +1,7 @@
 import { expect, it, vi } from 'vitest'
 
+vi.mock('./areas/personas/PersonasPage', () => ({ PersonasPage: () => null }))
+vi.mock('./areas/datasets/DatasetsPage', () => ({ DatasetsPage: () => null }))
 vi.mock('./areas/workspace/WorkspaceHome', () => ({ WorkspaceHome: () => null }))
 vi.mock('./areas/settings/SettingsPage', () => ({ SettingsPage: () => null }))
 
@@ -10,4 +12,8 @@ it('has unique area ids and falls back to the first', () => {
   expect(new Set(ids).size).toBe(ids.length)
   expect(findArea('settings').id).toBe('settings')
   expect(findArea('nope').id).toBe(areas[0]?.id)
+})
+
+it('lands writers on Personas', () => {
+  expect(areas[0]?.id).toBe('personas')
 })

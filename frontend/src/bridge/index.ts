@@ -3,10 +3,18 @@ import * as Workspace from './wailsjs/go/app/WorkspaceService'
 import * as Providers from './wailsjs/go/app/ProviderService'
 import * as Settings from './wailsjs/go/app/SettingsService'
 import * as Operations from './wailsjs/go/app/OperationService'
-import type { app, provider, store } from './wailsjs/go/models'
+import * as Personas from './wailsjs/go/app/PersonaService'
+import type { app, persona, provider, store } from './wailsjs/go/models'
+import * as Datasets from './wailsjs/go/app/DatasetService'
+import type { dataset } from './wailsjs/go/models'
+import * as Chat from './wailsjs/go/app/ChatService'
+import type { chat } from './wailsjs/go/models'
+import type { AppError } from './errors'
 import { toAppError } from './errors'
+import { follow, type OpEvent } from './ops'
 
-export type { app, provider, store }
+export type { app, persona, provider, store }
+export type { dataset }
 export { toAppError, describe } from './errors'
 export type { AppError } from './errors'
 
@@ -42,4 +50,253 @@ export const settings = {
 
 export const operations = {
   cancel: (id: string) => call(Operations.Cancel({ id })),
+}
+
+// Plain is a generated model as data: what Go sends and takes, without the class helpers, so
+// the window can copy and edit it with spreads.
+export type Plain<T> = T extends (infer U)[]
+  ? Plain<U>[]
+  : T extends object
+    ? { [K in keyof T as K extends 'convertValues' ? never : K]: Plain<T[K]> }
+    : T
+
+export type PersonaData = Plain<persona.Persona>
+export type PersonaVersion = Plain<persona.PersonaVersion>
+// PersonaEdit is a version as the editor edits it: extensions as JSON text, the lorebook and
+// card kept in Go (see app.PersonaEdit).
+export type PersonaEdit = Plain<app.PersonaEdit>
+export type TemplateData = Plain<persona.Template>
+export type PersonaFamily = 'bedrock-converse' | 'claude-messages' | 'titan-text' | 'llama3' | 'openai-chat'
+export type PersonaMode = 'base' | 'rag'
+export type CardFormat = 'ccv2' | 'ccv3'
+
+export const personas = {
+  list: (query: string, offset: number, limit: number) => call(Personas.List({ query, offset, limit })),
+  open: (ref: string): Promise<PersonaEdit> => call(Personas.Open({ ref })),
+  create: (name: string): Promise<PersonaVersion> => call(Personas.Create({ name })),
+  save: (p: PersonaData, extensions: string): Promise<PersonaVersion> =>
+    call(Personas.Save({ persona: p, form: true, extensions } as app.SavePersonaRequest)),
+  history: (ref: string) => call(Personas.History({ ref })),
+  version: (id: string, n: number): Promise<PersonaVersion> => call(Personas.Version({ id, n })),
+  diff: (id: string, from: number, to: number) => call(Personas.Diff({ id, from, to } as app.PersonaDiffRequest)),
+  restore: (id: string, n: number): Promise<PersonaVersion> => call(Personas.Restore({ id, n })),
+  saveAsNew: (id: string, n: number, name: string): Promise<PersonaVersion> => call(Personas.SaveAsNew({ id, n, name })),
+  remove: (ref: string) => call(Personas.Delete({ ref })),
+  importCard: (path: string) => call(Personas.Import({ path })),
+  exportCard: (ref: string, format: CardFormat, png: boolean, path: string) => call(Personas.Export({ ref, format, png, path })),
+  families: () => call(Personas.Families()),
+  preview: (p: PersonaData, family: PersonaFamily, mode: PersonaMode, message: string) =>
+    call(Personas.Preview({ persona: p, family, mode, message } as app.PreviewRequest)),
+  templates: () => call(Personas.Templates()),
+  template: (id: string) => call(Personas.Template({ id })),
+  createTemplate: (t: TemplateData) => call(Personas.CreateTemplate({ template: t } as app.TemplateRequest)),
+  saveTemplate: (t: TemplateData) => call(Personas.SaveTemplate({ template: t } as app.TemplateRequest)),
+  templateHistory: (id: string) => call(Personas.TemplateHistory({ id })),
+  restoreTemplate: (id: string, n: number) => call(Personas.RestoreTemplate({ id, n })),
+  templateFuncs: () => call(Personas.TemplateFuncs()),
+}
+
+// Datasets. Results of the long operations arrive in their done event; they are not in any
+// bound signature, so they are not generated: these mirror backend/dataset's Report,
+// PairReport, ImportResult and ExportResult and app.DatasetProgress.
+export type DatasetData = Plain<dataset.Dataset>
+export type RecordView = Plain<dataset.RecordView>
+export type RecordData = Plain<dataset.Record>
+export type BaseModel = Plain<dataset.BaseModel>
+export type SplitOptions = Plain<dataset.SplitOptions>
+export type RecordFormat = 'prompt-completion' | 'claude-messages' | 'bedrock-conversation' | 'input-output'
+
+export interface DatasetProblem {
+  line: number
+  field: string
+  message: string
+}
+export interface DatasetStats {
+  records: number
+  tokens: { min: number; max: number; mean: number; p50: number; p95: number; total: number }
+  longest: { line: number; tokens: number }[]
+  bytes: number
+}
+export interface DatasetReport {
+  valid: boolean
+  format: string
+  records: number
+  errors: DatasetProblem[]
+  warnings: DatasetProblem[]
+  errorCount: number
+  warningCount: number
+  truncated: boolean
+  stats: DatasetStats
+}
+export interface DatasetPairReport {
+  valid: boolean
+  training: DatasetReport
+  validation?: DatasetReport
+}
+export interface ImportResult {
+  version: Plain<dataset.Version>
+  imported: number
+  skipped: number
+  errors: DatasetProblem[]
+  warnings: DatasetProblem[]
+  errorCount: number
+  warningCount: number
+  truncated: boolean
+}
+export interface ExportedFile {
+  path: string
+  records: number
+  bytes: number
+}
+export interface ExportResult {
+  format: string
+  training: ExportedFile
+  validation?: ExportedFile
+  lossy: number
+  losses: DatasetProblem[]
+}
+// DatasetProgress is Done of Total, in bytes of a file or records of a version.
+export interface DatasetProgress {
+  done: number
+  total: number
+  unit: 'bytes' | 'records'
+}
+
+// operation follows a long dataset operation to its end: progress goes to onProgress, the
+// result resolves, an error rejects as an AppError.
+async function operation<T>(start: (opId: string) => Promise<unknown>, onProgress?: (p: DatasetProgress) => void): Promise<T> {
+  const end: OpEvent<T | DatasetProgress> = await follow<T | DatasetProgress>(
+    (id) => call(start(id)),
+    (e) => {
+      if (e.type === 'progress' && onProgress && e.data) onProgress(e.data as DatasetProgress)
+    },
+  )
+  if (end.type === 'error') throw toAppError(end.error)
+  return end.data as T
+}
+
+export const datasets = {
+  list: (): Promise<DatasetData[]> => call(Datasets.List()),
+  targets: () => call(Datasets.Targets()),
+  get: (id: string): Promise<DatasetData> => call(Datasets.Get({ id })),
+  create: (name: string, baseModel: string, format: string): Promise<DatasetData> => call(Datasets.Create({ name, baseModel, format })),
+  update: (id: string, change: { name?: string; baseModel?: string; format?: string }): Promise<DatasetData> =>
+    call(Datasets.Update({ id, name: '', baseModel: '', format: '', ...change })),
+  remove: (id: string) => call(Datasets.Delete({ id })),
+  versions: (id: string) => call(Datasets.Versions({ id })),
+  page: (req: Partial<Plain<dataset.PageRequest>> & { datasetId: string }) =>
+    call(Datasets.Page({ version: 0, offset: 0, limit: 200, tag: '', text: '', line: 0, ...req })),
+  record: (datasetId: string, version: number, id: string): Promise<RecordView> => call(Datasets.Record({ datasetId, version, id })),
+  updateRecord: (datasetId: string, baseVersion: number, id: string, record: RecordData, tags: string[]) =>
+    call(Datasets.UpdateRecord({ datasetId, baseVersion, id, record, tags } as dataset.UpdateRecordRequest)),
+  deleteRecords: (datasetId: string, baseVersion: number, ids: string[]) => call(Datasets.DeleteRecords({ datasetId, baseVersion, ids })),
+  findReplace: (req: Plain<dataset.FindReplaceRequest>) => call(Datasets.FindReplace(req)),
+  tag: (datasetId: string, baseVersion: number, ids: string[], add: string[], remove: string[]) =>
+    call(Datasets.Tag({ datasetId, baseVersion, ids, add, remove })),
+  tags: (datasetId: string) => call(Datasets.Tags({ datasetId, version: 0 })),
+  dedupe: (req: Plain<dataset.DedupeRequest>) => call(Datasets.Dedupe(req)),
+  split: (datasetId: string, split: SplitOptions) => call(Datasets.Split({ datasetId, version: 0, split } as dataset.SplitRequest)),
+  importFile: (req: Plain<dataset.ImportRequest>, onProgress?: (p: DatasetProgress) => void) =>
+    operation<ImportResult>((opId) => Datasets.Import({ opId, import: req } as app.DatasetImportRequest), onProgress),
+  validate: (datasetId: string, split: SplitOptions | null, onProgress?: (p: DatasetProgress) => void) =>
+    operation<DatasetPairReport>(
+      (opId) => Datasets.Validate({ opId, validate: { datasetId, version: 0, batchSize: 0, split } } as app.DatasetValidateRequest),
+      onProgress,
+    ),
+  validateFile: (req: Omit<Plain<app.FileValidateRequest>, 'opId'>, onProgress?: (p: DatasetProgress) => void) =>
+    operation<DatasetReport>((opId) => Datasets.ValidateFile({ opId, ...req }), onProgress),
+  exportTo: (req: Plain<dataset.ExportRequest>, onProgress?: (p: DatasetProgress) => void) =>
+    operation<ExportResult>((opId) => Datasets.Export({ opId, export: req } as app.DatasetExportRequest), onProgress),
+}
+
+// Chat. A reply's batches and result arrive in its operation's events; they are not in any
+// bound signature, so they are not generated: StreamPart mirrors app.StreamPart and
+// ChatResult chat.Result.
+export type { chat }
+export type ChatView = Plain<chat.View>
+export type ChatMessage = Plain<chat.Message>
+export type ChatConfig = Plain<chat.Config>
+export type ChatSummary = Plain<chat.Summary>
+export type CompareRun = Plain<chat.Run>
+export type Citation = Plain<chat.Citation>
+export type ChatSetup = Plain<app.ChatSetup>
+export type ChatMode = 'base' | 'finetuned' | 'rag'
+
+export interface ChatResult {
+  chatId: string
+  user: ChatMessage
+  reply?: ChatMessage
+}
+
+export interface StreamPart {
+  column: number
+  text?: string
+  citations?: Citation[]
+  notices?: string[]
+}
+
+interface ChatStreamEvent {
+  parts: StreamPart[]
+}
+
+// ChatOp is a running chat operation: its id (for Stop) once started, and its end.
+export interface ChatOp<T> {
+  id: string
+  done: Promise<T>
+}
+
+// chatOperation follows a chat operation from before it starts: batches go to onParts as
+// they arrive, the result resolves done, a failure rejects it as an AppError. It returns as
+// soon as the operation has started, so the window can offer Stop at once.
+async function chatOperation<T>(start: (opId: string) => Promise<unknown>, onParts: (parts: StreamPart[]) => void): Promise<ChatOp<T>> {
+  let started!: (id: string) => void
+  let failed!: (e: AppError) => void
+  const opId = new Promise<string>((ok, fail) => {
+    started = ok
+    failed = fail
+  })
+  const done = follow<ChatStreamEvent | T>(
+    (id) =>
+      call(start(id)).then(
+        () => started(id),
+        (e: AppError) => {
+          failed(e)
+          throw e
+        },
+      ),
+    (e) => {
+      if (e.type === 'data' && e.data) onParts((e.data as ChatStreamEvent).parts ?? [])
+    },
+  ).then((end) => {
+    if (end.type === 'error') throw toAppError(end.error)
+    return end.data as T
+  })
+  done.catch(() => undefined) // a start failure rejects opId too; the caller awaits that one
+  return { id: await opId, done }
+}
+
+export const chats = {
+  setup: (): Promise<ChatSetup> => call(Chat.Setup()),
+  list: (personaId = '', offset = 0, limit = 200) => call(Chat.List({ personaId, withCompare: false, offset, limit })),
+  get: (id: string): Promise<ChatView> => call(Chat.Get({ id })),
+  create: (personaRef: string, config: ChatConfig): Promise<ChatView> =>
+    call(Chat.Create({ personaRef, config } as app.CreateChatRequest)),
+  remove: (id: string) => call(Chat.Delete({ id })),
+  send: (chatId: string, message: string, config: ChatConfig, onParts: (p: StreamPart[]) => void, timeoutSeconds = 0) =>
+    chatOperation<ChatResult>((opId) => Chat.Send({ opId, chatId, message, config, timeoutSeconds } as app.SendRequest), onParts),
+  regenerate: (chatId: string, messageId: string, config: ChatConfig | null, onParts: (p: StreamPart[]) => void) =>
+    chatOperation<ChatResult>(
+      (opId) => Chat.Regenerate({ opId, chatId, messageId, config: config ?? { provider: '', mode: '' } } as app.RegenerateRequest),
+      onParts,
+    ),
+  stop: (opId: string) => call(Operations.Cancel({ id: opId })),
+  edit: (chatId: string, messageId: string, text: string) => call(Chat.Edit({ chatId, messageId, text })),
+  selectSwipe: (chatId: string, messageId: string): Promise<ChatView> => call(Chat.SelectSwipe({ chatId, messageId })),
+  compare: (personaRef: string, message: string, configs: ChatConfig[], onParts: (p: StreamPart[]) => void) =>
+    chatOperation<CompareRun>((opId) => Chat.Compare({ opId, personaRef, message, configs } as app.CompareRequest), onParts),
+  run: (id: string): Promise<CompareRun> => call(Chat.GetRun({ id })),
+  saveVerdict: (runId: string, winner: number, note: string): Promise<CompareRun> => call(Chat.SaveVerdict({ runId, winner, note })),
+  verdicts: (offset = 0, limit = 100) => call(Chat.ListVerdicts({ judged: true, personaId: '', offset, limit })),
+  saveAsTrainingData: (chatId: string, messageId: string, correctedReply: string, datasetId: string, tags: string[]) =>
+    call(Chat.SaveAsTrainingData({ chatId, messageId, correctedReply, datasetId, tags })),
 }

@@ -66,6 +66,38 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class AddedRecord {
+	    record: dataset.RecordView;
+	    version: dataset.Version;
+	
+	    static createFrom(source: any = {}) {
+	        return new AddedRecord(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.record = this.convertValues(source["record"], dataset.RecordView);
+	        this.version = this.convertValues(source["version"], dataset.Version);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ArchiveRequest {
 	    path: string;
 	
@@ -88,6 +120,314 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
+	    }
+	}
+	export class ChatRef {
+	    id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChatRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
+	export class ModeOption {
+	    id: string;
+	    label: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModeOption(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.label = source["label"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class ChatSetup {
+	    modes: ModeOption[];
+	    loreReady: boolean;
+	    noLoreNote: string;
+	    npcapiNotice: string;
+	    batchMs: number;
+	    minCompare: number;
+	    maxCompare: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChatSetup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.modes = this.convertValues(source["modes"], ModeOption);
+	        this.loreReady = source["loreReady"];
+	        this.noLoreNote = source["noLoreNote"];
+	        this.npcapiNotice = source["npcapiNotice"];
+	        this.batchMs = source["batchMs"];
+	        this.minCompare = source["minCompare"];
+	        this.maxCompare = source["maxCompare"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CompareRequest {
+	    opId: string;
+	    personaRef: string;
+	    message: string;
+	    configs: chat.Config[];
+	    timeoutSeconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.personaRef = source["personaRef"];
+	        this.message = source["message"];
+	        this.configs = this.convertValues(source["configs"], chat.Config);
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CreateChatRequest {
+	    personaRef: string;
+	    config: chat.Config;
+	
+	    static createFrom(source: any = {}) {
+	        return new CreateChatRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaRef = source["personaRef"];
+	        this.config = this.convertValues(source["config"], chat.Config);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CreatePersonaRequest {
+	    name: string;
+	    fromFile?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CreatePersonaRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.fromFile = source["fromFile"];
+	    }
+	}
+	export class DatasetExportRequest {
+	    opId: string;
+	    export: dataset.ExportRequest;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.export = this.convertValues(source["export"], dataset.ExportRequest);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DatasetImportRequest {
+	    opId: string;
+	    import: dataset.ImportRequest;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetImportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.import = this.convertValues(source["import"], dataset.ImportRequest);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DatasetRequest {
+	    id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
+	export class DatasetTargets {
+	    baseModels: dataset.BaseModel[];
+	    formats: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetTargets(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.baseModels = this.convertValues(source["baseModels"], dataset.BaseModel);
+	        this.formats = source["formats"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DatasetValidateRequest {
+	    opId: string;
+	    validate: dataset.ValidateVersionRequest;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetValidateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.validate = this.convertValues(source["validate"], dataset.ValidateVersionRequest);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DatasetVersionRequest {
+	    datasetId: string;
+	    version: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetVersionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.version = source["version"];
 	    }
 	}
 	export class WebviewStatus {
@@ -199,6 +539,337 @@ export namespace app {
 		}
 	}
 	
+	export class EditRequest {
+	    chatId: string;
+	    messageId: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EditRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chatId = source["chatId"];
+	        this.messageId = source["messageId"];
+	        this.text = source["text"];
+	    }
+	}
+	export class EditResult {
+	    chat: chat.View;
+	    message: chat.Message;
+	
+	    static createFrom(source: any = {}) {
+	        return new EditResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chat = this.convertValues(source["chat"], chat.View);
+	        this.message = this.convertValues(source["message"], chat.Message);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ExportCardRequest {
+	    ref: string;
+	    format: string;
+	    png: boolean;
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportCardRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ref = source["ref"];
+	        this.format = source["format"];
+	        this.png = source["png"];
+	        this.path = source["path"];
+	    }
+	}
+	export class ExportedCard {
+	    path: string;
+	    format: string;
+	    png: boolean;
+	    bytes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportedCard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.format = source["format"];
+	        this.png = source["png"];
+	        this.bytes = source["bytes"];
+	    }
+	}
+	export class FamilyOption {
+	    id: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FamilyOption(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.label = source["label"];
+	    }
+	}
+	export class FileValidateRequest {
+	    opId: string;
+	    path: string;
+	    format: string;
+	    baseModel: string;
+	    batchSize: number;
+	    purpose: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileValidateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.path = source["path"];
+	        this.format = source["format"];
+	        this.baseModel = source["baseModel"];
+	        this.batchSize = source["batchSize"];
+	        this.purpose = source["purpose"];
+	    }
+	}
+	export class ImportCardRequest {
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportCardRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	    }
+	}
+	export class ImportedCard {
+	    version: persona.PersonaVersion;
+	    format: string;
+	    png: boolean;
+	    warnings: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportedCard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = this.convertValues(source["version"], persona.PersonaVersion);
+	        this.format = source["format"];
+	        this.png = source["png"];
+	        this.warnings = source["warnings"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class PersonaDiff {
+	    id: string;
+	    from: persona.VersionInfo;
+	    to: persona.VersionInfo;
+	    fields: persona.FieldDiff[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaDiff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.from = this.convertValues(source["from"], persona.VersionInfo);
+	        this.to = this.convertValues(source["to"], persona.VersionInfo);
+	        this.fields = this.convertValues(source["fields"], persona.FieldDiff);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PersonaDiffRequest {
+	    id: string;
+	    from: number;
+	    to: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaDiffRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
+	export class PersonaEdit {
+	    personaId: string;
+	    n: number;
+	    author: string;
+	    savedAt: string;
+	    note?: string;
+	    persona: persona.Persona;
+	    extensions: string;
+	    lorebookEntries: number;
+	    cardFormat?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaEdit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaId = source["personaId"];
+	        this.n = source["n"];
+	        this.author = source["author"];
+	        this.savedAt = source["savedAt"];
+	        this.note = source["note"];
+	        this.persona = this.convertValues(source["persona"], persona.Persona);
+	        this.extensions = source["extensions"];
+	        this.lorebookEntries = source["lorebookEntries"];
+	        this.cardFormat = source["cardFormat"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PersonaRef {
+	    ref: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ref = source["ref"];
+	    }
+	}
+	export class PersonaVersionRequest {
+	    id: string;
+	    n: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaVersionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.n = source["n"];
+	    }
+	}
+	export class PreviewRequest {
+	    persona: persona.Persona;
+	    family: string;
+	    mode: string;
+	    message?: string;
+	    userName?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PreviewRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.persona = this.convertValues(source["persona"], persona.Persona);
+	        this.family = source["family"];
+	        this.mode = source["mode"];
+	        this.message = source["message"];
+	        this.userName = source["userName"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ProviderNameRequest {
 	    name: string;
 	
@@ -210,6 +881,272 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	    }
+	}
+	export class RecordRequest {
+	    datasetId: string;
+	    version: number;
+	    id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.version = source["version"];
+	        this.id = source["id"];
+	    }
+	}
+	export class RegenerateRequest {
+	    opId: string;
+	    chatId: string;
+	    messageId: string;
+	    config: chat.Config;
+	    timeoutSeconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RegenerateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.chatId = source["chatId"];
+	        this.messageId = source["messageId"];
+	        this.config = this.convertValues(source["config"], chat.Config);
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RenderPersonaRequest {
+	    ref: string;
+	    family: string;
+	    mode: string;
+	    message?: string;
+	    userName?: string;
+	    model?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RenderPersonaRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ref = source["ref"];
+	        this.family = source["family"];
+	        this.mode = source["mode"];
+	        this.message = source["message"];
+	        this.userName = source["userName"];
+	        this.model = source["model"];
+	    }
+	}
+	export class RenderedPrompt {
+	    family: string;
+	    mode: string;
+	    templateId: string;
+	    system: string;
+	    messages: persona.Message[];
+	    prompt?: string;
+	    body: string;
+	    tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RenderedPrompt(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.family = source["family"];
+	        this.mode = source["mode"];
+	        this.templateId = source["templateId"];
+	        this.system = source["system"];
+	        this.messages = this.convertValues(source["messages"], persona.Message);
+	        this.prompt = source["prompt"];
+	        this.body = source["body"];
+	        this.tokens = source["tokens"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RunRef {
+	    id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
+	export class SaveAsNewRequest {
+	    id: string;
+	    n: number;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveAsNewRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.n = source["n"];
+	        this.name = source["name"];
+	    }
+	}
+	export class SavePersonaRequest {
+	    persona: persona.Persona;
+	    form?: boolean;
+	    extensions?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SavePersonaRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.persona = this.convertValues(source["persona"], persona.Persona);
+	        this.form = source["form"];
+	        this.extensions = source["extensions"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SavedTrainingData {
+	    added: AddedRecord;
+	    dropped?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SavedTrainingData(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.added = this.convertValues(source["added"], AddedRecord);
+	        this.dropped = source["dropped"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SelectSwipeRequest {
+	    chatId: string;
+	    messageId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SelectSwipeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chatId = source["chatId"];
+	        this.messageId = source["messageId"];
+	    }
+	}
+	export class SendRequest {
+	    opId: string;
+	    chatId: string;
+	    message: string;
+	    config: chat.Config;
+	    timeoutSeconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SendRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.chatId = source["chatId"];
+	        this.message = source["message"];
+	        this.config = this.convertValues(source["config"], chat.Config);
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Settings {
 	    v: number;
@@ -225,6 +1162,98 @@ export namespace app {
 	        this.v = source["v"];
 	        this.author = source["author"];
 	        this.theme = source["theme"];
+	    }
+	}
+	export class TemplateRef {
+	    id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
+	export class TemplateRequest {
+	    template: persona.Template;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.template = this.convertValues(source["template"], persona.Template);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TemplateVersionRequest {
+	    id: string;
+	    n: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateVersionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.n = source["n"];
+	    }
+	}
+	export class TrainingDataRequest {
+	    chatId: string;
+	    messageId: string;
+	    correctedReply: string;
+	    datasetId: string;
+	    tags: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TrainingDataRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chatId = source["chatId"];
+	        this.messageId = source["messageId"];
+	        this.correctedReply = source["correctedReply"];
+	        this.datasetId = source["datasetId"];
+	        this.tags = source["tags"];
+	    }
+	}
+	export class VerdictRequest {
+	    runId: string;
+	    winner: number;
+	    note: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new VerdictRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.winner = source["winner"];
+	        this.note = source["note"];
 	    }
 	}
 	
@@ -271,6 +1300,500 @@ export namespace app {
 
 }
 
+export namespace chat {
+	
+	export class Config {
+	    provider: string;
+	    model?: string;
+	    mode: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Config(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.mode = source["mode"];
+	    }
+	}
+	export class Chat {
+	    v: number;
+	    id: string;
+	    personaId: string;
+	    personaName: string;
+	    title: string;
+	    config: Config;
+	    active: Record<string, string>;
+	    compareRunId?: string;
+	    nextSeq: number;
+	    messages: number;
+	    createdAt: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Chat(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.personaId = source["personaId"];
+	        this.personaName = source["personaName"];
+	        this.title = source["title"];
+	        this.config = this.convertValues(source["config"], Config);
+	        this.active = source["active"];
+	        this.compareRunId = source["compareRunId"];
+	        this.nextSeq = source["nextSeq"];
+	        this.messages = source["messages"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Citation {
+	    id: string;
+	    collection?: string;
+	    doc: string;
+	    chunk: number;
+	    score: number;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Citation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.collection = source["collection"];
+	        this.doc = source["doc"];
+	        this.chunk = source["chunk"];
+	        this.score = source["score"];
+	        this.text = source["text"];
+	    }
+	}
+	export class Usage {
+	    inputTokens: number;
+	    outputTokens: number;
+	    estimated?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Usage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.inputTokens = source["inputTokens"];
+	        this.outputTokens = source["outputTokens"];
+	        this.estimated = source["estimated"];
+	    }
+	}
+	export class Message {
+	    v: number;
+	    id: string;
+	    parentId: string;
+	    role: string;
+	    text: string;
+	    created: string;
+	    greeting?: boolean;
+	    editedFrom?: string;
+	    provider?: string;
+	    providerKind?: string;
+	    model?: string;
+	    mode?: string;
+	    family?: string;
+	    templateId?: string;
+	    templateVersion?: number;
+	    personaVersion?: number;
+	    firstTokenMs?: number;
+	    totalMs?: number;
+	    attempts?: number;
+	    stopReason?: string;
+	    usage?: Usage;
+	    costUsd?: number;
+	    cut?: boolean;
+	    stopped?: boolean;
+	    error?: string;
+	    citations?: Citation[];
+	    loreNote?: string;
+	    notice?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.parentId = source["parentId"];
+	        this.role = source["role"];
+	        this.text = source["text"];
+	        this.created = source["created"];
+	        this.greeting = source["greeting"];
+	        this.editedFrom = source["editedFrom"];
+	        this.provider = source["provider"];
+	        this.providerKind = source["providerKind"];
+	        this.model = source["model"];
+	        this.mode = source["mode"];
+	        this.family = source["family"];
+	        this.templateId = source["templateId"];
+	        this.templateVersion = source["templateVersion"];
+	        this.personaVersion = source["personaVersion"];
+	        this.firstTokenMs = source["firstTokenMs"];
+	        this.totalMs = source["totalMs"];
+	        this.attempts = source["attempts"];
+	        this.stopReason = source["stopReason"];
+	        this.usage = this.convertValues(source["usage"], Usage);
+	        this.costUsd = source["costUsd"];
+	        this.cut = source["cut"];
+	        this.stopped = source["stopped"];
+	        this.error = source["error"];
+	        this.citations = this.convertValues(source["citations"], Citation);
+	        this.loreNote = source["loreNote"];
+	        this.notice = source["notice"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Column {
+	    config: Config;
+	    chatId: string;
+	    userMessageId: string;
+	    answerId?: string;
+	    answer?: Message;
+	    error?: string;
+	    errorCode?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Column(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.config = this.convertValues(source["config"], Config);
+	        this.chatId = source["chatId"];
+	        this.userMessageId = source["userMessageId"];
+	        this.answerId = source["answerId"];
+	        this.answer = this.convertValues(source["answer"], Message);
+	        this.error = source["error"];
+	        this.errorCode = source["errorCode"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ListOptions {
+	    personaId?: string;
+	    withCompare?: boolean;
+	    offset?: number;
+	    limit?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ListOptions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaId = source["personaId"];
+	        this.withCompare = source["withCompare"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	}
+	
+	export class Summary {
+	    id: string;
+	    personaId: string;
+	    personaName: string;
+	    title: string;
+	    config: Config;
+	    compareRunId?: string;
+	    messages: number;
+	    createdAt: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Summary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.personaId = source["personaId"];
+	        this.personaName = source["personaName"];
+	        this.title = source["title"];
+	        this.config = this.convertValues(source["config"], Config);
+	        this.compareRunId = source["compareRunId"];
+	        this.messages = source["messages"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Page {
+	    items: Summary[];
+	    total: number;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Page(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], Summary);
+	        this.total = source["total"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Verdict {
+	    winner: number;
+	    note: string;
+	    author: string;
+	    at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Verdict(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.winner = source["winner"];
+	        this.note = source["note"];
+	        this.author = source["author"];
+	        this.at = source["at"];
+	    }
+	}
+	export class Run {
+	    v: number;
+	    id: string;
+	    personaId: string;
+	    personaName: string;
+	    message: string;
+	    columns: Column[];
+	    verdict?: Verdict;
+	    createdAt: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Run(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.personaId = source["personaId"];
+	        this.personaName = source["personaName"];
+	        this.message = source["message"];
+	        this.columns = this.convertValues(source["columns"], Column);
+	        this.verdict = this.convertValues(source["verdict"], Verdict);
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RunListOptions {
+	    judged?: boolean;
+	    personaId?: string;
+	    offset?: number;
+	    limit?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunListOptions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.judged = source["judged"];
+	        this.personaId = source["personaId"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class RunPage {
+	    items: Run[];
+	    total: number;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], Run);
+	        this.total = source["total"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	
+	export class View {
+	    chat: Chat;
+	    messages: Message[];
+	    path: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new View(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chat = this.convertValues(source["chat"], Chat);
+	        this.messages = this.convertValues(source["messages"], Message);
+	        this.path = source["path"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace cloud {
 	
 	export class Identity {
@@ -294,6 +1817,990 @@ export namespace cloud {
 
 }
 
+export namespace dataset {
+	
+	export class Message {
+	    role: string;
+	    content: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.role = source["role"];
+	        this.content = source["content"];
+	    }
+	}
+	export class Record {
+	    format: string;
+	    system: string;
+	    messages: Message[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Record(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.format = source["format"];
+	        this.system = source["system"];
+	        this.messages = this.convertValues(source["messages"], Message);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AddRecordRequest {
+	    datasetId: string;
+	    baseVersion: number;
+	    record: Record;
+	    tags: string[];
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AddRecordRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.record = this.convertValues(source["record"], Record);
+	        this.tags = source["tags"];
+	        this.source = source["source"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BatchTokens {
+	    maxBatch: number;
+	    tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchTokens(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.maxBatch = source["maxBatch"];
+	        this.tokens = source["tokens"];
+	    }
+	}
+	export class Limits {
+	    minTrainingRecords: number;
+	    maxTrainingRecords: number;
+	    maxValidationRecords: number;
+	    minTotalRecords: number;
+	    maxTotalRecords: number;
+	    maxRecordTokens: number;
+	    maxInputTokens: number;
+	    maxOutputTokens: number;
+	    batchTokens: BatchTokens[];
+	    maxTrainingBytes: number;
+	    maxValidationBytes: number;
+	    reservedWords: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Limits(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.minTrainingRecords = source["minTrainingRecords"];
+	        this.maxTrainingRecords = source["maxTrainingRecords"];
+	        this.maxValidationRecords = source["maxValidationRecords"];
+	        this.minTotalRecords = source["minTotalRecords"];
+	        this.maxTotalRecords = source["maxTotalRecords"];
+	        this.maxRecordTokens = source["maxRecordTokens"];
+	        this.maxInputTokens = source["maxInputTokens"];
+	        this.maxOutputTokens = source["maxOutputTokens"];
+	        this.batchTokens = this.convertValues(source["batchTokens"], BatchTokens);
+	        this.maxTrainingBytes = source["maxTrainingBytes"];
+	        this.maxValidationBytes = source["maxValidationBytes"];
+	        this.reservedWords = source["reservedWords"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BaseModel {
+	    id: string;
+	    name: string;
+	    formats: string[];
+	    limits: Limits;
+	
+	    static createFrom(source: any = {}) {
+	        return new BaseModel(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.formats = source["formats"];
+	        this.limits = this.convertValues(source["limits"], Limits);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class CSVColumns {
+	    system: string;
+	    prompt: string;
+	    completion: string;
+	    tags: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CSVColumns(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.system = source["system"];
+	        this.prompt = source["prompt"];
+	        this.completion = source["completion"];
+	        this.tags = source["tags"];
+	    }
+	}
+	export class ChatExample {
+	    datasetId: string;
+	    baseVersion: number;
+	    system: string;
+	    messages: Message[];
+	    reply: string;
+	    tags: string[];
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChatExample(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.system = source["system"];
+	        this.messages = this.convertValues(source["messages"], Message);
+	        this.reply = source["reply"];
+	        this.tags = source["tags"];
+	        this.source = source["source"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CreateDatasetRequest {
+	    name: string;
+	    baseModel: string;
+	    format: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CreateDatasetRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.baseModel = source["baseModel"];
+	        this.format = source["format"];
+	    }
+	}
+	export class Dataset {
+	    id: string;
+	    name: string;
+	    baseModel: string;
+	    format: string;
+	    head: number;
+	    records: number;
+	    createdAt: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Dataset(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.baseModel = source["baseModel"];
+	        this.format = source["format"];
+	        this.head = source["head"];
+	        this.records = source["records"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	}
+	export class DedupeRequest {
+	    datasetId: string;
+	    baseVersion: number;
+	    near: boolean;
+	    threshold: number;
+	    apply: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DedupeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.near = source["near"];
+	        this.threshold = source["threshold"];
+	        this.apply = source["apply"];
+	    }
+	}
+	export class Version {
+	    datasetId: string;
+	    number: number;
+	    parent: number;
+	    message: string;
+	    records: number;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Version(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.number = source["number"];
+	        this.parent = source["parent"];
+	        this.message = source["message"];
+	        this.records = source["records"];
+	        this.createdAt = source["createdAt"];
+	    }
+	}
+	export class RecordRef {
+	    id: string;
+	    line: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.line = source["line"];
+	    }
+	}
+	export class DuplicateGroup {
+	    kind: string;
+	    similarity: number;
+	    records: RecordRef[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DuplicateGroup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.similarity = source["similarity"];
+	        this.records = this.convertValues(source["records"], RecordRef);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DedupeResult {
+	    groups: DuplicateGroup[];
+	    duplicates: number;
+	    version: Version;
+	
+	    static createFrom(source: any = {}) {
+	        return new DedupeResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.groups = this.convertValues(source["groups"], DuplicateGroup);
+	        this.duplicates = source["duplicates"];
+	        this.version = this.convertValues(source["version"], Version);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DeleteRecordsRequest {
+	    datasetId: string;
+	    baseVersion: number;
+	    ids: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteRecordsRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.ids = source["ids"];
+	    }
+	}
+	export class RecordView {
+	    id: string;
+	    line: number;
+	    record: Record;
+	    tags: string[];
+	    source: string;
+	    tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.line = source["line"];
+	        this.record = this.convertValues(source["record"], Record);
+	        this.tags = source["tags"];
+	        this.source = source["source"];
+	        this.tokens = source["tokens"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RecordChange {
+	    id: string;
+	    kind: string;
+	    fromLine: number;
+	    toLine: number;
+	    before?: RecordView;
+	    after?: RecordView;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.fromLine = source["fromLine"];
+	        this.toLine = source["toLine"];
+	        this.before = this.convertValues(source["before"], RecordView);
+	        this.after = this.convertValues(source["after"], RecordView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Diff {
+	    from: number;
+	    to: number;
+	    added: number;
+	    removed: number;
+	    changed: number;
+	    changes: RecordChange[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Diff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.added = source["added"];
+	        this.removed = source["removed"];
+	        this.changed = source["changed"];
+	        this.changes = this.convertValues(source["changes"], RecordChange);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DiffRequest {
+	    datasetId: string;
+	    from: number;
+	    to: number;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiffRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	}
+	
+	export class SplitOptions {
+	    seed: number;
+	    validationFraction: number;
+	    validationRecords: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SplitOptions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seed = source["seed"];
+	        this.validationFraction = source["validationFraction"];
+	        this.validationRecords = source["validationRecords"];
+	    }
+	}
+	export class ExportRequest {
+	    datasetId: string;
+	    version: number;
+	    format: string;
+	    path: string;
+	    validationPath: string;
+	    split?: SplitOptions;
+	    allowLossy: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.version = source["version"];
+	        this.format = source["format"];
+	        this.path = source["path"];
+	        this.validationPath = source["validationPath"];
+	        this.split = this.convertValues(source["split"], SplitOptions);
+	        this.allowLossy = source["allowLossy"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FindReplaceRequest {
+	    datasetId: string;
+	    baseVersion: number;
+	    find: string;
+	    replace: string;
+	    regex: boolean;
+	    matchCase: boolean;
+	    fields: string[];
+	    apply: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new FindReplaceRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.find = source["find"];
+	        this.replace = source["replace"];
+	        this.regex = source["regex"];
+	        this.matchCase = source["matchCase"];
+	        this.fields = source["fields"];
+	        this.apply = source["apply"];
+	    }
+	}
+	export class FindReplaceResult {
+	    matches: number;
+	    records: number;
+	    samples: RecordChange[];
+	    version: Version;
+	
+	    static createFrom(source: any = {}) {
+	        return new FindReplaceResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.matches = source["matches"];
+	        this.records = source["records"];
+	        this.samples = this.convertValues(source["samples"], RecordChange);
+	        this.version = this.convertValues(source["version"], Version);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ImportRequest {
+	    datasetId: string;
+	    baseVersion: number;
+	    path: string;
+	    kind: string;
+	    format: string;
+	    columns: CSVColumns;
+	    tags: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.path = source["path"];
+	        this.kind = source["kind"];
+	        this.format = source["format"];
+	        this.columns = this.convertValues(source["columns"], CSVColumns);
+	        this.tags = source["tags"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class Page {
+	    version: number;
+	    total: number;
+	    offset: number;
+	    records: RecordView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Page(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.total = source["total"];
+	        this.offset = source["offset"];
+	        this.records = this.convertValues(source["records"], RecordView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PageRequest {
+	    datasetId: string;
+	    version: number;
+	    offset: number;
+	    limit: number;
+	    tag: string;
+	    text: string;
+	    line: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PageRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.version = source["version"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	        this.tag = source["tag"];
+	        this.text = source["text"];
+	        this.line = source["line"];
+	    }
+	}
+	
+	
+	
+	
+	
+	export class SplitRequest {
+	    datasetId: string;
+	    version: number;
+	    split: SplitOptions;
+	
+	    static createFrom(source: any = {}) {
+	        return new SplitRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.version = source["version"];
+	        this.split = this.convertValues(source["split"], SplitOptions);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SplitResult {
+	    training: number;
+	    validation: number;
+	    validationLines: number[];
+	    warnings: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SplitResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.training = source["training"];
+	        this.validation = source["validation"];
+	        this.validationLines = source["validationLines"];
+	        this.warnings = source["warnings"];
+	    }
+	}
+	export class TagCount {
+	    tag: string;
+	    records: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TagCount(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.tag = source["tag"];
+	        this.records = source["records"];
+	    }
+	}
+	export class TagRequest {
+	    datasetId: string;
+	    baseVersion: number;
+	    ids: string[];
+	    add: string[];
+	    remove: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TagRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.ids = source["ids"];
+	        this.add = source["add"];
+	        this.remove = source["remove"];
+	    }
+	}
+	export class UpdateDatasetRequest {
+	    id: string;
+	    name: string;
+	    baseModel: string;
+	    format: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UpdateDatasetRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.baseModel = source["baseModel"];
+	        this.format = source["format"];
+	    }
+	}
+	export class UpdateRecordRequest {
+	    datasetId: string;
+	    baseVersion: number;
+	    id: string;
+	    record: Record;
+	    tags: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new UpdateRecordRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.baseVersion = source["baseVersion"];
+	        this.id = source["id"];
+	        this.record = this.convertValues(source["record"], Record);
+	        this.tags = source["tags"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ValidateVersionRequest {
+	    datasetId: string;
+	    version: number;
+	    split?: SplitOptions;
+	    batchSize: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ValidateVersionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.version = source["version"];
+	        this.split = this.convertValues(source["split"], SplitOptions);
+	        this.batchSize = source["batchSize"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace fault {
 	
 	export class Shaped {
@@ -312,6 +2819,591 @@ export namespace fault {
 	        this.message = source["message"];
 	        this.field = source["field"];
 	        this.line = source["line"];
+	    }
+	}
+
+}
+
+export namespace persona {
+	
+	export class CardOrigin {
+	    format: string;
+	    extra?: Record<string, any>;
+	    dataExtra?: Record<string, any>;
+	    mirrored?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CardOrigin(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.format = source["format"];
+	        this.extra = source["extra"];
+	        this.dataExtra = source["dataExtra"];
+	        this.mirrored = source["mirrored"];
+	    }
+	}
+	export class Segment {
+	    op: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Segment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.op = source["op"];
+	        this.text = source["text"];
+	    }
+	}
+	export class FieldDiff {
+	    field: string;
+	    change: string;
+	    before: string;
+	    after: string;
+	    segments: Segment[];
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldDiff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.change = source["change"];
+	        this.before = source["before"];
+	        this.after = source["after"];
+	        this.segments = this.convertValues(source["segments"], Segment);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FuncDoc {
+	    name: string;
+	    usage: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FuncDoc(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.usage = source["usage"];
+	    }
+	}
+	export class Knowledge {
+	    boundaries?: string;
+	    loreCollections?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Knowledge(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.boundaries = source["boundaries"];
+	        this.loreCollections = source["loreCollections"];
+	    }
+	}
+	export class ListOptions {
+	    query?: string;
+	    offset?: number;
+	    limit?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ListOptions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.query = source["query"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class LoreEntry {
+	    keys: string[];
+	    secondaryKeys?: string[];
+	    content: string;
+	    extensions?: Record<string, any>;
+	    enabled: boolean;
+	    insertionOrder: number;
+	    caseSensitive?: boolean;
+	    constant?: boolean;
+	    name?: string;
+	    priority?: number;
+	    id?: number;
+	    comment?: string;
+	    selective?: boolean;
+	    position?: string;
+	    useRegex?: boolean;
+	    extra?: Record<string, any>;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.keys = source["keys"];
+	        this.secondaryKeys = source["secondaryKeys"];
+	        this.content = source["content"];
+	        this.extensions = source["extensions"];
+	        this.enabled = source["enabled"];
+	        this.insertionOrder = source["insertionOrder"];
+	        this.caseSensitive = source["caseSensitive"];
+	        this.constant = source["constant"];
+	        this.name = source["name"];
+	        this.priority = source["priority"];
+	        this.id = source["id"];
+	        this.comment = source["comment"];
+	        this.selective = source["selective"];
+	        this.position = source["position"];
+	        this.useRegex = source["useRegex"];
+	        this.extra = source["extra"];
+	    }
+	}
+	export class Lorebook {
+	    name?: string;
+	    description?: string;
+	    scanDepth?: number;
+	    tokenBudget?: number;
+	    recursiveScanning?: boolean;
+	    extensions?: Record<string, any>;
+	    entries: LoreEntry[];
+	    extra?: Record<string, any>;
+	
+	    static createFrom(source: any = {}) {
+	        return new Lorebook(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.scanDepth = source["scanDepth"];
+	        this.tokenBudget = source["tokenBudget"];
+	        this.recursiveScanning = source["recursiveScanning"];
+	        this.extensions = source["extensions"];
+	        this.entries = this.convertValues(source["entries"], LoreEntry);
+	        this.extra = source["extra"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Message {
+	    role: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.role = source["role"];
+	        this.text = source["text"];
+	    }
+	}
+	export class Params {
+	    maxTokens?: number;
+	    temperature?: number;
+	    topP?: number;
+	    topK?: number;
+	    stop?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Params(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.maxTokens = source["maxTokens"];
+	        this.temperature = source["temperature"];
+	        this.topP = source["topP"];
+	        this.topK = source["topK"];
+	        this.stop = source["stop"];
+	    }
+	}
+	export class Template {
+	    id: string;
+	    name: string;
+	    description?: string;
+	    system: string;
+	    turn?: string;
+	    params: Params;
+	    builtin?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Template(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.system = source["system"];
+	        this.turn = source["turn"];
+	        this.params = this.convertValues(source["params"], Params);
+	        this.builtin = source["builtin"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Relationship {
+	    personaId?: string;
+	    name: string;
+	    kind?: string;
+	    notes?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Relationship(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaId = source["personaId"];
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.notes = source["notes"];
+	    }
+	}
+	export class Persona {
+	    id: string;
+	    name: string;
+	    nickname?: string;
+	    role?: string;
+	    description?: string;
+	    personality?: string;
+	    speechStyle?: string;
+	    scenario?: string;
+	    firstGreeting?: string;
+	    alternateGreetings?: string[];
+	    groupGreetings?: string[];
+	    exampleDialogue?: string;
+	    goals?: string[];
+	    relationships?: Relationship[];
+	    knowledge: Knowledge;
+	    safetyNotes?: string;
+	    tags?: string[];
+	    systemPrompt?: string;
+	    postHistoryInstructions?: string;
+	    creatorNotes?: string;
+	    creator?: string;
+	    characterVersion?: string;
+	    extensions?: Record<string, any>;
+	    lorebook?: Lorebook;
+	    templateId?: string;
+	    template?: Template;
+	    avatarId?: string;
+	    card?: CardOrigin;
+	
+	    static createFrom(source: any = {}) {
+	        return new Persona(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.nickname = source["nickname"];
+	        this.role = source["role"];
+	        this.description = source["description"];
+	        this.personality = source["personality"];
+	        this.speechStyle = source["speechStyle"];
+	        this.scenario = source["scenario"];
+	        this.firstGreeting = source["firstGreeting"];
+	        this.alternateGreetings = source["alternateGreetings"];
+	        this.groupGreetings = source["groupGreetings"];
+	        this.exampleDialogue = source["exampleDialogue"];
+	        this.goals = source["goals"];
+	        this.relationships = this.convertValues(source["relationships"], Relationship);
+	        this.knowledge = this.convertValues(source["knowledge"], Knowledge);
+	        this.safetyNotes = source["safetyNotes"];
+	        this.tags = source["tags"];
+	        this.systemPrompt = source["systemPrompt"];
+	        this.postHistoryInstructions = source["postHistoryInstructions"];
+	        this.creatorNotes = source["creatorNotes"];
+	        this.creator = source["creator"];
+	        this.characterVersion = source["characterVersion"];
+	        this.extensions = source["extensions"];
+	        this.lorebook = this.convertValues(source["lorebook"], Lorebook);
+	        this.templateId = source["templateId"];
+	        this.template = this.convertValues(source["template"], Template);
+	        this.avatarId = source["avatarId"];
+	        this.card = this.convertValues(source["card"], CardOrigin);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PersonaSummary {
+	    id: string;
+	    name: string;
+	    nickname?: string;
+	    role?: string;
+	    tags?: string[];
+	    templateId?: string;
+	    avatarId?: string;
+	    version: number;
+	    createdAt: string;
+	    updatedAt: string;
+	    updatedBy: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.nickname = source["nickname"];
+	        this.role = source["role"];
+	        this.tags = source["tags"];
+	        this.templateId = source["templateId"];
+	        this.avatarId = source["avatarId"];
+	        this.version = source["version"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.updatedBy = source["updatedBy"];
+	    }
+	}
+	export class PersonaPage {
+	    items: PersonaSummary[];
+	    total: number;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], PersonaSummary);
+	        this.total = source["total"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class PersonaVersion {
+	    v: number;
+	    personaId: string;
+	    n: number;
+	    author: string;
+	    savedAt: string;
+	    note?: string;
+	    persona: Persona;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonaVersion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.personaId = source["personaId"];
+	        this.n = source["n"];
+	        this.author = source["author"];
+	        this.savedAt = source["savedAt"];
+	        this.note = source["note"];
+	        this.persona = this.convertValues(source["persona"], Persona);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	
+	export class TemplateSummary {
+	    id: string;
+	    name: string;
+	    description?: string;
+	    builtin?: boolean;
+	    version: number;
+	    createdAt?: string;
+	    updatedAt?: string;
+	    updatedBy?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.builtin = source["builtin"];
+	        this.version = source["version"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.updatedBy = source["updatedBy"];
+	    }
+	}
+	export class TemplateVersion {
+	    v: number;
+	    templateId: string;
+	    n: number;
+	    author: string;
+	    savedAt: string;
+	    note?: string;
+	    template: Template;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateVersion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.templateId = source["templateId"];
+	        this.n = source["n"];
+	        this.author = source["author"];
+	        this.savedAt = source["savedAt"];
+	        this.note = source["note"];
+	        this.template = this.convertValues(source["template"], Template);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class VersionInfo {
+	    n: number;
+	    author: string;
+	    savedAt: string;
+	    note?: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.n = source["n"];
+	        this.author = source["author"];
+	        this.savedAt = source["savedAt"];
+	        this.note = source["note"];
+	        this.name = source["name"];
 	    }
 	}
 

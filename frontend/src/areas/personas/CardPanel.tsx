@@ -1,0 +1,89 @@
+import { useState } from 'react'
+import { describe, personas, type AppError, type CardFormat, type PersonaEdit, type PersonaVersion } from '../../bridge'
+
+// CardPanel imports a Character Card file as a new persona and exports the selected one.
+// Files are named by path; Go reads and writes them.
+export function CardPanel(props: { selected: PersonaEdit | null; onImported: (v: PersonaVersion) => void }) {
+  const { selected, onImported } = props
+  const [importPath, setImportPath] = useState('')
+  const [exportPath, setExportPath] = useState('')
+  const [format, setFormat] = useState<CardFormat>('ccv3')
+  const [png, setPng] = useState(false)
+  const [msg, setMsg] = useState('')
+  const [warnings, setWarnings] = useState<string[]>([])
+  const [error, setError] = useState<AppError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const run = (what: () => Promise<string>) => {
+    setBusy(true)
+    setMsg('')
+    setWarnings([])
+    setError(null)
+    what()
+      .then(setMsg)
+      .catch((e: AppError) => setError(e))
+      .finally(() => setBusy(false))
+  }
+  return (
+    <details className="card-panel" open>
+      <summary>Character cards</summary>
+      <div className="form">
+        <label>
+          <span className="field-label">Import a card (V1, V2 or V3; JSON or PNG)</span>
+          <input aria-label="Card file to import" value={importPath} onChange={(e) => setImportPath(e.target.value)} placeholder="/path/to/card.png" />
+        </label>
+        <button
+          disabled={busy || !importPath.trim()}
+          onClick={() =>
+            run(async () => {
+              const r = await personas.importCard(importPath.trim())
+              setWarnings(r.warnings)
+              onImported(r.version)
+              return `Imported ${r.version.persona.name} (${r.format.toUpperCase()}${r.png ? ' PNG' : ''}).`
+            })
+          }
+        >
+          Import card
+        </button>
+        <label>
+          <span className="field-label">Export {selected ? `“${selected.persona.name}”` : 'the selected persona'} <span className="muted">(its saved version)</span></span>
+          <input aria-label="Card file to write" value={exportPath} onChange={(e) => setExportPath(e.target.value)} placeholder="/path/to/card.json" />
+        </label>
+        <div className="row">
+          <select aria-label="Card format" value={format} onChange={(e) => setFormat(e.target.value as CardFormat)}>
+            <option value="ccv3">Card V3</option>
+            <option value="ccv2">Card V2</option>
+          </select>
+          <label className="check">
+            <input type="checkbox" checked={png} onChange={(e) => setPng(e.target.checked)} /> PNG
+          </label>
+          <button
+            disabled={busy || !selected || !exportPath.trim()}
+            onClick={() =>
+              run(async () => {
+                if (!selected) return ''
+                const r = await personas.exportCard(selected.personaId, format, png, exportPath.trim())
+                return `Wrote ${r.path} (${r.bytes.toLocaleString()} bytes).`
+              })
+            }
+          >
+            Export card
+          </button>
+        </div>
+        {msg && <p className="success small">{msg}</p>}
+        {warnings.length > 0 && (
+          <ul className="small muted">
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        )}
+        {error && (
+          <p className="error small" role="alert">
+            {describe(error)}
+          </p>
+        )}
+      </div>
+    </details>
+  )
+}
