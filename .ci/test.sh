@@ -26,7 +26,7 @@ if ! git diff --quiet -- frontend/src/bridge/wailsjs || [ -n "$(git status --por
 fi
 
 step "frontend: type-check, unit tests, build"
-(cd frontend && npx tsc --noEmit && npx vitest run && npx vite build --logLevel warn)
+(cd frontend && npx tsc --noEmit && npx vitest run && npm run --silent clean && npx vite build --logLevel warn)
 
 step "servers"
 mapfile -t started < <(bash .ci/services.sh start all)
