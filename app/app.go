@@ -12,6 +12,7 @@ import (
 
 	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/dataset"
+	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/provider"
 	"github.com/npcstudio/npcstudio/backend/secrets"
@@ -38,6 +39,8 @@ type App struct {
 	mu      sync.RWMutex
 	st      *store.Store
 	openErr error
+	// lib is the lore library of st, opened on first use (see LoreService).
+	lib *lore.Library
 
 	Workspace  *WorkspaceService
 	Providers  *ProviderService
@@ -46,6 +49,7 @@ type App struct {
 	Personas   *PersonaService
 	Datasets   *DatasetService
 	Chat       *ChatService
+	Lore       *LoreService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -56,6 +60,7 @@ func buckets() []string {
 	out = append(out, dataset.Buckets...)
 	out = append(out, persona.Buckets...)
 	out = append(out, chat.Buckets...)
+	out = append(out, lore.Buckets...)
 	return out
 }
 
@@ -77,6 +82,7 @@ func New(opts Options) *App {
 	a.Datasets = &DatasetService{a: a}
 	a.Personas = &PersonaService{a: a}
 	a.Chat = &ChatService{a: a}
+	a.Lore = &LoreService{a: a}
 	a.open()
 	return a
 }
@@ -89,6 +95,7 @@ func (a *App) open() {
 		return
 	}
 	a.log.Info("workspace opened", "path", st.Path())
+	a.plugLore(st)
 }
 
 // Close releases the workspace and cancels running operations.
@@ -99,6 +106,7 @@ func (a *App) Close() error {
 	if a.st == nil {
 		return nil
 	}
+	a.closeLore()
 	err := a.st.Close()
 	a.st = nil
 	return err
@@ -106,7 +114,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
@@ -18,6 +19,9 @@ var sentinels = map[error]string{
 	persona.ErrAmbiguousName: "ambiguous",
 	persona.ErrReadOnly:      "read_only",
 	persona.ErrInUse:         "in_use",
+	lore.ErrNoEmbedder:       "no_embedder",
+	lore.ErrNoTextLayer:      "no_text_layer",
+	lore.ErrEmpty:            "empty",
 }
 
 // AppError is how every error reaches the window and the command line's --json output.

@@ -222,6 +222,7 @@ func (s *WorkspaceService) Import(req ArchiveRequest) (out store.Manifest, err e
 	s.a.mu.Lock()
 	defer s.a.mu.Unlock()
 	if s.a.st != nil {
+		s.a.closeLore()
 		if err := s.a.st.Close(); err != nil {
 			return out, err
 		}

@@ -186,6 +186,7 @@ services headless, for scripts and CI.`,
 		datasetCmd(env),
 		personaCmd(env),
 		chatCmd(env),
+		loreCmd(env),
 		serveCmd(env),
 	)
 	// Unknown commands and bad argument counts are usage errors.

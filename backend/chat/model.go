@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -175,6 +176,10 @@ type Citation struct {
 	Chunk      int     `json:"chunk"`
 	Score      float64 `json:"score"`
 	Text       string  `json:"text"`
+	// ChunkID, Start and End point at the exact chunk (see Passage).
+	ChunkID string `json:"chunkId,omitempty"`
+	Start   int64  `json:"start,omitempty"`
+	End     int64  `json:"end,omitempty"`
 }
 
 // Prompt is the rendered request a reply answered.
@@ -189,6 +194,8 @@ type Prompt struct {
 	Tokens int    `json:"tokens"`
 	// Trace is the retrieval's debug trace in RAG mode.
 	Trace []string `json:"trace,omitempty"`
+	// Lore is the retriever's record of the turn (Retrieval.Detail), for the activation debugger.
+	Lore json.RawMessage `json:"lore,omitempty"`
 }
 
 // Turn is one message as a model gets it.

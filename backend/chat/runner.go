@@ -228,11 +228,11 @@ func (r *Runner) prepare(ctx context.Context, pv persona.PersonaVersion, p provi
 	reply.Family, reply.TemplateID, reply.TemplateVersion = string(family), tid, tn
 
 	var lore []persona.Passage
-	var trace []string
+	var found Retrieval
 	mode := persona.ModeBase
 	if cfg.Mode == ModeRAG {
 		mode = persona.ModeRAG
-		if lore, trace, err = r.lore(ctx, pv.Persona, line, reply, on); err != nil {
+		if lore, found, err = r.lore(ctx, pv.Persona, hist, line, reply, on); err != nil {
 			return nil, llm.Request{}, err
 		}
 	}
@@ -248,7 +248,7 @@ func (r *Runner) prepare(ctx context.Context, pv persona.PersonaVersion, p provi
 	if err != nil {
 		return nil, llm.Request{}, fmt.Errorf("render %s with template %s: %w", pv.Persona.Name, tid, err)
 	}
-	prompt := &Prompt{Family: string(family), System: rd.System, Body: string(rd.Body), Tokens: rd.Tokens, Trace: trace}
+	prompt := &Prompt{Family: string(family), System: rd.System, Body: string(rd.Body), Tokens: rd.Tokens, Trace: found.Trace, Lore: found.Detail}
 	req := llm.Request{System: rd.System, Model: model, Stream: true, Stop: t.Params.Stop, MaxTokens: t.Params.MaxTokens}
 	if req.MaxTokens == 0 {
 		req.MaxTokens = persona.DefaultMaxTokens
@@ -285,35 +285,46 @@ func (r *Runner) template(pv persona.PersonaVersion) (persona.Template, string, 
 
 // lore retrieves the passages for line from the persona's collections and reports each as
 // a citation. With no lore library it says so and returns none.
-func (r *Runner) lore(ctx context.Context, p persona.Persona, line string, reply *Message, on func(Event) error) ([]persona.Passage, []string, error) {
+func (r *Runner) lore(ctx context.Context, p persona.Persona, hist []Message, line string, reply *Message, on func(Event) error) ([]persona.Passage, Retrieval, error) {
 	if r.Retriever == nil {
 		reply.LoreNote = NoLoreNote
-		return nil, nil, on(Event{Type: EventNotice, Text: NoLoreNote})
+		return nil, Retrieval{}, on(Event{Type: EventNotice, Text: NoLoreNote})
 	}
 	budget := DefaultLoreBudget
 	if p.Lorebook != nil && p.Lorebook.TokenBudget > 0 {
 		budget = p.Lorebook.TokenBudget
 	}
-	got, err := r.Retriever.Retrieve(ctx, p.Knowledge.LoreCollections, line, budget)
+	var got Retrieval
+	var err error
+	if tr, ok := r.Retriever.(TurnRetriever); ok {
+		recent := make([]string, 0, len(hist)+1)
+		for _, m := range hist {
+			recent = append(recent, m.Text)
+		}
+		got, err = tr.RetrieveTurn(ctx, LoreTurn{Persona: p, Collections: p.Knowledge.LoreCollections, Query: line, TokenBudget: budget, Recent: append(recent, line)})
+	} else {
+		got, err = r.Retriever.Retrieve(ctx, p.Knowledge.LoreCollections, line, budget)
+	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("search %s's lore: %w", p.Name, err)
+		return nil, Retrieval{}, fmt.Errorf("search %s's lore: %w", p.Name, err)
 	}
 	if len(got.Passages) == 0 {
 		reply.LoreNote = "no lore matched the player's line: the reply has none"
 		if err := on(Event{Type: EventNotice, Text: reply.LoreNote}); err != nil {
-			return nil, nil, err
+			return nil, Retrieval{}, err
 		}
 	}
 	var out []persona.Passage
 	for i, ps := range got.Passages {
-		c := Citation{ID: cmpOr(strings.TrimSpace(ps.Citation), strconv.Itoa(i+1)), Collection: ps.Collection, Doc: ps.Doc, Chunk: ps.Chunk, Score: ps.Score, Text: ps.Text}
+		c := Citation{ID: cmpOr(strings.TrimSpace(ps.Citation), strconv.Itoa(i+1)), Collection: ps.Collection, Doc: ps.Doc, Chunk: ps.Chunk, Score: ps.Score, Text: ps.Text,
+			ChunkID: ps.ChunkID, Start: ps.Start, End: ps.End}
 		reply.Citations = append(reply.Citations, c)
-		out = append(out, persona.Passage{Text: ps.Text, Source: fmt.Sprintf("%s #%d", ps.Doc, ps.Chunk), Citation: c.ID})
+		out = append(out, persona.Passage{Text: ps.Text, Source: cmpOr(ps.Source, fmt.Sprintf("%s #%d", ps.Doc, ps.Chunk)), Citation: c.ID})
 		if err := on(Event{Type: EventCitation, Citation: &c}); err != nil {
-			return nil, nil, err
+			return nil, Retrieval{}, err
 		}
 	}
-	return out, got.Trace, nil
+	return out, got, nil
 }
 
 // NewChat is the start of a chat with pv: its greeting, with {{char}} and {{user}} filled in.

@@ -1,5 +1,5 @@
-// An OpenAI-compatible server speaking the real /v1/models and /v1/chat/completions (JSON and
-// server-sent events) formats, on 127.0.0.1.
+// An OpenAI-compatible server speaking the real /v1/models, /v1/chat/completions (JSON and
+// server-sent events) and /v1/embeddings formats, on 127.0.0.1.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -9,6 +9,10 @@ export async function startModelServer(models: string[], chat: Partial<ChatScrip
   const server: Server = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/v1/chat/completions') {
       serveChat(req, res, models, script, chatRequests)
+      return
+    }
+    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      serveEmbeddings(req, res)
       return
     }
     if (req.method === 'GET' && req.url === '/v1/models') {
@@ -117,5 +121,40 @@ function serveChat(req: IncomingMessage, res: ServerResponse, models: string[], 
       if (body.stream_options?.include_usage) send([], usage)
       res.end('data: [DONE]\n\n')
     }, 5)
+  })
+}
+
+// embeddingDim is the length of the fake's embeddings.
+export const embeddingDim = 64
+
+// embed is a bag of hashed words, unit length: texts that share words get close vectors, so
+// vector and hybrid search rank sensibly without a model.
+export function embed(text: string): number[] {
+  const v = new Array<number>(embeddingDim).fill(0)
+  for (const w of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let h = 2166136261
+    for (const ch of w) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619) >>> 0
+    v[h % embeddingDim]! += h & 1 ? 1 : -1
+  }
+  const norm = Math.hypot(...v) || 1
+  return v.map((x) => x / norm)
+}
+
+function serveEmbeddings(req: IncomingMessage, res: ServerResponse) {
+  let raw = ''
+  req.setEncoding('utf8')
+  req.on('data', (c: string) => (raw += c))
+  req.on('end', () => {
+    const body = JSON.parse(raw) as { model: string; input: string | string[] }
+    const inputs = typeof body.input === 'string' ? [body.input] : body.input
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res.end(
+      JSON.stringify({
+        object: 'list',
+        model: body.model,
+        data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: embed(t) })),
+        usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+      }),
+    )
   })
 }

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react'
 import { PersonasPage } from './areas/personas/PersonasPage'
 import { ChatPage } from './areas/chat/ChatPage'
 import { DatasetsPage } from './areas/datasets/DatasetsPage'
+import { LorePage } from './areas/lore/LorePage'
 import { WorkspaceHome } from './areas/workspace/WorkspaceHome'
 import { SettingsPage } from './areas/settings/SettingsPage'
 
@@ -23,6 +24,7 @@ export interface AreaProps {
 export const areas: Area[] = [
   { id: 'personas', label: 'Personas', icon: '☺', component: PersonasPage },
   { id: 'chat', label: 'Chat', icon: '❝', component: ChatPage },
+  { id: 'lore', label: 'Lore', icon: '§', component: LorePage },
   { id: 'datasets', label: 'Datasets', icon: '▤', component: DatasetsPage },
   { id: 'workspace', label: 'Workspace', icon: '◈', component: WorkspaceHome },
   { id: 'settings', label: 'Settings', icon: '⚙', component: SettingsPage, bottom: true },

@@ -9,6 +9,8 @@ import * as Datasets from './wailsjs/go/app/DatasetService'
 import type { dataset } from './wailsjs/go/models'
 import * as Chat from './wailsjs/go/app/ChatService'
 import type { chat } from './wailsjs/go/models'
+import * as Lore from './wailsjs/go/app/LoreService'
+import type { lore as loreTypes } from './wailsjs/go/models'
 import type { AppError } from './errors'
 import { toAppError } from './errors'
 import { follow, type OpEvent } from './ops'
@@ -299,4 +301,107 @@ export const chats = {
   verdicts: (offset = 0, limit = 100) => call(Chat.ListVerdicts({ judged: true, personaId: '', offset, limit })),
   saveAsTrainingData: (chatId: string, messageId: string, correctedReply: string, datasetId: string, tags: string[]) =>
     call(Chat.SaveAsTrainingData({ chatId, messageId, correctedReply, datasetId, tags })),
+}
+
+// Lore. Results of the long operations arrive in their done event and are not generated:
+// AddReport mirrors lore.AddReport, LoreAddProgress lore.AddProgress, LoreProgress
+// app.LoreProgress and PushResult app.LorePushResult.
+export type { loreTypes }
+export type LoreDocument = Plain<loreTypes.Document>
+export type LoreChunk = Plain<loreTypes.Chunk>
+export type ChunkOptions = Plain<loreTypes.ChunkOptions>
+export type ChunkPreview = Plain<loreTypes.ChunkPreview>
+export type LoreQuery = Plain<loreTypes.Query>
+export type LoreResult = Plain<loreTypes.Result>
+export type LoreResults = Plain<loreTypes.SearchResults>
+export type LoreStatus = Plain<app.LoreStatus>
+export type LoreEmbedder = Plain<app.LoreEmbedder>
+export type EmbedProgress = Plain<loreTypes.EmbedProgress>
+export type LoreTeam = Plain<app.LoreTeam>
+export type LoreTeamStatus = Plain<app.LoreTeamStatus>
+export type LoreTurnView = Plain<app.LoreTurnView>
+export type Activation = Plain<loreTypes.Activation>
+export type LorebookView = Plain<app.LorebookView>
+export type LorebookData = Plain<persona.Lorebook>
+export type LorebookEntry = Plain<persona.LoreEntry>
+export type LoreMode = 'keyword' | 'vector' | 'hybrid'
+export type ChunkStrategy = 'paragraphs' | 'fixed' | 'cloud'
+
+export interface LoreFileProblem {
+  path: string
+  code: string
+  message: string
+}
+export interface AddReport {
+  added: LoreDocument[] | null
+  updated: LoreDocument[] | null
+  unchanged: LoreDocument[] | null
+  failed: LoreFileProblem[] | null
+  skipped?: string[]
+}
+export interface LoreAddProgress {
+  file: string
+  fileIndex: number
+  files: number
+  stage: 'reading' | 'indexing' | 'done' | 'failed'
+  bytes: number
+  size: number
+  chunks: number
+}
+export interface LoreProgress {
+  done: number
+  total: number
+  unit: 'chunks'
+}
+export interface PushResult {
+  index: string
+  files: string[]
+  chunks: number
+}
+
+// loreOperation follows a long lore operation to its end, like the dataset ones.
+async function loreOperation<T, P>(start: (opId: string) => Promise<unknown>, onProgress?: (p: P) => void): Promise<T> {
+  const end: OpEvent<T | P> = await follow<T | P>(
+    (id) => call(start(id)),
+    (e) => {
+      if (e.type === 'progress' && onProgress && e.data) onProgress(e.data as P)
+    },
+  )
+  if (end.type === 'error') throw toAppError(end.error)
+  return end.data as T
+}
+
+export const lore = {
+  status: (): Promise<LoreStatus> => call(Lore.Status()),
+  list: (req: Partial<Plain<app.LoreListRequest>> = {}) => call(Lore.List({ offset: 0, limit: 100, ...req })),
+  get: (doc: string): Promise<LoreDocument> => call(Lore.Get({ doc })),
+  chunks: (doc: string, from = 0, limit = 100) => call(Lore.Chunks({ doc, from, limit })),
+  add: (req: Omit<Plain<app.LoreAddRequest>, 'opId'>, onProgress?: (p: LoreAddProgress) => void) =>
+    loreOperation<AddReport, LoreAddProgress>((opId) => Lore.Add({ opId, ...req } as app.LoreAddRequest), onProgress),
+  updateMeta: (doc: string, update: { collection?: string; tags?: Record<string, string> }): Promise<LoreDocument> =>
+    call(Lore.UpdateMeta({ doc, update } as app.LoreMetaRequest)),
+  remove: (doc: string) => call(Lore.Remove({ doc })),
+  reindex: (chunking: ChunkOptions | null, onProgress?: (p: LoreProgress) => void) =>
+    loreOperation<LoreStatus, LoreProgress>((opId) => Lore.Reindex({ opId, chunking } as app.LoreReindexRequest), onProgress),
+  search: (q: LoreQuery): Promise<LoreResults> => call(Lore.Search(q as loreTypes.Query)),
+  preview: (req: { path?: string; doc?: string; chunking: ChunkOptions; limit?: number }): Promise<ChunkPreview> =>
+    call(Lore.Preview(req as app.LorePreviewRequest)),
+  setEmbedder: (embedder: LoreEmbedder, onProgress?: (p: EmbedProgress) => void) =>
+    loreOperation<EmbedProgress, EmbedProgress>((opId) => Lore.SetEmbedder({ opId, embedder } as app.LoreEmbedderRequest), onProgress),
+  watchEmbedding: (onProgress?: (p: EmbedProgress) => void) =>
+    loreOperation<EmbedProgress, EmbedProgress>((opId) => Lore.WatchEmbedding({ opId }), onProgress),
+  embedStatus: (): Promise<EmbedProgress> => call(Lore.EmbedStatus()),
+  teamConnect: (team: LoreTeam, password: string): Promise<LoreTeamStatus> => call(Lore.TeamConnect({ team, password } as app.LoreTeamConnectRequest)),
+  teamStatus: (): Promise<LoreTeamStatus> => call(Lore.TeamStatus()),
+  teamEnsureIndex: (): Promise<LoreTeamStatus> => call(Lore.TeamEnsureIndex()),
+  teamPush: (docs: string[], all: boolean, onProgress?: (p: LoreProgress) => void) =>
+    loreOperation<PushResult, LoreProgress>((opId) => Lore.TeamPush({ opId, docs, all }), onProgress),
+  teamSearch: (text: string, k: number, hybrid: boolean): Promise<LoreResults> => call(Lore.TeamSearch({ text, k, hybrid })),
+  teamHydrated: (file: string) => call(Lore.TeamHydrated({ file })),
+  teamDisconnect: () => call(Lore.TeamDisconnect()),
+  turn: (chatId: string, messageId: string): Promise<LoreTurnView> => call(Lore.Turn({ chatId, messageId })),
+  tryLorebook: (personaRef: string, messages: string[]): Promise<Activation> => call(Lore.TryLorebook({ personaRef, messages })),
+  lorebook: (personaRef: string): Promise<LorebookView> => call(Lore.Lorebook({ personaRef })),
+  saveLorebook: (personaRef: string, lorebook: LorebookData): Promise<LorebookView> =>
+    call(Lore.SaveLorebook({ personaRef, lorebook } as app.SaveLorebookRequest)),
 }

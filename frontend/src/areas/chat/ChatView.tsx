@@ -3,6 +3,7 @@ import { chats, describe, type AppError, type ChatConfig, type ChatMessage, type
 import { ConfigPicker } from './ConfigPicker'
 import { MessageBubble, StreamingBubble, type BubbleActions } from './MessageBubble'
 import { SaveAsTrainingDialog } from './SaveAsTrainingDialog'
+import { ActivationDebugger } from '../lore/ActivationDebugger'
 import { siblingsOf } from './tree'
 import { useStreams } from './useStreams'
 
@@ -31,6 +32,7 @@ export function ChatView(props: {
   const [streaming, setStreaming] = useState<Streaming | null>(null)
   const [error, setError] = useState<AppError | null>(null)
   const [training, setTraining] = useState<ChatMessage | null>(null)
+  const [loreUsed, setLoreUsed] = useState<ChatMessage | null>(null)
   const { columns, reset, onParts, drain } = useStreams()
   const scroller = useRef<HTMLDivElement>(null)
   const pinned = useRef(true)
@@ -122,6 +124,7 @@ export function ChatView(props: {
         .catch((e: AppError) => setError(e))
     },
     onSaveTraining: (m) => setTraining(m),
+    onLoreUsed: (m) => setLoreUsed(m),
   }
 
   // What is shown: the path, cut where a reply is streaming in.
@@ -199,6 +202,7 @@ export function ChatView(props: {
         )}
       </div>
       {training && <SaveAsTrainingDialog chatId={chatId} message={training} onClose={() => setTraining(null)} />}
+      {loreUsed && <ActivationDebugger chatId={chatId} messageId={loreUsed.id} onClose={() => setLoreUsed(null)} />}
     </section>
   )
 }

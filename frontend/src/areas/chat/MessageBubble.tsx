@@ -30,6 +30,8 @@ export interface BubbleActions {
   // onEdit saves the edit as a branch; for a player's line the reply is asked for too.
   onEdit: (m: ChatMessage, text: string) => void
   onSaveTraining: (m: ChatMessage) => void
+  // onLoreUsed opens the lore activation debugger for a reply.
+  onLoreUsed?: (m: ChatMessage) => void
 }
 
 // MessageBubble is one line of the chat: the player's or the NPC's, rendered as markdown,
@@ -119,6 +121,11 @@ export function MessageBubble(props: {
           {reply && (
             <button className="link-button" disabled={busy} onClick={() => actions.onSaveTraining(m)}>
               Save as training data
+            </button>
+          )}
+          {reply && actions.onLoreUsed && (
+            <button className="link-button" onClick={() => actions.onLoreUsed?.(m)}>
+              Lore used
             </button>
           )}
         </footer>

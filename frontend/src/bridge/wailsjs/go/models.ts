@@ -707,6 +707,716 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class LoreAddRequest {
+	    opId: string;
+	    paths: string[];
+	    collection: string;
+	    tags?: Record<string, string>;
+	    chunking?: lore.ChunkOptions;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreAddRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.paths = source["paths"];
+	        this.collection = source["collection"];
+	        this.tags = source["tags"];
+	        this.chunking = this.convertValues(source["chunking"], lore.ChunkOptions);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreChunkPage {
+	    doc: lore.Document;
+	    chunks: lore.Chunk[];
+	    from: number;
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreChunkPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.doc = this.convertValues(source["doc"], lore.Document);
+	        this.chunks = this.convertValues(source["chunks"], lore.Chunk);
+	        this.from = source["from"];
+	        this.total = source["total"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreChunksRequest {
+	    doc: string;
+	    from: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreChunksRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.doc = source["doc"];
+	        this.from = source["from"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class LoreDocPage {
+	    items: lore.Document[];
+	    total: number;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreDocPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], lore.Document);
+	        this.total = source["total"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreDocRequest {
+	    doc: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreDocRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.doc = source["doc"];
+	    }
+	}
+	export class LoreEmbedder {
+	    v: number;
+	    provider: string;
+	    model: string;
+	    dimensions?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreEmbedder(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.dimensions = source["dimensions"];
+	    }
+	}
+	export class LoreEmbedderRequest {
+	    opId: string;
+	    embedder: LoreEmbedder;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreEmbedderRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.embedder = this.convertValues(source["embedder"], LoreEmbedder);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreHydrated {
+	    file: string;
+	    hydrated: boolean;
+	    chunks: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreHydrated(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.hydrated = source["hydrated"];
+	        this.chunks = source["chunks"];
+	    }
+	}
+	export class LoreHydratedRequest {
+	    file: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreHydratedRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	    }
+	}
+	export class LoreListRequest {
+	    collections?: string[];
+	    tags?: Record<string, string>;
+	    query?: string;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreListRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.collections = source["collections"];
+	        this.tags = source["tags"];
+	        this.query = source["query"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class LoreLorebookRequest {
+	    personaRef: string;
+	    messages: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreLorebookRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaRef = source["personaRef"];
+	        this.messages = source["messages"];
+	    }
+	}
+	export class LoreMetaRequest {
+	    doc: string;
+	    update: lore.MetaUpdate;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreMetaRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.doc = source["doc"];
+	        this.update = this.convertValues(source["update"], lore.MetaUpdate);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LorePreviewRequest {
+	    path?: string;
+	    doc?: string;
+	    chunking: lore.ChunkOptions;
+	    limit?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LorePreviewRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.doc = source["doc"];
+	        this.chunking = this.convertValues(source["chunking"], lore.ChunkOptions);
+	        this.limit = source["limit"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreReindexRequest {
+	    opId: string;
+	    chunking?: lore.ChunkOptions;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreReindexRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.chunking = this.convertValues(source["chunking"], lore.ChunkOptions);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreTeam {
+	    v: number;
+	    url: string;
+	    index: string;
+	    auth: string;
+	    username?: string;
+	    hasPassword: boolean;
+	    passwordEnv?: string;
+	    region?: string;
+	    profile?: string;
+	    service?: string;
+	    engine?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTeam(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.url = source["url"];
+	        this.index = source["index"];
+	        this.auth = source["auth"];
+	        this.username = source["username"];
+	        this.hasPassword = source["hasPassword"];
+	        this.passwordEnv = source["passwordEnv"];
+	        this.region = source["region"];
+	        this.profile = source["profile"];
+	        this.service = source["service"];
+	        this.engine = source["engine"];
+	    }
+	}
+	export class LoreTag {
+	    key: string;
+	    value: string;
+	    docs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTag(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	        this.docs = source["docs"];
+	    }
+	}
+	export class LoreStatus {
+	    documents: number;
+	    chunks: number;
+	    collections: lore.Collection[];
+	    tags: LoreTag[];
+	    embedder: LoreEmbedder;
+	    embedding: lore.EmbedProgress;
+	    team?: LoreTeam;
+	    strategies: lore.ChunkOptions[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.documents = source["documents"];
+	        this.chunks = source["chunks"];
+	        this.collections = this.convertValues(source["collections"], lore.Collection);
+	        this.tags = this.convertValues(source["tags"], LoreTag);
+	        this.embedder = this.convertValues(source["embedder"], LoreEmbedder);
+	        this.embedding = this.convertValues(source["embedding"], lore.EmbedProgress);
+	        this.team = this.convertValues(source["team"], LoreTeam);
+	        this.strategies = this.convertValues(source["strategies"], lore.ChunkOptions);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class LoreTeamConnectRequest {
+	    team: LoreTeam;
+	    password: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTeamConnectRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.team = this.convertValues(source["team"], LoreTeam);
+	        this.password = source["password"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreTeamPushRequest {
+	    opId: string;
+	    docs: string[];
+	    all: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTeamPushRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.docs = source["docs"];
+	        this.all = source["all"];
+	    }
+	}
+	export class LoreTeamSearchRequest {
+	    text: string;
+	    k: number;
+	    hybrid: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTeamSearchRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.k = source["k"];
+	        this.hybrid = source["hybrid"];
+	    }
+	}
+	export class LoreTeamStatus {
+	    team: LoreTeam;
+	    index: lore.TeamStatus;
+	    embedder?: string;
+	    dimension?: number;
+	    problem?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTeamStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.team = this.convertValues(source["team"], LoreTeam);
+	        this.index = this.convertValues(source["index"], lore.TeamStatus);
+	        this.embedder = source["embedder"];
+	        this.dimension = source["dimension"];
+	        this.problem = source["problem"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreTurn {
+	    v: number;
+	    persona: string;
+	    collections: string[];
+	    allLore: boolean;
+	    notes: string[];
+	    trace: lore.TurnTrace;
+	    passages: lore.Passage[];
+	    entryCitations?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTurn(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.persona = source["persona"];
+	        this.collections = source["collections"];
+	        this.allLore = source["allLore"];
+	        this.notes = source["notes"];
+	        this.trace = this.convertValues(source["trace"], lore.TurnTrace);
+	        this.passages = this.convertValues(source["passages"], lore.Passage);
+	        this.entryCitations = source["entryCitations"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreTurnRequest {
+	    chatId: string;
+	    messageId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTurnRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chatId = source["chatId"];
+	        this.messageId = source["messageId"];
+	    }
+	}
+	export class LoreTurnView {
+	    chatId: string;
+	    messageId: string;
+	    mode: string;
+	    persona: string;
+	    personaVersion: number;
+	    line: string;
+	    recorded: boolean;
+	    turn: LoreTurn;
+	    citations: chat.Citation[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreTurnView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chatId = source["chatId"];
+	        this.messageId = source["messageId"];
+	        this.mode = source["mode"];
+	        this.persona = source["persona"];
+	        this.personaVersion = source["personaVersion"];
+	        this.line = source["line"];
+	        this.recorded = source["recorded"];
+	        this.turn = this.convertValues(source["turn"], LoreTurn);
+	        this.citations = this.convertValues(source["citations"], chat.Citation);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoreWatchRequest {
+	    opId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreWatchRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	    }
+	}
+	export class LorebookRequest {
+	    personaRef: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LorebookRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaRef = source["personaRef"];
+	    }
+	}
+	export class LorebookView {
+	    personaId: string;
+	    persona: string;
+	    version: number;
+	    lorebook: persona.Lorebook;
+	
+	    static createFrom(source: any = {}) {
+	        return new LorebookView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaId = source["personaId"];
+	        this.persona = source["persona"];
+	        this.version = source["version"];
+	        this.lorebook = this.convertValues(source["lorebook"], persona.Lorebook);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class PersonaDiff {
 	    id: string;
@@ -1029,6 +1739,38 @@ export namespace app {
 	        this.n = source["n"];
 	        this.name = source["name"];
 	    }
+	}
+	export class SaveLorebookRequest {
+	    personaRef: string;
+	    lorebook: persona.Lorebook;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveLorebookRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.personaRef = source["personaRef"];
+	        this.lorebook = this.convertValues(source["lorebook"], persona.Lorebook);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SavePersonaRequest {
 	    persona: persona.Persona;
@@ -1377,6 +2119,9 @@ export namespace chat {
 	    chunk: number;
 	    score: number;
 	    text: string;
+	    chunkId?: string;
+	    start?: number;
+	    end?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Citation(source);
@@ -1390,6 +2135,9 @@ export namespace chat {
 	        this.chunk = source["chunk"];
 	        this.score = source["score"];
 	        this.text = source["text"];
+	        this.chunkId = source["chunkId"];
+	        this.start = source["start"];
+	        this.end = source["end"];
 	    }
 	}
 	export class Usage {
@@ -2820,6 +3568,723 @@ export namespace fault {
 	        this.field = source["field"];
 	        this.line = source["line"];
 	    }
+	}
+
+}
+
+export namespace lore {
+	
+	export class CutEntry {
+	    index: number;
+	    id?: number;
+	    name?: string;
+	    comment?: string;
+	    content: string;
+	    position?: string;
+	    insertionOrder: number;
+	    priority: number;
+	    constant?: boolean;
+	    keys?: KeyMatch[];
+	    secondary?: KeyMatch[];
+	    logic?: string;
+	    recursion: number;
+	    tokens: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CutEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.comment = source["comment"];
+	        this.content = source["content"];
+	        this.position = source["position"];
+	        this.insertionOrder = source["insertionOrder"];
+	        this.priority = source["priority"];
+	        this.constant = source["constant"];
+	        this.keys = this.convertValues(source["keys"], KeyMatch);
+	        this.secondary = this.convertValues(source["secondary"], KeyMatch);
+	        this.logic = source["logic"];
+	        this.recursion = source["recursion"];
+	        this.tokens = source["tokens"];
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class KeyMatch {
+	    key: string;
+	    text: string;
+	    message: number;
+	    entry?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyMatch(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.text = source["text"];
+	        this.message = source["message"];
+	        this.entry = source["entry"];
+	    }
+	}
+	export class FiredEntry {
+	    index: number;
+	    id?: number;
+	    name?: string;
+	    comment?: string;
+	    content: string;
+	    position?: string;
+	    insertionOrder: number;
+	    priority: number;
+	    constant?: boolean;
+	    keys?: KeyMatch[];
+	    secondary?: KeyMatch[];
+	    logic?: string;
+	    recursion: number;
+	    tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FiredEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.comment = source["comment"];
+	        this.content = source["content"];
+	        this.position = source["position"];
+	        this.insertionOrder = source["insertionOrder"];
+	        this.priority = source["priority"];
+	        this.constant = source["constant"];
+	        this.keys = this.convertValues(source["keys"], KeyMatch);
+	        this.secondary = this.convertValues(source["secondary"], KeyMatch);
+	        this.logic = source["logic"];
+	        this.recursion = source["recursion"];
+	        this.tokens = source["tokens"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Activation {
+	    fired: FiredEntry[];
+	    cut: CutEntry[];
+	    tokensUsed: number;
+	    tokenBudget: number;
+	    scanned: number;
+	    errors?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Activation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fired = this.convertValues(source["fired"], FiredEntry);
+	        this.cut = this.convertValues(source["cut"], CutEntry);
+	        this.tokensUsed = source["tokensUsed"];
+	        this.tokenBudget = source["tokenBudget"];
+	        this.scanned = source["scanned"];
+	        this.errors = source["errors"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Rank {
+	    rank: number;
+	    score: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Rank(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rank = source["rank"];
+	        this.score = source["score"];
+	    }
+	}
+	export class Candidate {
+	    chunkId: string;
+	    doc: string;
+	    chunk: number;
+	    score: number;
+	    keyword?: Rank;
+	    vector?: Rank;
+	    tokens: number;
+	    used: boolean;
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Candidate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chunkId = source["chunkId"];
+	        this.doc = source["doc"];
+	        this.chunk = source["chunk"];
+	        this.score = source["score"];
+	        this.keyword = this.convertValues(source["keyword"], Rank);
+	        this.vector = this.convertValues(source["vector"], Rank);
+	        this.tokens = source["tokens"];
+	        this.used = source["used"];
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Chunk {
+	    v: number;
+	    docId?: string;
+	    ord: number;
+	    start: number;
+	    end: number;
+	    heading?: string;
+	    page?: number;
+	    text: string;
+	    tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Chunk(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.docId = source["docId"];
+	        this.ord = source["ord"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	        this.heading = source["heading"];
+	        this.page = source["page"];
+	        this.text = source["text"];
+	        this.tokens = source["tokens"];
+	    }
+	}
+	export class ChunkOptions {
+	    strategy: string;
+	    size?: number;
+	    overlap?: number;
+	    unit?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChunkOptions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.strategy = source["strategy"];
+	        this.size = source["size"];
+	        this.overlap = source["overlap"];
+	        this.unit = source["unit"];
+	    }
+	}
+	export class ChunkPreview {
+	    chunking: ChunkOptions;
+	    chunks: Chunk[];
+	    total: number;
+	    bytes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChunkPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chunking = this.convertValues(source["chunking"], ChunkOptions);
+	        this.chunks = this.convertValues(source["chunks"], Chunk);
+	        this.total = source["total"];
+	        this.bytes = source["bytes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Collection {
+	    name: string;
+	    docs: number;
+	    chunks: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Collection(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.docs = source["docs"];
+	        this.chunks = source["chunks"];
+	    }
+	}
+	
+	export class Document {
+	    v: number;
+	    id: string;
+	    name: string;
+	    source: string;
+	    format: string;
+	    hash: string;
+	    size: number;
+	    collection?: string;
+	    tags?: Record<string, string>;
+	    chunking: ChunkOptions;
+	    chunks: number;
+	    pages?: number;
+	    pageStarts?: number[];
+	    addedAt: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Document(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.source = source["source"];
+	        this.format = source["format"];
+	        this.hash = source["hash"];
+	        this.size = source["size"];
+	        this.collection = source["collection"];
+	        this.tags = source["tags"];
+	        this.chunking = this.convertValues(source["chunking"], ChunkOptions);
+	        this.chunks = source["chunks"];
+	        this.pages = source["pages"];
+	        this.pageStarts = source["pageStarts"];
+	        this.addedAt = source["addedAt"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EmbedProgress {
+	    embedder: string;
+	    dim?: number;
+	    done: number;
+	    total: number;
+	    state: string;
+	    error?: string;
+	    searching?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EmbedProgress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.embedder = source["embedder"];
+	        this.dim = source["dim"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.state = source["state"];
+	        this.error = source["error"];
+	        this.searching = source["searching"];
+	    }
+	}
+	
+	
+	export class MetaUpdate {
+	    collection?: string;
+	    tags?: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new MetaUpdate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.collection = source["collection"];
+	        this.tags = source["tags"];
+	    }
+	}
+	export class Passage {
+	    citation: string;
+	    chunkId: string;
+	    doc: string;
+	    chunk: number;
+	    heading?: string;
+	    page?: number;
+	    start: number;
+	    end: number;
+	    collection?: string;
+	    text: string;
+	    tokens: number;
+	    score: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Passage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.citation = source["citation"];
+	        this.chunkId = source["chunkId"];
+	        this.doc = source["doc"];
+	        this.chunk = source["chunk"];
+	        this.heading = source["heading"];
+	        this.page = source["page"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	        this.collection = source["collection"];
+	        this.text = source["text"];
+	        this.tokens = source["tokens"];
+	        this.score = source["score"];
+	    }
+	}
+	export class Query {
+	    text: string;
+	    k?: number;
+	    collections?: string[];
+	    tags?: Record<string, string>;
+	    mode?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Query(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.k = source["k"];
+	        this.collections = source["collections"];
+	        this.tags = source["tags"];
+	        this.mode = source["mode"];
+	    }
+	}
+	
+	export class Result {
+	    chunkId: string;
+	    docId: string;
+	    doc: string;
+	    chunk: number;
+	    score: number;
+	    keyword?: Rank;
+	    vector?: Rank;
+	    text: string;
+	    heading?: string;
+	    page?: number;
+	    start: number;
+	    end: number;
+	    tokens: number;
+	    collection?: string;
+	    tags?: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chunkId = source["chunkId"];
+	        this.docId = source["docId"];
+	        this.doc = source["doc"];
+	        this.chunk = source["chunk"];
+	        this.score = source["score"];
+	        this.keyword = this.convertValues(source["keyword"], Rank);
+	        this.vector = this.convertValues(source["vector"], Rank);
+	        this.text = source["text"];
+	        this.heading = source["heading"];
+	        this.page = source["page"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	        this.tokens = source["tokens"];
+	        this.collection = source["collection"];
+	        this.tags = source["tags"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RetrievalTrace {
+	    query: string;
+	    mode: string;
+	    embedder?: string;
+	    collections?: string[];
+	    notice?: string;
+	    candidates: Candidate[];
+	    tokenBudget: number;
+	    tokensUsed: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetrievalTrace(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.query = source["query"];
+	        this.mode = source["mode"];
+	        this.embedder = source["embedder"];
+	        this.collections = source["collections"];
+	        this.notice = source["notice"];
+	        this.candidates = this.convertValues(source["candidates"], Candidate);
+	        this.tokenBudget = source["tokenBudget"];
+	        this.tokensUsed = source["tokensUsed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SearchResults {
+	    results: Result[];
+	    mode: string;
+	    embedder?: string;
+	    notice?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchResults(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.results = this.convertValues(source["results"], Result);
+	        this.mode = source["mode"];
+	        this.embedder = source["embedder"];
+	        this.notice = source["notice"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TeamFile {
+	    name: string;
+	    chunks: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamFile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.chunks = source["chunks"];
+	    }
+	}
+	export class TeamStatus {
+	    index: string;
+	    exists: boolean;
+	    chunks: number;
+	    dimension: number;
+	    engine?: string;
+	    spaceType?: string;
+	    files: TeamFile[];
+	    filesPartial?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.exists = source["exists"];
+	        this.chunks = source["chunks"];
+	        this.dimension = source["dimension"];
+	        this.engine = source["engine"];
+	        this.spaceType = source["spaceType"];
+	        this.files = this.convertValues(source["files"], TeamFile);
+	        this.filesPartial = source["filesPartial"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TurnTrace {
+	    lorebook?: Activation;
+	    retrieval?: RetrievalTrace;
+	
+	    static createFrom(source: any = {}) {
+	        return new TurnTrace(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.lorebook = this.convertValues(source["lorebook"], Activation);
+	        this.retrieval = this.convertValues(source["retrieval"], RetrievalTrace);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

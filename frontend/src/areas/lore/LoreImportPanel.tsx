@@ -1,0 +1,106 @@
+import { useState } from 'react'
+import { describe, lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
+import { plural } from '../datasets/records'
+import { ChunkPreview } from './ChunkPreview'
+import { defaultChunking, parseTagText } from './format'
+
+// LoreImportPanel imports files and folders on this machine with a collection, tags and a
+// chunking the writer previews first. Go reads the files: only their paths cross.
+export function LoreImportPanel({ collections, onImported }: { collections: string[]; onImported: () => void }) {
+  const [paths, setPaths] = useState('')
+  const [collection, setCollection] = useState('')
+  const [tags, setTags] = useState('')
+  const [chunking, setChunking] = useState<ChunkOptions>(defaultChunking('paragraphs'))
+  const [busy, setBusy] = useState(false)
+  const [progress, setProgress] = useState<LoreAddProgress | null>(null)
+  const [report, setReport] = useState<AddReport | null>(null)
+  const [error, setError] = useState<AppError | null>(null)
+  const list = paths
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean)
+  const parsed = parseTagText(tags)
+
+  const start = () => {
+    setBusy(true)
+    setError(null)
+    setReport(null)
+    setProgress(null)
+    lore
+      .add({ paths: list, collection: collection.trim(), tags: parsed.tags, chunking }, setProgress)
+      .then((r) => {
+        setReport(r)
+        onImported()
+      })
+      .catch((e: AppError) => setError(e))
+      .finally(() => setBusy(false))
+  }
+
+  return (
+    <div className="lore-import form" aria-label="Import lore">
+      <h2>Import documents</h2>
+      <p className="muted small">.txt, .md, .pdf and .docx files, or folders of them. A file already imported is updated when its text changed.</p>
+      <label>
+        Files or folders (one a line)
+        <textarea aria-label="Files or folders to import" rows={3} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder="/path/to/bible/ or /path/to/ember-court.md" />
+      </label>
+      <div className="two">
+        <label>
+          Collection
+          <input aria-label="Collection" list="lore-collections" value={collection} onChange={(e) => setCollection(e.target.value)} placeholder="ashfall" />
+          <datalist id="lore-collections">
+            {collections.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Tags
+          <input aria-label="Tags" aria-invalid={parsed.error ? true : undefined} value={tags} onChange={(e) => setTags(e.target.value)} placeholder="source=bible, act=1" />
+        </label>
+      </div>
+      {parsed.error && <p className="error small">Tags: {parsed.error}</p>}
+      <ChunkPreview key={list[0] ?? ''} path={list[0]} initial={chunking} onChunking={setChunking} />
+      <div className="row">
+        <button className="primary" disabled={busy || list.length === 0 || !!parsed.error} onClick={start}>
+          {busy ? 'Importing…' : 'Import'}
+        </button>
+        {busy && progress && (
+          <span className="progress" role="progressbar" aria-label="Import progress" aria-valuenow={progress.fileIndex} aria-valuemax={progress.files}>
+            <progress value={progress.fileIndex} max={Math.max(progress.files, 1)} />
+            <span className="muted small">
+              {progress.stage} {progress.file} ({progress.fileIndex} of {progress.files})
+            </span>
+          </span>
+        )}
+      </div>
+      {error && <p className="error">{describe(error)}</p>}
+      {report && <ImportReport report={report} />}
+    </div>
+  )
+}
+
+function ImportReport({ report }: { report: AddReport }) {
+  const added = report.added ?? []
+  const updated = report.updated ?? []
+  const unchanged = report.unchanged ?? []
+  const failed = report.failed ?? []
+  return (
+    <div role="status" aria-label="Import result">
+      <p className={failed.length ? 'warning-text' : 'success'}>
+        {plural(added.length, 'document')} added, {updated.length} updated, {unchanged.length} unchanged
+        {failed.length > 0 && `, ${failed.length} not imported`}.
+        {(report.skipped?.length ?? 0) > 0 && ` ${plural(report.skipped?.length ?? 0, 'file')} skipped (not lore, or hidden).`}
+      </p>
+      {failed.length > 0 && (
+        <ul className="lore-problems">
+          {failed.map((f) => (
+            <li key={f.path + f.message}>
+              <span className="badge warn">{f.code}</span> {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}

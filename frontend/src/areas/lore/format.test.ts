@@ -1,0 +1,27 @@
+import { expect, it } from 'vitest'
+import { defaultChunking, overlapText, parseTagText, tagText } from './format'
+
+it('reads and writes tags as key=value lists', () => {
+  expect(parseTagText('region=north, spoiler = act2 ,')).toEqual({ tags: { region: 'north', spoiler: 'act2' }, error: '' })
+  expect(parseTagText('region').error).toBe('"region" is not key=value')
+  expect(parseTagText('=x').error).toBe('"=x" is not key=value')
+  expect(tagText({ spoiler: 'act2', region: 'north' })).toBe('region=north, spoiler=act2')
+  expect(tagText(null)).toBe('')
+})
+
+it('finds the overlap of a fixed window on bytes', () => {
+  const chunk = (start: number, text: string) => ({ v: 1, ord: 0, start, end: start + new TextEncoder().encode(text).length, text, tokens: 1 })
+  const a = chunk(0, 'Ash falls on Ashfall.')
+  expect(overlapText(undefined, a)).toBe('')
+  expect(overlapText(a, chunk(13, 'Ashfall. The forge'))).toBe('Ashfall.')
+  // Multi-byte text: the overlap is counted in bytes, as Go's offsets are.
+  const u = chunk(0, 'Fête — forge')
+  expect(overlapText(u, chunk(u.end - 5, 'forge and more'))).toBe('forge')
+  expect(overlapText(a, chunk(a.end, 'next'))).toBe('')
+})
+
+it('has the backend defaults', () => {
+  expect(defaultChunking('paragraphs').size).toBe(1200)
+  expect(defaultChunking('fixed')).toMatchObject({ size: 1000, overlap: 100 })
+  expect(defaultChunking('cloud').size).toBe(1024)
+})
