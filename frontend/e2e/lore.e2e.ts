@@ -190,6 +190,10 @@ test('a writer adds a lorebook entry to a persona and tries it', async () => {
 // The team index on the test OpenSearch node (make test starts it); its k-NN runs the Lucene
 // engine only, so the index this studio creates names it.
 const opensearch = process.env.NPCSTUDIO_TEST_OPENSEARCH_URL ?? ''
+// Under make test the node must be there: a missing server fails rather than skips.
+if (!opensearch && process.env.NPCSTUDIO_REQUIRE_SERVICES === '1') {
+  throw new Error('NPCSTUDIO_TEST_OPENSEARCH_URL is not set: .ci/services.sh start opensearch')
+}
 
 test.skipIf(!opensearch)('a writer connects the team index, pushes lore and checks it was hydrated', async () => {
   await nav(/Lore/).click()
