@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react'
-import { areas, findArea } from './areas'
+import { Suspense, useCallback, useEffect, useState } from 'react'
+import { areas, findArea, prefetchAreas } from './areas'
 import { workspace, type app, type AppError } from './bridge'
 import { StatusBar } from './components/StatusBar'
 import { WorkspaceProblem } from './components/WorkspaceProblem'
@@ -32,6 +32,12 @@ export function App() {
   }, [])
 
   useEffect(refresh, [refresh])
+  // Once the first page has painted, fetch the other areas' code in the background.
+  useEffect(() => {
+    if (!status?.open) return
+    const idle = window.requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 200))
+    idle(() => prefetchAreas())
+  }, [status?.open])
   useEffect(() => {
     window.location.hash = `/${areaId}`
   }, [areaId])
@@ -80,7 +86,9 @@ export function App() {
         </ul>
       </nav>
       <main className="main">
-        <Page refresh={refresh} />
+        <Suspense fallback={<div className="boot">Loading…</div>}>
+          <Page refresh={refresh} />
+        </Suspense>
       </main>
       <StatusBar status={status} />
     </div>

@@ -1,10 +1,16 @@
-import type { ComponentType } from 'react'
+import { lazy, type ComponentType } from 'react'
 import { PersonasPage } from './areas/personas/PersonasPage'
-import { ChatPage } from './areas/chat/ChatPage'
-import { DatasetsPage } from './areas/datasets/DatasetsPage'
-import { LorePage } from './areas/lore/LorePage'
-import { WorkspaceHome } from './areas/workspace/WorkspaceHome'
-import { SettingsPage } from './areas/settings/SettingsPage'
+
+// The landing area is in the first bundle; the others load on first visit (and are fetched
+// in the background once the first page has painted, see prefetchAreas), which keeps the
+// window's first paint and idle memory small.
+const loaders = {
+  chat: () => import('./areas/chat/ChatPage').then((m) => ({ default: m.ChatPage })),
+  lore: () => import('./areas/lore/LorePage').then((m) => ({ default: m.LorePage })),
+  datasets: () => import('./areas/datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })),
+  workspace: () => import('./areas/workspace/WorkspaceHome').then((m) => ({ default: m.WorkspaceHome })),
+  settings: () => import('./areas/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
+}
 
 // An area appears in the navigation when its feature exists.
 export interface Area {
@@ -23,12 +29,17 @@ export interface AreaProps {
 
 export const areas: Area[] = [
   { id: 'personas', label: 'Personas', icon: '☺', component: PersonasPage },
-  { id: 'chat', label: 'Chat', icon: '❝', component: ChatPage },
-  { id: 'lore', label: 'Lore', icon: '§', component: LorePage },
-  { id: 'datasets', label: 'Datasets', icon: '▤', component: DatasetsPage },
-  { id: 'workspace', label: 'Workspace', icon: '◈', component: WorkspaceHome },
-  { id: 'settings', label: 'Settings', icon: '⚙', component: SettingsPage, bottom: true },
+  { id: 'chat', label: 'Chat', icon: '❝', component: lazy(loaders.chat) },
+  { id: 'lore', label: 'Lore', icon: '§', component: lazy(loaders.lore) },
+  { id: 'datasets', label: 'Datasets', icon: '▤', component: lazy(loaders.datasets) },
+  { id: 'workspace', label: 'Workspace', icon: '◈', component: lazy(loaders.workspace) },
+  { id: 'settings', label: 'Settings', icon: '⚙', component: lazy(loaders.settings), bottom: true },
 ]
+
+// prefetchAreas fetches the other areas' code while the writer reads the first page.
+export function prefetchAreas(): void {
+  for (const load of Object.values(loaders)) void load()
+}
 
 export function findArea(id: string): Area {
   const a = areas.find((x) => x.id === id) ?? areas[0]
