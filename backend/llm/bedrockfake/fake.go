@@ -10,12 +10,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/llm/internal/fakecore"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
@@ -24,14 +24,8 @@ import (
 // Server is a running fake. Point the SDK at it with BaseEndpoint = URL.
 type Server struct {
 	*httptest.Server
-	// Default is how a request is answered when no scripted reply is queued.
-	Default Reply
 
-	mu       sync.Mutex
-	requests []Request
-	script   []Reply
-	closed   chan struct{}
-	once     sync.Once
+	fakecore.Core[Reply, Request]
 }
 
 // Request is what the fake received.
@@ -76,40 +70,16 @@ var DefaultTokens = []string{"Greetings", ",", " wanderer", "."}
 
 // New starts a fake on 127.0.0.1.
 func New() *Server {
-	s := &Server{Default: Reply{Tokens: DefaultTokens}, closed: make(chan struct{})}
+	s := &Server{}
+	s.Default = Reply{Tokens: DefaultTokens}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
 
 // Close lets hanging handlers go, then stops the server.
 func (s *Server) Close() {
-	s.once.Do(func() { close(s.closed) })
+	s.Release()
 	s.Server.Close()
-}
-
-// Script queues replies: each request takes the next one, then Default answers.
-func (s *Server) Script(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.script = append(s.script, replies...)
-}
-
-// Requests returns what the fake has received so far.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
-
-func (s *Server) next() Reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.script) == 0 {
-		return s.Default
-	}
-	r := s.script[0]
-	s.script = s.script[1:]
-	return r
 }
 
 func (s *Server) pause(r *http.Request, d time.Duration) bool {
@@ -122,7 +92,7 @@ func (s *Server) pause(r *http.Request, d time.Duration) bool {
 	case <-t.C:
 		return true
 	case <-r.Context().Done():
-	case <-s.closed:
+	case <-s.Closed():
 	}
 	return false
 }
@@ -153,23 +123,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		awsError(w, http.StatusBadRequest, "ValidationException", "bad model id: "+err.Error())
 		return
 	}
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{Operation: parts[2], ModelID: modelID, RawPath: r.URL.EscapedPath(), Authorization: r.Header.Get("Authorization"), Body: body})
-	s.mu.Unlock()
+	s.Record(Request{Operation: parts[2], ModelID: modelID, RawPath: r.URL.EscapedPath(), Authorization: r.Header.Get("Authorization"), Body: body})
 
 	var req converseRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		awsError(w, http.StatusBadRequest, "SerializationException", "could not read the request body")
 		return
 	}
-	rep := s.next()
+	rep, _ := s.Next()
 	if !s.pause(r, rep.Latency) {
 		return
 	}
 	if rep.Hang {
 		select {
 		case <-r.Context().Done():
-		case <-s.closed:
+		case <-s.Closed():
 		}
 		return
 	}

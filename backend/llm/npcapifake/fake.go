@@ -9,12 +9,12 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/llm/internal/fakecore"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf16"
 )
@@ -23,15 +23,8 @@ import (
 // distinct paths so tests can tell which one was called.
 type Server struct {
 	*httptest.Server
-	// Default answers a request when no scripted reply is queued. The zero Reply makes
-	// the fake behave as the text Lambda does: it answers the question, with speech.
-	Default Reply
 
-	mu       sync.Mutex
-	requests []Request
-	script   []Reply
-	closed   chan struct{}
-	once     sync.Once
+	fakecore.Core[Reply, Request]
 }
 
 // Request is what the fake received.
@@ -51,7 +44,7 @@ type Reply struct {
 
 // New starts a fake on 127.0.0.1.
 func New() *Server {
-	s := &Server{closed: make(chan struct{})}
+	s := &Server{}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -62,41 +55,17 @@ func (s *Server) RAGURL() string  { return s.URL + "/prod/rag" }
 
 // Close lets hanging handlers go, then stops the server.
 func (s *Server) Close() {
-	s.once.Do(func() { close(s.closed) })
+	s.Release()
 	s.Server.Close()
-}
-
-// Script queues replies: each request takes the next one, then Default answers.
-func (s *Server) Script(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.script = append(s.script, replies...)
-}
-
-// Requests returns what the fake has received so far.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
-
-func (s *Server) next() (Reply, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.script) == 0 {
-		return s.Default, s.Default != (Reply{})
-	}
-	r := s.script[0]
-	s.script = s.script[1:]
-	return r, true
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{Path: r.URL.Path, Body: body})
-	s.mu.Unlock()
-	rep, scripted := s.next()
+	s.Record(Request{Path: r.URL.Path, Body: body})
+	// The zero Default makes the fake behave as the text Lambda does: it answers the
+	// question, with speech.
+	rep, queued := s.Next()
+	scripted := queued || rep != (Reply{})
 	if !scripted {
 		rep = lambda(body)
 	}
@@ -107,14 +76,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		case <-t.C:
 		case <-r.Context().Done():
 			return
-		case <-s.closed:
+		case <-s.Closed():
 			return
 		}
 	}
 	if rep.Hang {
 		select {
 		case <-r.Context().Done():
-		case <-s.closed:
+		case <-s.Closed():
 		}
 		return
 	}

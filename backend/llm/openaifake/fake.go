@@ -12,13 +12,13 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/llm/internal/fakecore"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -30,16 +30,10 @@ type Server struct {
 	Models []string
 	// Key, when set, is the bearer token every request must carry.
 	Key string
-	// Default is how a chat is answered when no scripted reply is queued.
-	Default Reply
 	// EmbeddingDim is the length of the vectors /v1/embeddings returns.
 	EmbeddingDim int
 
-	mu       sync.Mutex
-	requests []Request
-	script   []Reply
-	closed   chan struct{}
-	once     sync.Once
+	fakecore.Core[Reply, Request]
 }
 
 // Request is what the fake received.
@@ -78,7 +72,8 @@ var DefaultTokens = []string{"Well", " met", ",", " traveller", "."}
 
 // New starts a fake on 127.0.0.1 serving models.
 func New(models ...string) *Server {
-	s := &Server{Models: models, Default: Reply{Tokens: DefaultTokens}, EmbeddingDim: 16, closed: make(chan struct{})}
+	s := &Server{Models: models, EmbeddingDim: 16}
+	s.Default = Reply{Tokens: DefaultTokens}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/models", s.models)
 	mux.HandleFunc("POST /v1/chat/completions", s.chat)
@@ -92,22 +87,8 @@ func (s *Server) BaseURL() string { return s.URL + "/v1" }
 
 // Close lets hanging handlers go, then stops the server.
 func (s *Server) Close() {
-	s.once.Do(func() { close(s.closed) })
+	s.Release()
 	s.Server.Close()
-}
-
-// Script queues replies: each chat request takes the next one, then Default answers.
-func (s *Server) Script(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.script = append(s.script, replies...)
-}
-
-// Requests returns what the fake has received so far.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
 }
 
 // ChatRequests returns the bodies of the chat requests received so far, decoded.
@@ -124,24 +105,11 @@ func (s *Server) ChatRequests() []map[string]any {
 	return out
 }
 
-func (s *Server) next() Reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.script) == 0 {
-		return s.Default
-	}
-	r := s.script[0]
-	s.script = s.script[1:]
-	return r
-}
-
 func (s *Server) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		s.mu.Lock()
-		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Authorization: r.Header.Get("Authorization"), Body: body})
-		s.mu.Unlock()
+		s.Record(Request{Method: r.Method, Path: r.URL.Path, Authorization: r.Header.Get("Authorization"), Body: body})
 		next.ServeHTTP(w, r)
 	})
 }
@@ -185,7 +153,7 @@ func (s *Server) pause(r *http.Request, d time.Duration) bool {
 	case <-t.C:
 		return true
 	case <-r.Context().Done():
-	case <-s.closed:
+	case <-s.Closed():
 	}
 	return false
 }
@@ -212,14 +180,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "model_not_found", fmt.Sprintf("model %q not found, try pulling it first", req.Model))
 		return
 	}
-	rep := s.next()
+	rep, _ := s.Next()
 	if !s.pause(r, rep.Latency) {
 		return
 	}
 	if rep.Hang {
 		select {
 		case <-r.Context().Done():
-		case <-s.closed:
+		case <-s.Closed():
 		}
 		return
 	}
