@@ -1,5 +1,5 @@
 import { Suspense, useCallback, useEffect, useState } from 'react'
-import { areas, findArea, prefetchAreas } from './areas'
+import { areas, findArea, prefetchAreas, type Area } from './areas'
 import { workspace, type app, type AppError } from './bridge'
 import { StatusBar } from './components/StatusBar'
 import { WorkspaceProblem } from './components/WorkspaceProblem'
@@ -56,34 +56,8 @@ export function App() {
         <div className="brand">
           <span className="brand-mark">◆</span> NPC Studio
         </div>
-        <ul>
-          {areas
-            .filter((a) => !a.bottom)
-            .map((a) => (
-              <li key={a.id}>
-                <button className={a.id === area.id ? 'active' : ''} onClick={() => setAreaId(a.id)} aria-current={a.id === area.id ? 'page' : undefined}>
-                  <span className="icon" aria-hidden>
-                    {a.icon}
-                  </span>
-                  {a.label}
-                </button>
-              </li>
-            ))}
-        </ul>
-        <ul className="nav-bottom">
-          {areas
-            .filter((a) => a.bottom)
-            .map((a) => (
-              <li key={a.id}>
-                <button className={a.id === area.id ? 'active' : ''} onClick={() => setAreaId(a.id)} aria-current={a.id === area.id ? 'page' : undefined}>
-                  <span className="icon" aria-hidden>
-                    {a.icon}
-                  </span>
-                  {a.label}
-                </button>
-              </li>
-            ))}
-        </ul>
+        <AreaLinks areas={areas.filter((a) => !a.bottom)} current={area.id} onPick={setAreaId} />
+        <AreaLinks className="nav-bottom" areas={areas.filter((a) => a.bottom)} current={area.id} onPick={setAreaId} />
       </nav>
       <main className="main">
         <Suspense fallback={<div className="boot">Loading…</div>}>
@@ -92,5 +66,22 @@ export function App() {
       </main>
       <StatusBar status={status} />
     </div>
+  )
+}
+
+function AreaLinks(props: { areas: Area[]; current: string; onPick: (id: string) => void; className?: string }) {
+  return (
+    <ul className={props.className}>
+      {props.areas.map((a) => (
+        <li key={a.id}>
+          <button className={a.id === props.current ? 'active' : ''} onClick={() => props.onPick(a.id)} aria-current={a.id === props.current ? 'page' : undefined}>
+            <span className="icon" aria-hidden>
+              {a.icon}
+            </span>
+            {a.label}
+          </button>
+        </li>
+      ))}
+    </ul>
   )
 }
