@@ -24,6 +24,8 @@ func datasetCmd(env *Env) *cobra.Command {
 		datasetCreateCmd(env),
 		datasetImportCmd(env),
 		datasetStatsCmd(env),
+		datasetVersionsCmd(env),
+		datasetDiffCmd(env),
 		datasetCheckCmd(env),
 		datasetSplitCmd(env),
 		datasetExportCmd(env),
@@ -315,6 +317,188 @@ func byteSize(n int64) string {
 		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB as JSON Lines"
 	}
 	return strconv.FormatInt(n, 10) + " bytes as JSON Lines"
+}
+
+func datasetVersionsCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "versions DATASET",
+		Short: "List a dataset's versions, newest first (every change makes one)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			d, err := findDataset(env, args[0])
+			if err != nil {
+				return err
+			}
+			list, err := env.App().Datasets.Versions(app.DatasetRequest{ID: d.ID})
+			if err != nil {
+				return err
+			}
+			return env.print(map[string]any{"versions": list}, func(w io.Writer) {
+				if len(list) == 0 {
+					fmt.Fprintf(w, "%s has no versions yet (npcstudio dataset import %q FILE makes the first)\n", d.Name, d.Name)
+					return
+				}
+				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "VERSION\tSAVED\tRECORDS\tCHANGE")
+				for _, v := range list {
+					n := strconv.Itoa(v.Number)
+					if v.Number == d.Head {
+						n += " (current)"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", n, v.CreatedAt, v.Records, dash(v.Message))
+				}
+				tw.Flush()
+			})
+		},
+	}
+}
+
+// diffPage is how many changes dataset diff asks for at a time (the service's most).
+const diffPage = 1000
+
+func datasetDiffCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "diff DATASET V1 V2",
+		Short: "Show the records added, removed and changed from one version to another",
+		Long: `Show what changed from version V1 to version V2: one line for each record added, removed
+or changed, with its line in each version and, for a changed record, each changed field as
+before -> after. Moving a record is not a change. With --json, the diff as the window gets it.`,
+		Example: `  npcstudio dataset versions "Ada lines"
+  npcstudio dataset diff "Ada lines" 1 2`,
+		Args: cobra.ExactArgs(3),
+		RunE: func(_ *cobra.Command, args []string) error {
+			from, err := versionArg(args[1], "V1")
+			if err != nil {
+				return err
+			}
+			to, err := versionArg(args[2], "V2")
+			if err != nil {
+				return err
+			}
+			d, err := findDataset(env, args[0])
+			if err != nil {
+				return err
+			}
+			for _, v := range []struct {
+				which string
+				n     int
+			}{{"V1", from}, {"V2", to}} {
+				if v.n > d.Head {
+					return usagef("%s is %d, but %s has versions 1 to %d (npcstudio dataset versions %q lists them)", v.which, v.n, d.Name, d.Head, d.Name)
+				}
+			}
+			out, err := fullDiff(env.App().Datasets, d.ID, from, to)
+			if err != nil {
+				return err
+			}
+			return env.print(out, func(w io.Writer) { printDatasetDiff(w, d.Name, out) })
+		},
+	}
+}
+
+// fullDiff gathers every page of a diff into one, in the service's order.
+func fullDiff(svc *app.DatasetService, id string, from, to int) (dataset.Diff, error) {
+	var out dataset.Diff
+	for offset := 0; ; offset += diffPage {
+		page, err := svc.Diff(dataset.DiffRequest{DatasetID: id, From: from, To: to, Offset: offset, Limit: diffPage})
+		if err != nil {
+			return dataset.Diff{}, err
+		}
+		if offset == 0 {
+			out = page
+		} else {
+			out.Changes = append(out.Changes, page.Changes...)
+		}
+		if len(page.Changes) < diffPage || len(out.Changes) >= page.Added+page.Removed+page.Changed {
+			return out, nil
+		}
+	}
+}
+
+func printDatasetDiff(w io.Writer, name string, d dataset.Diff) {
+	fmt.Fprintf(w, "%s: version %d -> version %d: %d changed, %d added, %d removed\n", name, d.From, d.To, d.Changed, d.Added, d.Removed)
+	if len(d.Changes) == 0 {
+		fmt.Fprintln(w, "no differences")
+		return
+	}
+	for _, c := range d.Changes {
+		switch c.Kind {
+		case dataset.ChangeChanged:
+			where := fmt.Sprintf("line %d", c.ToLine)
+			if c.FromLine != c.ToLine {
+				where += fmt.Sprintf(" (line %d in version %d)", c.FromLine, d.From)
+			}
+			var fields []string
+			for _, f := range recordFieldChanges(c.Before, c.After) {
+				fields = append(fields, fmt.Sprintf("%s: %s -> %s", f.Field, clipQuote(f.Before), clipQuote(f.After)))
+			}
+			fmt.Fprintf(w, "  changed  %s: %s\n", where, strings.Join(fields, "; "))
+		case dataset.ChangeAdded:
+			fmt.Fprintf(w, "  added    line %d: %s\n", c.ToLine, recordGist(c.After))
+		case dataset.ChangeRemoved:
+			fmt.Fprintf(w, "  removed  line %d of version %d: %s\n", c.FromLine, d.From, recordGist(c.Before))
+		}
+	}
+}
+
+// fieldChange is one field of a record that differs between two versions, as text.
+type fieldChange struct {
+	Field, Before, After string
+}
+
+// recordFieldChanges lists the fields that differ between two views of a record, named as the
+// validator names them (system, messages[1].content, tags).
+func recordFieldChanges(before, after *dataset.RecordView) []fieldChange {
+	if before == nil || after == nil {
+		return nil
+	}
+	b, a := before.Record, after.Record
+	var out []fieldChange
+	add := func(field, x, y string) {
+		if x != y {
+			out = append(out, fieldChange{field, x, y})
+		}
+	}
+	add("system", b.System, a.System)
+	for i := range max(len(b.Messages), len(a.Messages)) {
+		switch {
+		case i >= len(b.Messages):
+			add(fmt.Sprintf("messages[%d]", i), "", a.Messages[i].Role+": "+a.Messages[i].Content)
+		case i >= len(a.Messages):
+			add(fmt.Sprintf("messages[%d]", i), b.Messages[i].Role+": "+b.Messages[i].Content, "")
+		default:
+			add(fmt.Sprintf("messages[%d].role", i), b.Messages[i].Role, a.Messages[i].Role)
+			add(fmt.Sprintf("messages[%d].content", i), b.Messages[i].Content, a.Messages[i].Content)
+		}
+	}
+	add("tags", strings.Join(before.Tags, ", "), strings.Join(after.Tags, ", "))
+	if len(out) == 0 {
+		add("format", string(b.Format), string(a.Format))
+	}
+	return out
+}
+
+// recordGist is a record in a few words: its last prompt and its reply.
+func recordGist(v *dataset.RecordView) string {
+	if v == nil {
+		return ""
+	}
+	prompt := ""
+	for _, m := range v.Record.Messages {
+		if m.Role == dataset.RoleUser {
+			prompt = m.Content
+		}
+	}
+	return "prompt " + clipQuote(prompt) + ", reply " + clipQuote(v.Record.Reply())
+}
+
+// clipQuote quotes a text on one line, cut to a few dozen characters.
+func clipQuote(s string) string {
+	const most = 48
+	if r := []rune(s); len(r) > most {
+		s = string(r[:most-1]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // splitFlags are the seeded split options shared by check, split and export.

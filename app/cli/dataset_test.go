@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -233,5 +234,105 @@ func TestDatasetImportListStatsSplitExport(t *testing.T) {
 	}
 	if r = cli("dataset", "list"); !strings.Contains(r.stdout, "no datasets yet") {
 		t.Fatalf("list after delete: %s", r.stdout)
+	}
+}
+
+func TestDatasetVersionsAndDiff(t *testing.T) {
+	dir := t.TempDir()
+	sec := secrets.NewMemory()
+	data := filepath.Join(dir, "ws")
+	cli := func(args ...string) result {
+		t.Helper()
+		return run(t, sec, "", append([]string{"--data-dir", data}, args...)...)
+	}
+	if r := cli("dataset", "import", "Ada lines", records(t, dir, "ada.jsonl", 5, nil), "--base-model", haiku); r.code != ExitOK {
+		t.Fatalf("import: %+v", r)
+	}
+
+	// An edit as the window's grid makes it: the reply of line 3, as version 2.
+	const fix = "Rabbit stew tonight, and the bread is fresh."
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Secrets: sec, dataDir: data}
+	svc := env.App().Datasets
+	list, err := svc.List()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list: %v %v", list, err)
+	}
+	page, err := svc.Page(dataset.PageRequest{DatasetID: list[0].ID, Line: 3, Limit: 1})
+	if err != nil || len(page.Records) != 1 {
+		t.Fatalf("page: %+v %v", page, err)
+	}
+	rec := page.Records[0]
+	rec.Record.Messages[1].Content = fix
+	if _, err := svc.UpdateRecord(dataset.UpdateRecordRequest{DatasetID: list[0].ID, BaseVersion: 1, ID: rec.ID, Record: rec.Record, Tags: []string{"fixed"}}); err != nil {
+		t.Fatal(err)
+	}
+	env.close()
+
+	r := cli("dataset", "versions", "Ada lines")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "VERSION") || !strings.Contains(r.stdout, "edit record "+rec.ID) {
+		t.Fatalf("versions: %+v", r)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "2 (current)") || !strings.HasPrefix(lines[2], "1 ") {
+		t.Fatalf("versions, newest first: %q", lines)
+	}
+	r = cli("dataset", "versions", "Ada lines", "--json")
+	var vs struct {
+		Versions []dataset.Version `json:"versions"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &vs); err != nil || len(vs.Versions) != 2 || vs.Versions[0].Number != 2 || vs.Versions[0].Records != 5 || vs.Versions[1].Number != 1 {
+		t.Fatalf("versions --json: %+v (%v)", r, err)
+	}
+
+	r = cli("dataset", "diff", "Ada lines", "1", "2")
+	for _, want := range []string{
+		"Ada lines: version 1 -> version 2: 1 changed, 0 added, 0 removed",
+		`  changed  line 3: messages[1].content: "Answer number 3, friend." -> "Rabbit stew tonight, and the bread is fresh."; tags: "" -> "fixed"`,
+	} {
+		if r.code != ExitOK || !strings.Contains(r.stdout, want) {
+			t.Fatalf("diff: missing %q in %+v", want, r)
+		}
+	}
+	r = cli("dataset", "diff", "ada lines", "v1", "v2", "--json")
+	var d dataset.Diff
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil || r.code != ExitOK {
+		t.Fatalf("diff --json: %+v (%v)", r, err)
+	}
+	env = &Env{Stdout: io.Discard, Stderr: io.Discard, Secrets: sec, dataDir: data}
+	want, err := env.App().Datasets.Diff(dataset.DiffRequest{DatasetID: list[0].ID, From: 1, To: 2})
+	env.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Fatalf("diff --json is not the service's diff (-want +got):\n%s", diff)
+	}
+	if len(d.Changes) != 1 || d.Changes[0].Kind != dataset.ChangeChanged || d.Changes[0].ToLine != 3 || d.Changes[0].After.Record.Reply() != fix {
+		t.Fatalf("diff --json: %+v", d)
+	}
+	if r = cli("dataset", "diff", "Ada lines", "2", "2"); r.code != ExitOK || !strings.Contains(r.stdout, "no differences") {
+		t.Fatalf("diff of a version with itself: %+v", r)
+	}
+
+	for _, c := range []struct {
+		name string
+		args []string
+		err  string
+	}{
+		{"not a number", []string{"one", "2"}, `V1 "one" is not a version number`},
+		{"zero", []string{"0", "2"}, `V1 "0" is not a version number`},
+		{"negative", []string{"1", "-2"}, "unknown shorthand flag"},
+		{"past the latest", []string{"1", "9"}, "V2 is 9, but Ada lines has versions 1 to 2"},
+		{"one version", []string{"1"}, "accepts 3 arg(s), received 2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := cli(append([]string{"dataset", "diff", "Ada lines"}, c.args...)...)
+			if r.code != ExitUsage || !strings.Contains(r.stderr, c.err) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, ExitUsage, c.err)
+			}
+		})
+	}
+	if r = cli("dataset", "versions", "Nobody", "--json"); r.code != ExitError || !strings.Contains(r.stdout, `"code":"not_found"`) {
+		t.Fatalf("versions of an unknown dataset: %+v", r)
 	}
 }

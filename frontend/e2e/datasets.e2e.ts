@@ -105,6 +105,28 @@ test('a writer imports a file with errors, jumps to an error, fixes it in the gr
   expect(await page.locator('.mark-error').count()).toBe(0)
   await page.screenshot({ path: join(artifacts, 'e2e-dataset-clean.png') })
 
+  // The fix made version 2: comparing it with version 1 shows the record it changed.
+  await page.getByRole('tab', { name: 'Versions' }).click()
+  const history = page.getByRole('table', { name: 'Versions' })
+  await history.getByRole('row', { name: 'Version 2' }).waitFor()
+  expect(await history.getByRole('row').count()).toBe(3)
+  expect(await history.getByRole('row', { name: 'Version 2' }).textContent()).toContain('current')
+  await page.getByLabel('Compare from version 1').check()
+  await page.getByLabel('Compare to version 2').check()
+  await page.getByRole('button', { name: 'Compare v1 with v2' }).click()
+  const changes = page.getByRole('region', { name: 'Changes from version 1 to version 2' })
+  await expect.poll(() => changes.getByRole('status').textContent()).toBe('1 record changed, 0 added, 0 removed.')
+  const changed = changes.getByRole('article', { name: 'Line 11, changed' })
+  const reply = changed.getByLabel('Reply', { exact: true })
+  expect(await reply.locator('del').textContent()).toBe('(empty)')
+  expect(await reply.locator('ins').textContent()).toBe(FIX)
+  await page.screenshot({ path: join(artifacts, 'e2e-dataset-versions.png') })
+  // Version 2 is the grid's: the record takes the grid to its line, on the changed cell.
+  await page.locator('[data-line="1"] [data-col="system"]').focus()
+  await changed.getByRole('button', { name: 'Line 11' }).click()
+  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-line]')?.getAttribute('data-line'))).toBe('11')
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('data-col'))).toBe('reply')
+
   await page.getByRole('tab', { name: 'Export' }).click()
   const out = join(files, 'ada-train.jsonl')
   await page.getByLabel('File to write').fill(out)
@@ -281,4 +303,46 @@ test('a writer imports CSV, finds and replaces, removes duplicates, tags, edits 
   await page.screenshot({ path: join(artifacts, 'e2e-dataset-split.png') })
   expect(readFileSync(train, 'utf8').split('\n').filter(Boolean)).toHaveLength(49)
   expect(readFileSync(val, 'utf8').split('\n').filter(Boolean)).toHaveLength(5)
+})
+
+test('after the dataset changes elsewhere, a refused grid edit reloads the latest version', async () => {
+  // Another window (or the command line) edits line 1 of the open dataset behind the grid.
+  const other = 'Ask at the harbour; the back room went this morning.'
+  await page.evaluate(async (text) => {
+    const go = (window as unknown as { go: { app: Record<string, Record<string, (a: unknown) => Promise<unknown>>> } }).go.app
+    const list = (await (go.DatasetService!.List! as () => Promise<unknown>)()) as { id: string; name: string }[]
+    const ds = list.find((d) => d.name === 'Curation')
+    if (!ds) throw new Error(`no dataset Curation in ${JSON.stringify(list)}`)
+    const page = (await go.DatasetService!.Page!({ datasetId: ds.id, version: 0, offset: 0, limit: 1, tag: '', text: '', line: 0 })) as {
+      records: { id: string; tags: string[]; record: { format: string; system: string; messages: { role: string; content: string }[] } }[]
+    }
+    const r = page.records[0]!
+    const messages = r.record.messages.map((m, i) => (i === 1 ? { ...m, content: text } : m))
+    await go.DatasetService!.UpdateRecord!({ datasetId: ds.id, baseVersion: 0, id: r.id, record: { ...r.record, messages }, tags: r.tags })
+  }, other)
+
+  const foot = page.locator('.grid-foot')
+  const before = await foot.textContent()
+  const reply = page.locator('[data-line="1"] [data-col="reply"]')
+  await reply.dblclick()
+  const editor = page.getByLabel('Edit reply of line 1')
+  await editor.fill('Mine: the back room is yours.')
+  await editor.press('Enter')
+  await expect.poll(() => foot.textContent()).toContain('the dataset changed since this version')
+  await page.screenshot({ path: join(artifacts, 'e2e-dataset-conflict.png') })
+
+  await foot.getByRole('button', { name: 'Reload' }).click()
+  await expect.poll(() => reply.locator('.cell-text').textContent()).toBe(other)
+  expect(await foot.textContent()).not.toContain('changed since')
+  const version = Number(/version (\d+)/.exec(before ?? '')?.[1])
+  expect(await foot.textContent()).toContain(`version ${version + 1}`)
+  expect(await page.getByLabel('Edit reply of line 1').count()).toBe(0)
+  await expect.poll(() => page.locator('.page-head .muted').textContent()).toContain(`version ${version + 1}`)
+
+  // On the latest version the edit goes through.
+  await reply.dblclick()
+  await page.getByLabel('Edit reply of line 1').fill('Mine: the back room is yours.')
+  await page.getByLabel('Edit reply of line 1').press('Enter')
+  await expect.poll(() => foot.textContent()).toContain(`version ${version + 2}`)
+  expect(await reply.locator('.cell-text').textContent()).toBe('Mine: the back room is yours.')
 })

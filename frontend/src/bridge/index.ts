@@ -106,6 +106,9 @@ export type RecordView = Plain<dataset.RecordView>
 export type RecordData = Plain<dataset.Record>
 export type BaseModel = Plain<dataset.BaseModel>
 export type SplitOptions = Plain<dataset.SplitOptions>
+export type DatasetVersion = Plain<dataset.Version>
+export type DatasetDiff = Plain<dataset.Diff>
+export type RecordChange = Plain<dataset.RecordChange>
 export type RecordFormat = 'prompt-completion' | 'claude-messages' | 'bedrock-conversation' | 'input-output'
 
 export interface DatasetProblem {
@@ -185,7 +188,10 @@ export const datasets = {
   update: (id: string, change: { name?: string; baseModel?: string; format?: string }): Promise<DatasetData> =>
     call(Datasets.Update({ id, name: '', baseModel: '', format: '', ...change })),
   remove: (id: string) => call(Datasets.Delete({ id })),
-  versions: (id: string) => call(Datasets.Versions({ id })),
+  versions: (id: string): Promise<DatasetVersion[]> => call(Datasets.Versions({ id })),
+  // diff pages the changes from one version to another; the counts are of all of them.
+  diff: (datasetId: string, from: number, to: number, offset = 0, limit = 100): Promise<DatasetDiff> =>
+    call(Datasets.Diff({ datasetId, from, to, offset, limit })),
   page: (req: Partial<Plain<dataset.PageRequest>> & { datasetId: string }) =>
     call(Datasets.Page({ version: 0, offset: 0, limit: 200, tag: '', text: '', line: 0, ...req })),
   record: (datasetId: string, version: number, id: string): Promise<RecordView> => call(Datasets.Record({ datasetId, version, id })),

@@ -10,6 +10,7 @@ import { formatCount, parseTags, plural, problemsByLine } from './records'
 import { formatLabel, modelName } from './targets'
 import type { GridFilter } from './useRecordPages'
 import { ValidationPanel, type CheckedReport } from './ValidationPanel'
+import { VersionsPanel } from './VersionsPanel'
 
 const tools = [
   { id: 'check', label: 'Check' },
@@ -17,6 +18,7 @@ const tools = [
   { id: 'replace', label: 'Find & replace' },
   { id: 'duplicates', label: 'Duplicates' },
   { id: 'export', label: 'Export' },
+  { id: 'versions', label: 'Versions' },
   { id: 'settings', label: 'Settings' },
 ] as const
 
@@ -81,6 +83,20 @@ export function DatasetWorkbench({ initial, models, onBack, onDeleted }: Dataset
     setReload((r) => r + 1)
   }, [])
 
+  // After the dataset changed elsewhere (another window, the command line) the grid's edits
+  // are refused as conflicts: this shows the latest version instead.
+  const reloadLatest = useCallback(() => {
+    datasets
+      .get(ds.id)
+      .then((d) => {
+        setError(null)
+        setDs(d)
+        setSelected(new Set())
+        setReload((r) => r + 1)
+      })
+      .catch((e: AppError) => setError(e))
+  }, [ds.id])
+
   const toggle = useCallback((id: string) => {
     setSelected((s) => {
       const n = new Set(s)
@@ -115,9 +131,10 @@ export function DatasetWorkbench({ initial, models, onBack, onDeleted }: Dataset
             selected={selected}
             onClear={() => setSelected(new Set())}
             onChanged={onBulkChange}
+            onReload={reloadLatest}
           />
           {error && <p className="error">{describe(error)}</p>}
-          <RecordGrid dataset={ds} filter={filter} reload={reload} marks={marks} jump={jump} selected={selected} onToggle={toggle} onChanged={onEdited} />
+          <RecordGrid dataset={ds} filter={filter} reload={reload} marks={marks} jump={jump} selected={selected} onToggle={toggle} onChanged={onEdited} onReload={reloadLatest} />
         </div>
         <aside className="side" aria-label="Dataset tools">
           <div className="tabs side-tabs" role="tablist">
@@ -135,6 +152,7 @@ export function DatasetWorkbench({ initial, models, onBack, onDeleted }: Dataset
             {tool === 'replace' && <FindReplacePanel dataset={ds} onApplied={onBulkChange} onJump={jumpTo} />}
             {tool === 'duplicates' && <DuplicatesPanel dataset={ds} onApplied={onBulkChange} onJump={jumpTo} />}
             {tool === 'export' && <ExportPanel dataset={ds} split={split} onSplit={setSplit} />}
+            {tool === 'versions' && <VersionsPanel dataset={ds} onJump={jumpTo} />}
             {tool === 'settings' && (
               <DatasetSettings
                 dataset={ds}
@@ -163,10 +181,11 @@ interface GridToolbarProps {
   selected: ReadonlySet<string>
   onClear: () => void
   onChanged: (v: dataset.Version) => void
+  onReload: () => void
 }
 
 // GridToolbar filters the grid and acts on the records chosen in it.
-function GridToolbar({ search, onSearch, tag, tags, onTag, dataset: ds, selected, onClear, onChanged }: GridToolbarProps) {
+function GridToolbar({ search, onSearch, tag, tags, onTag, dataset: ds, selected, onClear, onChanged, onReload }: GridToolbarProps) {
   const [tagText, setTagText] = useState('')
   const [error, setError] = useState<AppError | null>(null)
   const act = (p: Promise<dataset.Version>) =>
@@ -207,7 +226,22 @@ function GridToolbar({ search, onSearch, tag, tags, onTag, dataset: ds, selected
           <button onClick={onClear}>Clear</button>
         </div>
       )}
-      {error && <p className="error">{describe(error)}</p>}
+      {error && (
+        <p className="error">
+          {describe(error)}
+          {error.code === 'conflict' && (
+            <button
+              className="inline-action"
+              onClick={() => {
+                setError(null)
+                onReload()
+              }}
+            >
+              Reload
+            </button>
+          )}
+        </p>
+      )}
     </div>
   )
 }

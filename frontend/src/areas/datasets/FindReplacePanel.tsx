@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type dataset, type DatasetData, type RecordView } from '../../bridge'
-import { plural } from './records'
+import { clip, plural } from './records'
 
 interface FindReplacePanelProps {
   dataset: DatasetData
@@ -116,8 +116,4 @@ function Change({ before, after }: { before: RecordView; after: RecordView }) {
       <ins>{clip(a[i] ?? '')}</ins>
     </div>
   )
-}
-
-function clip(s: string): string {
-  return s.length > 160 ? `${s.slice(0, 157)}…` : s
 }

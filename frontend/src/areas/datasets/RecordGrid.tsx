@@ -31,6 +31,8 @@ interface RecordGridProps {
   onToggle: (id: string) => void
   // onChanged reports the version an edit made.
   onChanged: (v: dataset.Version) => void
+  // onReload fetches the latest version again, after the dataset changed under the grid.
+  onReload: () => void
 }
 
 interface CellRef {
@@ -38,7 +40,7 @@ interface CellRef {
   col: Column
 }
 
-export function RecordGrid({ dataset: ds, filter, reload, marks, jump, selected, onToggle, onChanged }: RecordGridProps) {
+export function RecordGrid({ dataset: ds, filter, reload, marks, jump, selected, onToggle, onChanged, onReload }: RecordGridProps) {
   const pages = useRecordPages(ds.id, filter, reload)
   const body = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
@@ -66,6 +68,13 @@ export function RecordGrid({ dataset: ds, filter, reload, marks, jump, selected,
     setScrollTop(0)
     setEdit(null)
   }, [ds.id, filter.tag, filter.text, reload])
+
+  // A record open in the drawer when the grid reloads (after a conflict, an import) is of an
+  // older version, and so is an error about saving it.
+  useEffect(() => {
+    setDrawer(null)
+    setError(null)
+  }, [ds.id, reload])
 
   const range = visibleRows(scrollTop, viewport, ROW_HEIGHT, total, OVERSCAN)
   const { show, locate, rowAt, replace, version } = pages
@@ -225,7 +234,15 @@ export function RecordGrid({ dataset: ds, filter, reload, marks, jump, selected,
             {saving && ' · saving…'}
           </>
         )}
-        {(error ?? pages.error) && <span className="error inline">{describe((error ?? pages.error) as AppError)}</span>}
+        {(error ?? pages.error) && (
+          <>
+            <span className="error inline">{describe((error ?? pages.error) as AppError)}</span>
+            {/* Pressing it must not leave an open cell editor, which would save on the stale version again. */}
+            <button onMouseDown={(e) => e.preventDefault()} onClick={onReload} title="Show the latest version of the records">
+              Reload
+            </button>
+          </>
+        )}
       </div>
       {drawer && (
         <RecordEditor
@@ -332,6 +349,14 @@ interface CellEditorProps {
 function CellEditor({ initial, label, busy, onSave, onCancel }: CellEditorProps) {
   const [text, setText] = useState(initial)
   const done = useRef(false)
+  // Closed from outside (a reload after a conflict), the editor does not save as it goes:
+  // this runs before its textarea leaves the page and blurs.
+  useLayoutEffect(
+    () => () => {
+      done.current = true
+    },
+    [],
+  )
   const finish = (save: boolean) => {
     if (done.current) return
     done.current = true

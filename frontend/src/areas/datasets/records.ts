@@ -122,6 +122,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US')
 }
 
+// clip cuts a long text to what a side panel shows.
+export function clip(s: string, most = 160): string {
+  return s.length > most ? `${s.slice(0, most - 3)}…` : s
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`
 }
