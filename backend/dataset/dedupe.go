@@ -147,7 +147,7 @@ func (r *Repository) Dedupe(ctx context.Context, req DedupeRequest) (DedupeResul
 				}
 			}
 			c.entries = kept
-			return fmt.Sprintf("remove %d duplicates", len(drop)), nil
+			return "remove " + countOf(len(drop), "duplicate"), nil
 		})
 	}
 	if err != nil {

@@ -812,7 +812,7 @@ func (r *Repository) UpdateRecord(ctx context.Context, req UpdateRecordRequest) 
 			return "", err
 		}
 		c.entries[i].Hash = h
-		return "edit record " + req.ID, nil
+		return fmt.Sprintf("edit line %d", i+1), nil
 	})
 	if err != nil {
 		return Version{}, fmt.Errorf("update record %s: %w", req.ID, err)
@@ -835,7 +835,7 @@ func (r *Repository) DeleteRecords(ctx context.Context, req DeleteRecordsRequest
 			drop[id] = true
 		}
 		c.entries = slices.DeleteFunc(c.entries, func(e entry) bool { return drop[e.ID] })
-		return fmt.Sprintf("delete %d records", len(req.IDs)), nil
+		return "delete " + countOf(len(req.IDs), "record"), nil
 	})
 	if err != nil {
 		return Version{}, fmt.Errorf("delete records: %w", err)

@@ -256,7 +256,7 @@ func TestEditWritesOnlyTheChange(t *testing.T) {
 	if n := bucketKeys(t, r, BucketManifests); n != manifests+1 {
 		t.Fatalf("an edit wrote %d manifests", n-manifests)
 	}
-	if v2.Number != 2 || v2.Parent != 1 || v2.Records != 10000 || v2.Message != "edit record r5001" {
+	if v2.Number != 2 || v2.Parent != 1 || v2.Records != 10000 || v2.Message != "edit line 5001" {
 		t.Fatalf("version %+v", v2)
 	}
 	old, err := r.GetRecord(ctx, ds.ID, 1, "r5001")

@@ -112,7 +112,7 @@ func (r *Repository) Import(ctx context.Context, req ImportRequest) (ImportResul
 			}
 			c.entries = append(c.entries, entry{ID: c.newID(), Hash: h})
 		}
-		return fmt.Sprintf("import %d records from %s", len(docs), name), nil
+		return fmt.Sprintf("import %s from %s", countOf(len(docs), "record"), name), nil
 	})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", req.Path, err)
