@@ -269,7 +269,7 @@ func TestDatasetVersionsAndDiff(t *testing.T) {
 	env.close()
 
 	r := cli("dataset", "versions", "Ada lines")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "VERSION") || !strings.Contains(r.stdout, "edit line 1") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "VERSION") || !strings.Contains(r.stdout, fmt.Sprintf("edit line %d", rec.Line)) {
 		t.Fatalf("versions: %+v", r)
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
