@@ -193,11 +193,19 @@ func (s *WorkspaceService) Export(req ArchiveRequest) (out store.Manifest, err e
 	if req.Path == "" {
 		return out, errors.New("path: give the archive file to write")
 	}
-	st, err := s.a.store()
-	if err != nil {
-		return out, err
+	// The lore library's keyword index is files beside the workspace that its background
+	// writer may still be changing: close it so the archive holds a settled copy, and keep
+	// it closed (holding the lock) until the archive is written. It reopens on next use.
+	s.a.mu.Lock()
+	defer s.a.mu.Unlock()
+	if s.a.st == nil {
+		if s.a.openErr != nil {
+			return out, s.a.openErr
+		}
+		return out, errors.New("the workspace is closed")
 	}
-	out, err = st.Export(s.a.ctx(), req.Path, Version)
+	s.a.closeLore()
+	out, err = s.a.st.Export(s.a.ctx(), req.Path, Version)
 	if err == nil {
 		s.a.log.Info("workspace exported", "archive", req.Path, "files", len(out.Files))
 	}
