@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/npcstudio/npcstudio/backend/dataset"
 	"github.com/npcstudio/npcstudio/backend/store"
@@ -118,18 +117,11 @@ type DatasetProgress struct {
 	Unit  string `json:"unit"`
 }
 
-// progressEvery is the least time between two progress events (STYLE.md: at most every 100 ms).
-const progressEvery = 100 * time.Millisecond
-
-// throttle returns a callback that reports progress on op at most every progressEvery.
-// done picks the count out of a backend Progress.
-func throttle(op *Op, unit string, total int64, done func(dataset.Progress) int64) func(dataset.Progress) {
-	var last time.Time
+// reportTo returns a callback that reports a backend Progress on op (which keeps it to one
+// event every progressEvery). done picks the count out of the Progress.
+func reportTo(op *Op, unit string, total int64, done func(dataset.Progress) int64) func(dataset.Progress) {
 	return func(p dataset.Progress) {
-		if now := time.Now(); now.Sub(last) >= progressEvery {
-			last = now
-			op.Progress(DatasetProgress{Done: done(p), Total: total, Unit: unit})
-		}
+		op.Progress(DatasetProgress{Done: done(p), Total: total, Unit: unit})
 	}
 }
 
@@ -351,7 +343,7 @@ func (s *DatasetService) Import(req DatasetImportRequest) (id string, err error)
 		return "", err
 	}
 	return s.a.ops.Start(req.OpID, OpDatasetImport, func(ctx context.Context, op *Op) (any, error) {
-		in.OnProgress = throttle(op, "bytes", info.Size(), progressBytes)
+		in.OnProgress = reportTo(op, "bytes", info.Size(), progressBytes)
 		res, err := r.Import(ctx, in)
 		if err == nil {
 			s.a.log.Info("dataset imported", "dataset", in.DatasetID, "version", res.Version.Number, "imported", res.Imported, "skipped", res.Skipped)
@@ -374,7 +366,7 @@ func (s *DatasetService) Validate(req DatasetValidateRequest) (id string, err er
 		return "", err
 	}
 	return s.a.ops.Start(req.OpID, OpDatasetValidate, func(ctx context.Context, op *Op) (any, error) {
-		in.OnProgress = throttle(op, "records", int64(ds.Records), progressRecords)
+		in.OnProgress = reportTo(op, "records", int64(ds.Records), progressRecords)
 		return r.ValidateVersion(ctx, in)
 	}), nil
 }
@@ -392,7 +384,7 @@ func (s *DatasetService) ValidateFile(req FileValidateRequest) (id string, err e
 		return "", err
 	}
 	return s.a.ops.Start(req.OpID, OpDatasetValidateFile, func(ctx context.Context, op *Op) (any, error) {
-		opts.OnProgress = throttle(op, "bytes", info.Size(), progressBytes)
+		opts.OnProgress = reportTo(op, "bytes", info.Size(), progressBytes)
 		return dataset.ValidateFile(ctx, req.Path, opts)
 	}), nil
 }
@@ -444,7 +436,7 @@ func (s *DatasetService) Export(req DatasetExportRequest) (id string, err error)
 		return "", err
 	}
 	return s.a.ops.Start(req.OpID, OpDatasetExport, func(ctx context.Context, op *Op) (any, error) {
-		in.OnProgress = throttle(op, "records", int64(ds.Records), progressRecords)
+		in.OnProgress = reportTo(op, "records", int64(ds.Records), progressRecords)
 		res, err := r.Export(ctx, in)
 		if err == nil {
 			s.a.log.Info("dataset exported", "dataset", in.DatasetID, "format", res.Format, "records", res.Training.Records)

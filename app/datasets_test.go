@@ -300,7 +300,7 @@ func TestProgressIsReportedAtMostEvery100ms(t *testing.T) {
 	a := newApp(t, t.TempDir())
 	rec := &recorder{}
 	a.SetEmitter(rec)
-	report := throttle(&Op{ID: "t", Kind: "k", o: a.ops}, "records", 10, progressRecords)
+	report := reportTo(&Op{ID: "t", Kind: "k", o: a.ops}, "records", 10, progressRecords)
 	start := time.Now()
 	for i := 0; i < 100_000; i++ {
 		report(dataset.Progress{Lines: i})

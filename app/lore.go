@@ -139,17 +139,6 @@ func deleteSetting(st *store.Store, key string) error {
 	return err
 }
 
-// progressTick lets progress through at most every progressEvery (STYLE.md).
-type progressTick struct{ last time.Time }
-
-func (t *progressTick) due() bool {
-	if now := time.Now(); now.Sub(t.last) >= progressEvery {
-		t.last = now
-		return true
-	}
-	return false
-}
-
 // LoreTag is a tag in use and how many documents carry it.
 type LoreTag struct {
 	Key   string `json:"key"`
@@ -348,12 +337,9 @@ func (s *LoreService) Add(req LoreAddRequest) (id string, err error) {
 		return "", err
 	}
 	return s.a.ops.Start(req.OpID, OpLoreAdd, func(ctx context.Context, op *Op) (any, error) {
-		var tick progressTick
 		rep, err := lib.Add(ctx, paths, lore.AddOptions{Collection: req.Collection, Tags: req.Tags, Chunking: req.Chunking,
 			Progress: func(p lore.AddProgress) {
-				if tick.due() {
-					op.Progress(p)
-				}
+				op.Progress(p)
 			}})
 		s.a.syncLoreRetriever()
 		if err != nil {
@@ -422,11 +408,8 @@ func (s *LoreService) Reindex(req LoreReindexRequest) (id string, err error) {
 		return "", err
 	}
 	return s.a.ops.Start(req.OpID, OpLoreReindex, func(ctx context.Context, op *Op) (any, error) {
-		var tick progressTick
 		err := lib.Reindex(ctx, lore.ReindexOptions{Chunking: req.Chunking, Progress: func(done, total int) {
-			if tick.due() {
-				op.Progress(LoreProgress{Done: done, Total: total, Unit: "chunks"})
-			}
+			op.Progress(LoreProgress{Done: done, Total: total, Unit: "chunks"})
 		}})
 		s.a.syncLoreRetriever()
 		if err != nil {

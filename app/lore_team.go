@@ -318,11 +318,8 @@ func (s *LoreService) TeamPush(req LoreTeamPushRequest) (id string, err error) {
 			}
 			return nil, err
 		}
-		var tick progressTick
 		n, err := ti.Push(ctx, lib, names, e, lore.PushOptions{Progress: func(done int) {
-			if tick.due() {
-				op.Progress(LoreProgress{Done: done, Unit: "chunks"})
-			}
+			op.Progress(LoreProgress{Done: done, Unit: "chunks"})
 		}})
 		if err != nil {
 			return nil, err

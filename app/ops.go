@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // Emitter delivers an event to the window.
@@ -66,16 +67,33 @@ func (o *Operations) emit(ev OpEvent) {
 	e.Emit(OpEventName(ev.Op), ev)
 }
 
+// progressEvery is the least time between two progress events of one operation
+// (STYLE.md: at most every 100 ms); the window merges what arrives at frame rate.
+const progressEvery = 100 * time.Millisecond
+
 // Op is handed to the work so it can report.
 type Op struct {
 	ID   string
 	Kind string
 	o    *Operations
+
+	mu           sync.Mutex
+	lastProgress time.Time
 }
 
-// Progress reports progress or partial data; callers batch before calling (see STYLE.md).
+// Progress reports how far the work has come. It may be called as often as the work likes:
+// a report within progressEvery of the last one sent is dropped, and done follows the last.
 func (op *Op) Progress(data any) {
-	op.o.emit(OpEvent{Op: op.ID, Kind: op.Kind, Type: "progress", Data: data})
+	op.mu.Lock()
+	now := time.Now()
+	due := now.Sub(op.lastProgress) >= progressEvery
+	if due {
+		op.lastProgress = now
+	}
+	op.mu.Unlock()
+	if due {
+		op.o.emit(OpEvent{Op: op.ID, Kind: op.Kind, Type: "progress", Data: data})
+	}
 }
 
 // Data reports a piece of the result (a batch of tokens, a row).
