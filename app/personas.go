@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"io"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strings"
 
 	"github.com/npcstudio/npcstudio/backend/fault"
@@ -612,36 +612,12 @@ func (s *PersonaService) Export(req ExportCardRequest) (out ExportedCard, err er
 	if err := persona.ExportCard(p, req.Format, req.PNG, &buf); err != nil {
 		return out, err
 	}
-	if err := writeFileAtomic(req.Path, buf.Bytes()); err != nil {
-		return out, err
+	// Written in one step, so a failed export never leaves half a card where the writer's file was.
+	if err := atomicfile.Write(req.Path, 0o644, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return out, fileError(req.Path, err)
 	}
 	s.a.log.Info("card exported", "id", p.ID, "format", req.Format, "png", req.PNG)
 	return ExportedCard{Path: req.Path, Format: req.Format, PNG: req.PNG, Bytes: buf.Len()}, nil
-}
-
-// writeFileAtomic writes data beside path and renames it over path, so a failed export
-// never leaves half a card where the writer's file was.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fileError(path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fileError(path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fileError(path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fileError(path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fileError(path, err)
-	}
-	return nil
 }
 
 // Families lists the model families a persona renders for.

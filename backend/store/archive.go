@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"io"
 	"io/fs"
 	"os"
@@ -121,7 +122,7 @@ func (s *Store) export(ctx context.Context, archivePath, appVersion string) (Man
 		f.Name = name
 		m.Files = append(m.Files, f)
 	}
-	err = writeFileAtomic(archivePath, func(w io.Writer) error {
+	err = atomicfile.Write(archivePath, 0o600, func(w io.Writer) error {
 		return writeArchive(ctx, w, m, sources)
 	})
 	if err != nil {
@@ -348,7 +349,7 @@ func importArchive(ctx context.Context, archivePath, dir string) (Manifest, erro
 		if err := os.Rename(stage, dir); err != nil {
 			return Manifest{}, err
 		}
-		return m, syncDir(parent)
+		return m, atomicfile.SyncDir(parent)
 	}
 
 	backup := "(none)"
@@ -407,7 +408,7 @@ func swapIn(stage, dir string, m Manifest) error {
 		}
 	}
 	for d := range touched {
-		if err := syncDir(d); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := atomicfile.SyncDir(d); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}

@@ -1,13 +1,11 @@
 package store
 
 import (
-	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -37,7 +35,7 @@ func backupDB(db *bolt.DB, dir, reason string) (string, error) {
 		return "", err
 	}
 	err = db.View(func(tx *bolt.Tx) error {
-		return writeFileAtomic(path, func(w io.Writer) error {
+		return atomicfile.Write(path, 0o600, func(w io.Writer) error {
 			_, err := tx.WriteTo(w)
 			return err
 		})
@@ -61,7 +59,7 @@ func backupRawFile(dir, reason string) (string, error) {
 		return "", fmt.Errorf("back up workspace: %w", err)
 	}
 	defer src.Close()
-	err = writeFileAtomic(path, func(w io.Writer) error {
+	err = atomicfile.Write(path, 0o600, func(w io.Writer) error {
 		_, err := io.Copy(w, src)
 		return err
 	})
@@ -162,48 +160,4 @@ func LastGoodBackup(dir string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// writeFileAtomic writes path through write: to a temporary file in the same folder,
-// synced, then renamed over path, so readers see the old file or the whole new one.
-func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// syncDir makes renames and new names in dir durable.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil // directories cannot be synced there; NTFS journals names
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
-		return err
-	}
-	return nil
 }

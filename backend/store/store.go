@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -146,7 +147,7 @@ func createIfMissing(path string) (created bool, err error) {
 			return false, fmt.Errorf("create workspace %s: %w", path, err)
 		}
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
 		return false, fmt.Errorf("create workspace %s: %w", path, err)
 	}
 	return true, nil
