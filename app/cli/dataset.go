@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"io"
 	"strconv"
 	"strings"
@@ -215,7 +216,7 @@ the name, one is created with --base-model and --format.`,
 					fmt.Fprintf(w, "created dataset %s (%s) for %s\n", d.Name, d.ID, modelName(d.BaseModel))
 				}
 				fmt.Fprintf(w, "imported %s into %s (version %d, %s); skipped %s\n",
-					plural(res.Imported, "record"), d.Name, res.Version.Number, plural(res.Version.Records, "record"), plural(res.Skipped, "line"))
+					prose.Count(res.Imported, "record"), d.Name, res.Version.Number, prose.Count(res.Version.Records, "record"), prose.Count(res.Skipped, "line"))
 				for _, p := range res.Errors {
 					fmt.Fprintf(w, "  skipped  %s\n", p.Error())
 				}
@@ -289,10 +290,10 @@ func datasetStatsCmd(env *Env) *cobra.Command {
 					fmt.Fprintf(w, "longest: %s\n", strings.Join(longest, ", "))
 				}
 				if r.Valid {
-					fmt.Fprintf(w, "Bedrock would accept it (%s)\n", plural(r.WarningCount, "warning"))
+					fmt.Fprintf(w, "Bedrock would accept it (%s)\n", prose.Count(r.WarningCount, "warning"))
 				} else {
 					fmt.Fprintf(w, "Bedrock would reject it: %s, %s (npcstudio dataset check %q lists them)\n",
-						plural(r.ErrorCount, "error"), plural(r.WarningCount, "warning"), d.Name)
+						prose.Count(r.ErrorCount, "error"), prose.Count(r.WarningCount, "warning"), d.Name)
 				}
 			})
 		},
@@ -300,13 +301,6 @@ func datasetStatsCmd(env *Env) *cobra.Command {
 	c.Flags().IntVar(&version, "version", 0, "version to describe (default: the latest)")
 	c.Flags().IntVar(&batch, "batch-size", 1, "batch size of the tuning job (Titan's token limit depends on it)")
 	return c
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 func byteSize(n int64) string {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"io"
 	"slices"
 	"strings"
@@ -102,7 +103,7 @@ func waitVectors(env *Env, cmd *cobra.Command) {
 		return
 	}
 	if p, ok := out.(lore.EmbedProgress); ok && !env.json {
-		fmt.Fprintf(env.Stderr, "vectors ready: %s embedded with %s\n", plural(p.Done, "chunk"), p.Embedder)
+		fmt.Fprintf(env.Stderr, "vectors ready: %s embedded with %s\n", prose.Count(p.Done, "chunk"), p.Embedder)
 	}
 }
 
@@ -157,10 +158,10 @@ Exit codes: 0 every file imported, 3 some could not be (each is listed with why)
 
 func printAddReport(w io.Writer, rep lore.AddReport) {
 	for _, d := range rep.Added {
-		fmt.Fprintf(w, "added      %s (%s)\n", d.Name, plural(d.Chunks, "chunk"))
+		fmt.Fprintf(w, "added      %s (%s)\n", d.Name, prose.Count(d.Chunks, "chunk"))
 	}
 	for _, d := range rep.Updated {
-		fmt.Fprintf(w, "updated    %s (%s)\n", d.Name, plural(d.Chunks, "chunk"))
+		fmt.Fprintf(w, "updated    %s (%s)\n", d.Name, prose.Count(d.Chunks, "chunk"))
 	}
 	for _, d := range rep.Unchanged {
 		fmt.Fprintf(w, "unchanged  %s\n", d.Name)
@@ -169,7 +170,7 @@ func printAddReport(w io.Writer, rep lore.AddReport) {
 		fmt.Fprintf(w, "failed     %s\n", p.Message)
 	}
 	if n := len(rep.Skipped); n > 0 {
-		fmt.Fprintf(w, "skipped    %s that are not lore (.txt, .md, .pdf, .docx) or hidden\n", plural(n, "file"))
+		fmt.Fprintf(w, "skipped    %s that are not lore (.txt, .md, .pdf, .docx) or hidden\n", prose.Count(n, "file"))
 	}
 	fmt.Fprintf(w, "%d added, %d updated, %d unchanged, %d failed\n", len(rep.Added), len(rep.Updated), len(rep.Unchanged), len(rep.Failed))
 }
@@ -379,7 +380,7 @@ func lorePreviewCmd(env *Env) *cobra.Command {
 				return err
 			}
 			return env.print(p, func(w io.Writer) {
-				fmt.Fprintf(w, "%s: %s of %d bytes\n\n", chunkingLabel(p.Chunking), plural(p.Total, "chunk"), p.Bytes)
+				fmt.Fprintf(w, "%s: %s of %d bytes\n\n", chunkingLabel(p.Chunking), prose.Count(p.Total, "chunk"), p.Bytes)
 				printChunks(w, p.Chunks, p.Total)
 			})
 		},
@@ -489,7 +490,7 @@ chunks' vectors.`,
 				waitVectors(env, cmd)
 			}
 			return env.print(st, func(w io.Writer) {
-				fmt.Fprintf(w, "reindexed %s, %s\n", plural(st.Documents, "document"), plural(st.Chunks, "chunk"))
+				fmt.Fprintf(w, "reindexed %s, %s\n", prose.Count(st.Documents, "document"), prose.Count(st.Chunks, "chunk"))
 			})
 		},
 	}
@@ -577,7 +578,7 @@ func setEmbedder(env *Env, cmd *cobra.Command, e app.LoreEmbedder, noWait bool) 
 	}
 	p := out.(lore.EmbedProgress)
 	return env.print(p, func(w io.Writer) {
-		fmt.Fprintf(w, "embedder %s ready: %s embedded, %d dimensions\n", p.Embedder, plural(p.Done, "chunk"), p.Dim)
+		fmt.Fprintf(w, "embedder %s ready: %s embedded, %d dimensions\n", p.Embedder, prose.Count(p.Done, "chunk"), p.Dim)
 	})
 }
 
@@ -678,7 +679,7 @@ is created when there is none.
 			}
 			res := out.(app.LorePushResult)
 			return env.print(res, func(w io.Writer) {
-				fmt.Fprintf(w, "pushed %s (%s) to %s\n", plural(len(res.Files), "file"), plural(res.Chunks, "chunk"), res.Index)
+				fmt.Fprintf(w, "pushed %s (%s) to %s\n", prose.Count(len(res.Files), "file"), prose.Count(res.Chunks, "chunk"), res.Index)
 			})
 		},
 	}
@@ -720,7 +721,7 @@ is created when there is none.
 			}
 			if err := env.print(h, func(w io.Writer) {
 				if h.Hydrated {
-					fmt.Fprintf(w, "%s is hydrated: %s in the index\n", h.File, plural(h.Chunks, "chunk"))
+					fmt.Fprintf(w, "%s is hydrated: %s in the index\n", h.File, prose.Count(h.Chunks, "chunk"))
 				} else {
 					fmt.Fprintf(w, "%s is not in the index (yet: the hydration job takes a few minutes after an upload)\n", h.File)
 				}
@@ -754,14 +755,14 @@ func printTeamStatus(w io.Writer, st app.LoreTeamStatus) {
 	if !ix.Exists {
 		fmt.Fprintf(w, "index %s does not exist yet (npcstudio lore opensearch create, or push)\n", ix.Index)
 	} else {
-		fmt.Fprintf(w, "index %s: %s, %d dimensions", ix.Index, plural(int(ix.Chunks), "chunk"), ix.Dimension)
+		fmt.Fprintf(w, "index %s: %s, %d dimensions", ix.Index, prose.Count(int(ix.Chunks), "chunk"), ix.Dimension)
 		if ix.Engine != "" {
 			fmt.Fprintf(w, ", %s", ix.Engine)
 		}
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, f := range ix.Files {
-			fmt.Fprintf(tw, "  %s\t%s\n", f.Name, plural(f.Chunks, "chunk"))
+			fmt.Fprintf(tw, "  %s\t%s\n", f.Name, prose.Count(f.Chunks, "chunk"))
 		}
 		tw.Flush()
 		if ix.FilesPartial {

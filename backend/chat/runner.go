@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,7 +175,7 @@ func (r *Runner) reply(ctx context.Context, chatID string, user Message, cfg Con
 	if out.Usage != nil {
 		reply.Usage = &Usage{InputTokens: out.Usage.InputTokens, OutputTokens: out.Usage.OutputTokens}
 	} else if out.Text != "" {
-		reply.Usage = &Usage{InputTokens: prompt.Tokens, OutputTokens: persona.EstimateTokens(out.Text), Estimated: true}
+		reply.Usage = &Usage{InputTokens: prompt.Tokens, OutputTokens: prose.EstimateTokens(out.Text), Estimated: true}
 	}
 	if usd, ok := EstimateCost(reply.Model, reply.Usage); ok {
 		reply.CostUSD = &usd
@@ -214,7 +215,7 @@ func (r *Runner) prepare(ctx context.Context, pv persona.PersonaVersion, p provi
 		if err := on(Event{Type: EventNotice, Text: NPCAPINotice}); err != nil {
 			return nil, llm.Request{}, err
 		}
-		prompt := &Prompt{Family: "npcapi", Messages: []Turn{{Role: RoleUser, Text: line}}, Tokens: persona.EstimateTokens(line)}
+		prompt := &Prompt{Family: "npcapi", Messages: []Turn{{Role: RoleUser, Text: line}}, Tokens: prose.EstimateTokens(line)}
 		return prompt, llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Text: line}}, Model: model, Stream: true}, nil
 	}
 	family := FamilyFor(p.Kind)

@@ -3,6 +3,7 @@ package dataset
 import (
 	"context"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"regexp"
 	"slices"
 
@@ -160,7 +161,7 @@ func (r *Repository) FindReplace(ctx context.Context, req FindReplaceRequest) (F
 					return "", err
 				}
 			}
-			return fmt.Sprintf("replace %q with %q in %s", req.Find, req.Replace, countOf(res.Records, "record")), nil
+			return fmt.Sprintf("replace %q with %q in %s", req.Find, req.Replace, prose.Count(res.Records, "record")), nil
 		})
 	}
 	if err != nil {
@@ -218,7 +219,7 @@ func (r *Repository) TagRecords(ctx context.Context, req TagRequest) (Version, e
 		for id := range want {
 			return "", fmt.Errorf("record %s: %w", id, store.ErrNotFound)
 		}
-		return fmt.Sprintf("tag %s (+%v -%v)", countOf(len(req.IDs), "record"), add, remove), nil
+		return fmt.Sprintf("tag %s (+%v -%v)", prose.Count(len(req.IDs), "record"), add, remove), nil
 	})
 	if err != nil {
 		return Version{}, fmt.Errorf("tag records: %w", err)

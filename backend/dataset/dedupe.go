@@ -3,6 +3,7 @@ package dataset
 import (
 	"context"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"hash/fnv"
 	"hash/maphash"
 	"slices"
@@ -147,7 +148,7 @@ func (r *Repository) Dedupe(ctx context.Context, req DedupeRequest) (DedupeResul
 				}
 			}
 			c.entries = kept
-			return "remove " + countOf(len(drop), "duplicate"), nil
+			return "remove " + prose.Count(len(drop), "duplicate"), nil
 		})
 	}
 	if err != nil {

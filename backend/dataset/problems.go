@@ -100,11 +100,3 @@ func sizeString(n int64) string {
 	}
 	return count(n) + " bytes"
 }
-
-// countOf says "1 record", "2 records": version messages are read by writers.
-func countOf(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

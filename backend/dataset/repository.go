@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"slices"
 	"strconv"
 	"strings"
@@ -835,7 +836,7 @@ func (r *Repository) DeleteRecords(ctx context.Context, req DeleteRecordsRequest
 			drop[id] = true
 		}
 		c.entries = slices.DeleteFunc(c.entries, func(e entry) bool { return drop[e.ID] })
-		return "delete " + countOf(len(req.IDs), "record"), nil
+		return "delete " + prose.Count(len(req.IDs), "record"), nil
 	})
 	if err != nil {
 		return Version{}, fmt.Errorf("delete records: %w", err)

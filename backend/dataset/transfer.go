@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/npcstudio/npcstudio/backend/atomicfile"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"io"
 	"os"
 	"path/filepath"
@@ -113,7 +114,7 @@ func (r *Repository) Import(ctx context.Context, req ImportRequest) (ImportResul
 			}
 			c.entries = append(c.entries, entry{ID: c.newID(), Hash: h})
 		}
-		return fmt.Sprintf("import %s from %s", countOf(len(docs), "record"), name), nil
+		return fmt.Sprintf("import %s from %s", prose.Count(len(docs), "record"), name), nil
 	})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", req.Path, err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"io"
 	"strings"
 	"unicode"
@@ -152,7 +153,7 @@ func ChunkText(r io.Reader, opt ChunkOptions, emit func(Chunk) error) error {
 	}
 	ord := 0
 	out := func(c Chunk) error {
-		c.V, c.Ord, c.Tokens = 1, ord, EstimateTokens(c.Text)
+		c.V, c.Ord, c.Tokens = 1, ord, prose.EstimateTokens(c.Text)
 		ord++
 		return emit(c)
 	}

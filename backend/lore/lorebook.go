@@ -2,6 +2,7 @@ package lore
 
 import (
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"regexp"
 	"sort"
 	"strings"
@@ -180,7 +181,7 @@ func Activate(book Lorebook, messages []string) Activation {
 		e := book.Entries[i]
 		f.Index, f.ID, f.Name, f.Comment, f.Content = i, e.ID, e.Name, e.Comment, e.Content
 		f.Position, f.InsertionOrder, f.Priority, f.Constant = e.Position, e.InsertionOrder, e.Priority, e.Constant
-		f.Tokens = EstimateTokens(e.Content)
+		f.Tokens = prose.EstimateTokens(e.Content)
 		fired[i] = f
 		order = append(order, i)
 	}

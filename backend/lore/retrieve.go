@@ -3,6 +3,7 @@ package lore
 import (
 	"context"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"strings"
 )
 
@@ -126,7 +127,7 @@ func (r Retriever) Retrieve(ctx context.Context, req RetrieveRequest) (Retrieval
 	for _, x := range res.Results {
 		tokens := x.Tokens
 		if tokens == 0 {
-			tokens = EstimateTokens(x.Text)
+			tokens = prose.EstimateTokens(x.Text)
 		}
 		c := Candidate{ChunkID: x.ChunkID, Doc: x.Doc, Chunk: x.Chunk, Score: x.Score, Keyword: x.Keyword, Vector: x.Vector, Tokens: tokens}
 		if left := req.TokenBudget - out.Trace.TokensUsed; tokens > left {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"io"
 	"net/http"
 	"net/url"
@@ -775,7 +776,7 @@ func (s TeamSource) Search(ctx context.Context, q Query) (SearchResults, error) 
 		return res, err
 	}
 	for _, h := range hits {
-		r := Result{ChunkID: h.ID, Doc: h.FileName, Score: h.Score, Keyword: h.Keyword, Vector: h.Vector, Text: h.Passage, Tokens: EstimateTokens(h.Passage)}
+		r := Result{ChunkID: h.ID, Doc: h.FileName, Score: h.Score, Keyword: h.Keyword, Vector: h.Vector, Text: h.Passage, Tokens: prose.EstimateTokens(h.Passage)}
 		if _, ord, err := ParseChunkID(h.ID); err == nil {
 			r.Chunk = ord
 		}

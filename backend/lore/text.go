@@ -136,9 +136,3 @@ func kindOf(head []byte) string {
 	}
 	return ct
 }
-
-// EstimateTokens counts about four characters a token, the estimate persona prompts use.
-func EstimateTokens(text string) int {
-	n := utf8.RuneCountInString(text)
-	return (n + 3) / 4
-}

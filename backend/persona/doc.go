@@ -58,8 +58,8 @@
 // titan-text (inputText in Titan's "User:/Bot:" form, textGenerationConfig), llama3
 // (prompt with the Llama 3 chat template, max_gen_len) and openai-chat (model, messages,
 // max_tokens, stream). Bodies are indented with two spaces, keys in a fixed order, without
-// HTML escaping, so equal inputs give equal bytes. EstimateTokens counts about four
-// characters a token.
+// HTML escaping, so equal inputs give equal bytes. Token estimates (prose.EstimateTokens)
+// count about four characters a token.
 //
 // # Character cards
 //

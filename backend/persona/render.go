@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Family is a model API whose request body Render produces.
@@ -267,9 +267,9 @@ func maxTokens(p Params) int {
 }
 
 func chatTokens(r *Rendered) int {
-	n := EstimateTokens(r.System)
+	n := prose.EstimateTokens(r.System)
 	for _, m := range r.Messages {
-		n += EstimateTokens(m.Text)
+		n += prose.EstimateTokens(m.Text)
 	}
 	return n
 }
@@ -373,7 +373,7 @@ func encodeTitan(r *Rendered, p Params, _ RenderRequest) (any, error) {
 	}
 	b.WriteString("Bot:")
 	r.Prompt = b.String()
-	r.Tokens = EstimateTokens(r.Prompt)
+	r.Tokens = prose.EstimateTokens(r.Prompt)
 	stop := p.Stop
 	if len(stop) == 0 {
 		stop = []string{"User:"}
@@ -394,7 +394,7 @@ type llamaBody struct {
 // ("<|eot_id|>") is broken up ("< |eot_id|>") so a player cannot forge turns.
 func encodeLlama3(r *Rendered, p Params, _ RenderRequest) (any, error) {
 	var b strings.Builder
-	specials, prose := 1, 0
+	specials, plain := 1, 0
 	b.WriteString("<|begin_of_text|>")
 	turn := func(role, text string) {
 		text = strings.ReplaceAll(text, "<|", "< |")
@@ -404,7 +404,7 @@ func encodeLlama3(r *Rendered, p Params, _ RenderRequest) (any, error) {
 		b.WriteString(text)
 		b.WriteString("<|eot_id|>")
 		specials += 3
-		prose += EstimateTokens(role + "\n\n" + text)
+		plain += prose.EstimateTokens(role + "\n\n" + text)
 	}
 	if r.System != "" {
 		turn("system", r.System)
@@ -414,9 +414,9 @@ func encodeLlama3(r *Rendered, p Params, _ RenderRequest) (any, error) {
 	}
 	b.WriteString("<|start_header_id|>assistant<|end_header_id|>\n\n")
 	specials += 2
-	prose += EstimateTokens("assistant\n\n")
+	plain += prose.EstimateTokens("assistant\n\n")
 	r.Prompt = b.String()
-	r.Tokens = specials + prose
+	r.Tokens = specials + plain
 	return llamaBody{Prompt: r.Prompt, MaxGenLen: maxTokens(p), Temperature: p.Temperature, TopP: p.TopP}, nil
 }
 
@@ -444,29 +444,16 @@ func encodeOpenAI(r *Rendered, p Params, req RenderRequest) (any, error) {
 	return b, nil
 }
 
-// CharsPerToken is the token estimate's ratio: about four characters a token, the usual
-// figure for English prose with the BPE tokenizers of Claude, Llama 3 and GPT models. It
-// counts characters (runes), not bytes, so accented text is not over-counted.
-const CharsPerToken = 4
-
-// EstimateTokens estimates how many tokens text takes: its characters divided by
-// CharsPerToken, rounded up. Real counts differ by model and language; use it to compare
-// and to budget, not to bill.
-func EstimateTokens(text string) int {
-	n := utf8.RuneCountInString(text)
-	return (n + CharsPerToken - 1) / CharsPerToken
-}
-
 // TruncateTokens cuts text to about n tokens, at a word boundary when one is near, and
 // marks the cut with an ellipsis.
 func TruncateTokens(n int, text string) string {
 	if n <= 0 {
 		return ""
 	}
-	if EstimateTokens(text) <= n {
+	if prose.EstimateTokens(text) <= n {
 		return text
 	}
-	limit := n * CharsPerToken
+	limit := n * prose.CharsPerToken
 	runes := []rune(text)
 	cut := limit
 	for i := limit; i > limit/2; i-- {

@@ -351,20 +351,6 @@ func TestValidateTemplate(t *testing.T) {
 	}
 }
 
-func TestEstimateTokens(t *testing.T) {
-	tests := []struct {
-		text string
-		want int
-	}{
-		{"", 0}, {"abcd", 1}, {"abcde", 2}, {"héllo", 2}, {strings.Repeat("a", 400), 100},
-	}
-	for _, tt := range tests {
-		if got := EstimateTokens(tt.text); got != tt.want {
-			t.Errorf("EstimateTokens(%q) = %d, want %d", tt.text, got, tt.want)
-		}
-	}
-}
-
 func TestTruncateTokens(t *testing.T) {
 	tests := []struct {
 		n          int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"regexp"
 	"strconv"
 	"strings"
@@ -125,7 +126,7 @@ var funcMap = template.FuncMap{
 	"lower":          strings.ToLower,
 	"default":        func(def, v string) string { return cmpOr(v, def) },
 	"truncateTokens": TruncateTokens,
-	"tokens":         EstimateTokens,
+	"tokens":         prose.EstimateTokens,
 	"printf":         boundedPrintf,
 	loopFunc:         countLoop,
 }

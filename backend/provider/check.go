@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"net/http"
 	"strings"
 	"time"
@@ -82,17 +83,10 @@ func (r *Registry) testOpenAI(ctx context.Context, p Provider) (string, error) {
 	}
 	for _, m := range list.Data {
 		if m.ID == p.Model {
-			return fmt.Sprintf("%s; %s is served", plural(len(list.Data), "model"), p.Model), nil
+			return fmt.Sprintf("%s; %s is served", prose.Count(len(list.Data), "model"), p.Model), nil
 		}
 	}
-	return "", fmt.Errorf("%s answers but does not serve model %q (it serves %s): pull or load it, or fix the model name", p.BaseURL, p.Model, plural(len(list.Data), "other model"))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return "", fmt.Errorf("%s answers but does not serve model %q (it serves %s): pull or load it, or fix the model name", p.BaseURL, p.Model, prose.Count(len(list.Data), "other model"))
 }
 
 func testBedrock(ctx context.Context, p Provider) (string, error) {

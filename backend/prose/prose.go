@@ -1,0 +1,30 @@
+// Package prose holds the small text rules every area shares: how many tokens a text is
+// estimated to take in a prompt, and how a count reads to a writer.
+package prose
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// CharsPerToken is the prompt token estimate's ratio: about four characters a token, the
+// usual figure for English prose with the BPE tokenizers of Claude, Llama 3 and GPT models.
+// It counts characters (runes), not bytes, so accented text is not over-counted. (Tuning
+// datasets use Bedrock's own quota figure instead; see dataset.CharsPerToken.)
+const CharsPerToken = 4
+
+// EstimateTokens estimates how many tokens text takes: its characters divided by
+// CharsPerToken, rounded up. Real counts differ by model and language; use it to compare
+// and to budget, not to bill.
+func EstimateTokens(text string) int {
+	n := utf8.RuneCountInString(text)
+	return (n + CharsPerToken - 1) / CharsPerToken
+}
+
+// Count says "1 record" or "3 records".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
