@@ -1,3 +1,4 @@
+import { formatBytes } from '../format'
 import type { app } from '../bridge'
 
 export function StatusBar({ status }: { status: app.WorkspaceStatus }) {
@@ -13,10 +14,4 @@ export function StatusBar({ status }: { status: app.WorkspaceStatus }) {
       <span>NPC Studio {status.version}</span>
     </footer>
   )
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
-  return `${(n / 1024 / 1024).toFixed(1)} MB`
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type BaseModel, type DatasetData } from '../../bridge'
-import { formatCount } from './records'
+import { formatCount } from '../../format'
 import { formatLabel, modelName } from './targets'
 import { TargetFields } from './TargetFields'
 

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type dataset, type DatasetData } from '../../bridge'
-import { plural } from './records'
+import { plural } from '../../format'
 
 interface DuplicatesPanelProps {
   dataset: DatasetData

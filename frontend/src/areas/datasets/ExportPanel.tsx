@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions } from '../../bridge'
 import { ProgressBar } from './ProgressBar'
-import { formatBytes, plural } from './records'
+import { formatBytes, plural } from '../../format'
 import { formatLabel, formatLabels } from './targets'
 
 interface ExportPanelProps {

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type dataset, type DatasetData, type RecordView } from '../../bridge'
-import { clip, plural } from './records'
+import { clip } from './records'
+import { plural } from '../../format'
 
 interface FindReplacePanelProps {
   dataset: DatasetData

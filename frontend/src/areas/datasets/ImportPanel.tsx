@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult } from '../../bridge'
 import { ProgressBar } from './ProgressBar'
-import { formatCount, parseTags, plural } from './records'
+import { parseTags } from './records'
+import { formatCount, plural } from '../../format'
 
 interface ImportPanelProps {
   dataset: DatasetData

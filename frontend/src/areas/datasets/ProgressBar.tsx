@@ -1,5 +1,5 @@
 import type { DatasetProgress } from '../../bridge'
-import { formatBytes, formatCount } from './records'
+import { formatBytes, formatCount } from '../../format'
 
 // ProgressBar shows how far a long dataset operation has got.
 export function ProgressBar({ progress }: { progress: DatasetProgress }) {

@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { datasets, describe, type AppError, type dataset, type DatasetData, type RecordData, type RecordView } from '../../bridge'
-import { canEditInCell, cellText, columnOfField, columns, formatCount, withCell, type Column, type Severity } from './records'
+import { canEditInCell, cellText, columnOfField, columns, withCell, type Column, type Severity } from './records'
+import { formatCount } from '../../format'
 import { RecordEditor } from './RecordEditor'
 import { scrollToRow, visibleRows } from './rows'
 import { useRecordPages, type GridFilter } from './useRecordPages'

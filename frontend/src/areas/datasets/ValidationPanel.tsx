@@ -11,7 +11,7 @@ import {
   type DatasetReport,
   type SplitOptions,
 } from '../../bridge'
-import { formatBytes, formatCount, plural } from './records'
+import { formatBytes, formatCount, plural } from '../../format'
 import { formatLabel, limitsSummary } from './targets'
 import { ProgressBar } from './ProgressBar'
 

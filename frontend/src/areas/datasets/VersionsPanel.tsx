@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react'
 import { datasets, describe, type AppError, type DatasetData, type DatasetDiff, type DatasetVersion, type RecordChange } from '../../bridge'
 import { when } from '../personas/VersionHistory'
-import { clip, plural } from './records'
+import { clip } from './records'
+import { plural } from '../../format'
 import { diffSummary, fieldChanges } from './versions'
 
 interface VersionsPanelProps {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DatasetPairReport, RecordView } from '../../bridge'
-import { canEditInCell, cellText, columnOfField, formatBytes, parseTags, problemsByLine, withCell } from './records'
+import { canEditInCell, cellText, columnOfField, parseTags, problemsByLine, withCell } from './records'
+import { formatBytes } from '../../format'
 
 const exchange: RecordView = {
   id: 'r1',

@@ -117,26 +117,9 @@ export function problemsByLine(report: DatasetPairReport | null): Map<number, { 
   return out
 }
 
-// formatCount writes a number as writers read it (10,000).
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US')
-}
-
 // clip cuts a long text to what a side panel shows.
 export function clip(s: string, most = 160): string {
   return s.length > most ? `${s.slice(0, most - 3)}…` : s
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`
-}
-
-export function formatBytes(n: number): string {
-  const one = (x: number) => x.toFixed(1).replace(/\.0$/, '')
-  if (n >= 2 ** 30) return `${one(n / 2 ** 30)} GB`
-  if (n >= 2 ** 20) return `${one(n / 2 ** 20)} MB`
-  if (n >= 2 ** 10) return `${one(n / 2 ** 10)} KB`
-  return `${n} bytes`
 }
 
 // columnOfField is the grid column that shows a problem's field ("messages[1].content",

@@ -1,6 +1,6 @@
 // Words for the base models and record formats a dataset targets.
 import type { BaseModel } from '../../bridge'
-import { formatBytes, formatCount } from './records'
+import { formatBytes, formatCount } from '../../format'
 
 export const formatLabels: Record<string, string> = {
   'prompt-completion': 'Prompt / completion',

@@ -1,7 +1,8 @@
 // How a record that changed between two versions shows in the Versions panel: the fields that
 // differ, named as the grid names them, each with its text before and after.
 import type { DatasetDiff, RecordData, RecordView } from '../../bridge'
-import { formatCount, isExchange, plural } from './records'
+import { isExchange } from './records'
+import { formatCount, plural } from '../../format'
 
 export interface FieldChange {
   // field is the path the validator uses (system, messages[1].content, tags), so a jump can

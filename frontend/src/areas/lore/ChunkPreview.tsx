@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { describe, lore, type AppError, type ChunkOptions, type ChunkPreview as Preview, type ChunkStrategy, type LoreChunk } from '../../bridge'
-import { formatBytes, plural } from '../datasets/records'
+import { formatBytes, plural } from '../../format'
 import { chunkingLabel, defaultChunking, overlapText, strategies } from './format'
 
 // ChunkingFields picks a chunking strategy and its size and overlap.

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { describe, lore, type AddReport, type AppError, type LoreChunk, type LoreDocument } from '../../bridge'
-import { formatBytes, plural } from '../datasets/records'
+import { formatBytes, plural } from '../../format'
 import { ChunkList, ChunkPreview } from './ChunkPreview'
 import { chunkingLabel, parseTagText, tagText } from './format'
 

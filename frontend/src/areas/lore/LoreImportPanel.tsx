@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { describe, lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
-import { plural } from '../datasets/records'
+import { plural } from '../../format'
 import { ChunkPreview } from './ChunkPreview'
 import { defaultChunking, parseTagText } from './format'
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { describe, lore, type AppError, type ChunkOptions, type LoreDocument, type LoreProgress, type LoreStatus } from '../../bridge'
-import { formatBytes, plural } from '../datasets/records'
+import { formatBytes, plural } from '../../format'
 import { ChunkingFields } from './ChunkPreview'
 import { DocumentPanel } from './DocumentPanel'
 import { defaultChunking, tagText } from './format'

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { AreaProps } from '../../areas'
 import { describe, lore, type AppError, type LoreStatus } from '../../bridge'
-import { plural } from '../datasets/records'
+import { plural } from '../../format'
 import { EmbedderSettings } from './EmbedderSettings'
 import { embedLabel } from './format'
 import { LorebooksPanel } from './LorebooksPanel'

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { describe, lore, type AppError, type LoreDocument, type LoreProgress, type LoreResults, type LoreStatus, type LoreTeam, type LoreTeamStatus, type PushResult } from '../../bridge'
-import { plural } from '../datasets/records'
+import { plural } from '../../format'
 import { ResultList } from './LoreSearch'
 
 const emptyTeam: LoreTeam = { v: 1, url: '', index: 'rag_embeddings', auth: 'basic', hasPassword: false }
