@@ -95,6 +95,11 @@ func newCaller(p provider.Provider, opts Options) *caller {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
+	if opts.HTTPClient.CheckRedirect == nil {
+		hc := *opts.HTTPClient
+		hc.CheckRedirect = provider.SameOriginRedirects
+		opts.HTTPClient = &hc
+	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Minute
 		if p.Kind == provider.KindNPCAPI {

@@ -2,13 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"github.com/npcstudio/npcstudio/backend/prose"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/npcstudio/npcstudio/backend/cloud"
+	"github.com/npcstudio/npcstudio/backend/prose"
 )
 
 // TestResult says whether a provider answered.
@@ -48,7 +50,26 @@ func (r *Registry) Test(ctx context.Context, p Provider) TestResult {
 	return res
 }
 
-var httpClient = &http.Client{Timeout: 10 * time.Second}
+var httpClient = &http.Client{Timeout: 10 * time.Second, CheckRedirect: SameOriginRedirects}
+
+// SameOriginRedirects is the redirect policy of every client that may carry a provider's
+// key. Go's client keeps the Authorization header on a redirect to the same host on another
+// port, or to a subdomain, so a redirect that leaves the first request's scheme, host and
+// port is not followed: the key goes only to the address it was given for.
+func SameOriginRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	from, to := origin(via[0].URL), origin(req.URL)
+	if from != to {
+		return fmt.Errorf("%s redirects to %s, another address; a provider's key is sent only to its own address, so the redirect is not followed: set the provider's URL to the address that answers", from, to)
+	}
+	return nil
+}
+
+func origin(u *url.URL) string {
+	return canonicalURL((&url.URL{Scheme: u.Scheme, Host: u.Host}).String())
+}
 
 func (r *Registry) testOpenAI(ctx context.Context, p Provider) (string, error) {
 	key, err := r.APIKey(p)

@@ -2,12 +2,15 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/npcstudio/npcstudio/backend/fault"
@@ -43,6 +46,10 @@ type Provider struct {
 	APIKeyEnv string `json:"apiKeyEnv,omitempty"`
 	// HasStoredKey says a key for this provider is in the OS keychain.
 	HasStoredKey bool `json:"hasStoredKey"`
+	// KeyFor is the address the provider's key (stored or from APIKeyEnv) was given for.
+	// The registry sets it; the key is sent nowhere else, so a provider whose URL changed
+	// needs its key again.
+	KeyFor string `json:"keyFor,omitempty"`
 
 	// Bedrock.
 	Region  string `json:"region,omitempty"`
@@ -124,10 +131,66 @@ func NewRegistry(st *store.Store, sec secrets.Store) *Registry {
 	return &Registry{st: st, secrets: sec, now: time.Now}
 }
 
-func secretName(provider string) string { return "provider/" + provider }
+// legacySecretName is where keys were kept before they were bound to an address; such a
+// key is read only for a record that was never edited since (its KeyFor is empty).
+func legacySecretName(provider string) string { return "provider/" + provider }
 
-// Add stores a new provider. apiKey, when given, goes to the keychain; with no keychain the
-// provider must name an environment variable instead, and Add says so.
+// secretName is the keychain entry of the key given for provider at address target: a key
+// given for one address is not found under another, whatever the record says.
+func secretName(provider, target string) string {
+	sum := sha256.Sum256([]byte(target))
+	return "provider/" + provider + "@" + hex.EncodeToString(sum[:12])
+}
+
+// KeyTarget is where the provider's key is sent, in one canonical form: the base URL of an
+// OpenAI-compatible server, the endpoints of a deployed API; "" for Bedrock, which takes no key.
+func KeyTarget(p Provider) string {
+	switch p.Kind {
+	case KindOpenAI:
+		return canonicalURL(p.BaseURL)
+	case KindNPCAPI:
+		return canonicalURL(p.TextURL) + " " + canonicalURL(p.RAGURL)
+	}
+	return ""
+}
+
+func canonicalURL(v string) string {
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil || u.Host == "" {
+		return strings.TrimSpace(v)
+	}
+	host := strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "http" && strings.HasSuffix(host, ":80"):
+		host = strings.TrimSuffix(host, ":80")
+	case u.Scheme == "https" && strings.HasSuffix(host, ":443"):
+		host = strings.TrimSuffix(host, ":443")
+	}
+	out := strings.ToLower(u.Scheme) + "://" + host + strings.TrimRight(u.EscapedPath(), "/")
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
+}
+
+func keyElsewhere(p Provider) error {
+	return &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
+		"provider %q now points at %s, but its key was given for %s; the key is not sent anywhere else: enter the key again "+
+			"(in the window, or with --api-key-stdin or --api-key-env on the command line)",
+		p.Name, KeyTarget(p), p.KeyFor)}
+}
+
+func keepKeyError(err error) error {
+	if errors.Is(err, secrets.ErrUnavailable) {
+		return &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
+			"cannot keep the key: %v. Put the key in an environment variable and add the provider with --api-key-env NAME", err)}
+	}
+	return err
+}
+
+// Add stores a new provider. apiKey, when given, goes to the keychain, bound to the
+// provider's address; with no keychain the provider must name an environment variable
+// instead, and Add says so.
 func (r *Registry) Add(p Provider, apiKey string) (Provider, error) {
 	if err := p.Validate(); err != nil {
 		return Provider{}, err
@@ -138,6 +201,10 @@ func (r *Registry) Add(p Provider, apiKey string) (Provider, error) {
 	ts := r.now().UTC().Format(time.RFC3339)
 	p.V, p.Created, p.Updated = 1, ts, ts
 	p.HasStoredKey = apiKey != ""
+	p.KeyFor = ""
+	if apiKey != "" || p.APIKeyEnv != "" {
+		p.KeyFor = KeyTarget(p)
+	}
 	err := r.st.Update(func(tx *bolt.Tx) error {
 		var existing Provider
 		if err := store.GetJSON(tx, bucketProviders, p.Name, &existing); err == nil {
@@ -146,12 +213,8 @@ func (r *Registry) Add(p Provider, apiKey string) (Provider, error) {
 			return err
 		}
 		if apiKey != "" {
-			if err := r.secrets.Set(secretName(p.Name), apiKey); err != nil {
-				if errors.Is(err, secrets.ErrUnavailable) {
-					return &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
-						"cannot keep the key: %v. Put the key in an environment variable and add the provider with --api-key-env NAME", err)}
-				}
-				return err
+			if err := r.secrets.Set(secretName(p.Name, p.KeyFor), apiKey); err != nil {
+				return keepKeyError(err)
 			}
 		}
 		return store.PutJSON(tx, bucketProviders, p.Name, p)
@@ -160,6 +223,97 @@ func (r *Registry) Add(p Provider, apiKey string) (Provider, error) {
 		return Provider{}, err
 	}
 	return p, nil
+}
+
+// Update replaces the settings of the provider p.Name (its name stays). apiKey, when given,
+// replaces the stored key. A provider that had a key and now points at another address
+// needs its key again: apiKey, or an APIKeyEnv the caller got from the writer in this very
+// change. Its old key is dropped from the keychain, so it can never follow the provider.
+func (r *Registry) Update(p Provider, apiKey string) (Provider, error) {
+	if err := p.Validate(); err != nil {
+		return Provider{}, err
+	}
+	if apiKey != "" && p.Kind == KindBedrock {
+		return Provider{}, fault.Invalid("apiKey", "bedrock providers take credentials from the AWS chain (profile, SSO, environment), not a key")
+	}
+	var old Provider
+	err := r.st.Update(func(tx *bolt.Tx) error {
+		if err := store.GetJSON(tx, bucketProviders, p.Name, &old); errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("provider %q: %w", p.Name, fault.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		target := KeyTarget(p)
+		oldTarget := old.KeyFor
+		if oldTarget == "" {
+			oldTarget = KeyTarget(old)
+		}
+		hadKey := old.HasStoredKey || old.APIKeyEnv != ""
+		moved := target != oldTarget
+		if moved && hadKey && apiKey == "" && p.APIKeyEnv == "" {
+			return &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
+				"provider %q had a key for %s; its address is now %s, so enter the key again "+
+					"(in the window, or with --api-key-stdin or --api-key-env on the command line)", p.Name, oldTarget, target)}
+		}
+		p.V, p.Created, p.Updated = 1, old.Created, r.now().UTC().Format(time.RFC3339)
+		switch {
+		case apiKey != "":
+			if err := r.secrets.Set(secretName(p.Name, target), apiKey); err != nil {
+				return keepKeyError(err)
+			}
+			p.HasStoredKey = true
+		case moved:
+			p.HasStoredKey = false
+		default:
+			p.HasStoredKey = old.HasStoredKey
+			if old.HasStoredKey && old.KeyFor == "" {
+				// A key kept before keys were bound moves to its bound entry.
+				k, err := r.secrets.Get(legacySecretName(p.Name))
+				if err != nil {
+					return fmt.Errorf("key of provider %q: %w", p.Name, err)
+				}
+				if err := r.secrets.Set(secretName(p.Name, target), k); err != nil {
+					return keepKeyError(err)
+				}
+			}
+		}
+		p.KeyFor = ""
+		if p.HasStoredKey || p.APIKeyEnv != "" {
+			p.KeyFor = target
+		}
+		return store.PutJSON(tx, bucketProviders, p.Name, p)
+	})
+	if err != nil {
+		return Provider{}, err
+	}
+	if old.HasStoredKey {
+		// Entries the record no longer uses go. One left behind (a keychain that fails now)
+		// is bound to the old address and is never read for another, so that is harmless.
+		keep := ""
+		if p.HasStoredKey {
+			keep = secretName(p.Name, p.KeyFor)
+		}
+		_ = r.deleteKeys(old, keep)
+	}
+	return p, nil
+}
+
+// deleteKeys removes every keychain entry the provider's key may be under but keep.
+func (r *Registry) deleteKeys(p Provider, keep string) error {
+	var errs []error
+	names := []string{legacySecretName(p.Name), secretName(p.Name, KeyTarget(p))}
+	if p.KeyFor != "" {
+		names = append(names, secretName(p.Name, p.KeyFor))
+	}
+	for _, n := range names {
+		if n == keep {
+			continue
+		}
+		if err := r.secrets.Delete(n); err != nil && !errors.Is(err, secrets.ErrNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Get returns the provider called name.
@@ -192,7 +346,7 @@ func (r *Registry) Remove(name string) error {
 		return err
 	}
 	if p.HasStoredKey {
-		if err := r.secrets.Delete(secretName(name)); err != nil {
+		if err := r.deleteKeys(p, ""); err != nil {
 			return fmt.Errorf("remove key of provider %q: %w", name, err)
 		}
 	}
@@ -200,12 +354,27 @@ func (r *Registry) Remove(name string) error {
 }
 
 // APIKey returns the provider's key: the keychain's when one was stored, else the named
-// environment variable's. An empty key with no error means the provider needs none.
+// environment variable's. An empty key with no error means the provider needs none. A key
+// is only returned for the address it was given for: the keychain entry is bound to it, and
+// a provider whose address is not its KeyFor gets an error telling the writer to enter the
+// key again (fail closed).
 func (r *Registry) APIKey(p Provider) (string, error) {
+	if (p.HasStoredKey || p.APIKeyEnv != "") && p.KeyFor != "" && p.KeyFor != KeyTarget(p) {
+		return "", keyElsewhere(p)
+	}
 	if p.HasStoredKey {
-		k, err := r.secrets.Get(secretName(p.Name))
+		k, err := r.secrets.Get(secretName(p.Name, KeyTarget(p)))
+		if errors.Is(err, secrets.ErrNotFound) && p.KeyFor == "" {
+			// Kept before keys were bound; such a record was never edited, so its address
+			// is the one the key was given for.
+			k, err = r.secrets.Get(legacySecretName(p.Name))
+		}
 		if err == nil {
 			return k, nil
+		}
+		if errors.Is(err, secrets.ErrNotFound) {
+			return "", &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
+				"the keychain holds no key of provider %q for %s: enter the key again", p.Name, KeyTarget(p))}
 		}
 		if p.APIKeyEnv == "" {
 			return "", fmt.Errorf("key of provider %q: %w", p.Name, err)

@@ -83,7 +83,7 @@ func TestAddListRemoveKeepsKeyInKeychain(t *testing.T) {
 	if _, err := r.Add(p, ""); !errors.Is(err, fault.ErrExists) {
 		t.Fatalf("second add: want ErrExists, got %v", err)
 	}
-	if k, _ := sec.Get("provider/openai"); k != "sk-test-1" {
+	if k, _ := sec.Get(secretName("openai", KeyTarget(p))); k != "sk-test-1" {
 		t.Fatalf("keychain holds %q", k)
 	}
 	// The key must not be anywhere in the workspace file.
@@ -99,7 +99,7 @@ func TestAddListRemoveKeepsKeyInKeychain(t *testing.T) {
 	if err := r.Remove("openai"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sec.Get("provider/openai"); !errors.Is(err, secrets.ErrNotFound) {
+	if _, err := sec.Get(secretName("openai", KeyTarget(p))); !errors.Is(err, secrets.ErrNotFound) {
 		t.Fatalf("key left in keychain after remove: %v", err)
 	}
 	if err := r.Remove("openai"); !errors.Is(err, fault.ErrNotFound) {
