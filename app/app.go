@@ -42,14 +42,16 @@ type App struct {
 	// lib is the lore library of st, opened on first use (see LoreService).
 	lib *lore.Library
 
-	Workspace  *WorkspaceService
-	Providers  *ProviderService
-	Operations *OperationService
-	Settings   *SettingsService
-	Personas   *PersonaService
-	Datasets   *DatasetService
-	Chat       *ChatService
-	Lore       *LoreService
+	Workspace *WorkspaceService
+	Providers *ProviderService
+	// ProvidersTyped is the command line's way to add providers; it is not bound.
+	ProvidersTyped *CommandLineProviders
+	Operations     *OperationService
+	Settings       *SettingsService
+	Personas       *PersonaService
+	Datasets       *DatasetService
+	Chat           *ChatService
+	Lore           *LoreService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -77,6 +79,7 @@ func New(opts Options) *App {
 	a := &App{dataDir: opts.DataDir, log: opts.Logger, secrets: opts.Secrets, ops: newOperations(opts.Logger)}
 	a.Workspace = &WorkspaceService{a: a}
 	a.Providers = &ProviderService{a: a}
+	a.ProvidersTyped = &CommandLineProviders{s: a.Providers}
 	a.Operations = &OperationService{a: a}
 	a.Settings = &SettingsService{a: a}
 	a.Datasets = &DatasetService{a: a}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -503,7 +504,8 @@ func (a *App) embedder(ctx context.Context, st *store.Store, cfg LoreEmbedder) (
 		if err != nil {
 			return nil, err
 		}
-		return lore.NewOpenAIEmbedder(lore.OpenAIConfig{BaseURL: p.BaseURL, APIKey: key, Model: strings.TrimSpace(cfg.Model), Dimensions: cfg.Dimensions})
+		return lore.NewOpenAIEmbedder(lore.OpenAIConfig{BaseURL: p.BaseURL, APIKey: key, Model: strings.TrimSpace(cfg.Model), Dimensions: cfg.Dimensions,
+			HTTPClient: &http.Client{Timeout: 2 * time.Minute, CheckRedirect: provider.SameOriginRedirects}})
 	case provider.KindBedrock:
 		awsCfg, err := cloud.LoadConfig(ctx, p.Region, p.Profile)
 		if err != nil {

@@ -111,9 +111,6 @@ func TestProviderLifecycle(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "added provider local") {
 		t.Fatalf("add: %+v", r)
 	}
-	if k, _ := sec.Get("provider/local"); k != "sk-cli" {
-		t.Fatalf("keychain has %q", k)
-	}
 	r = run(t, sec, "", "--data-dir", dir, "provider", "add", "bad", "--kind", "openai", "--model", "m", "--json")
 	if r.code != ExitError || !strings.Contains(r.stdout, `"field":"baseUrl"`) || !strings.Contains(r.stdout, `"code":"invalid"`) {
 		t.Fatalf("invalid add: %+v", r)

@@ -147,17 +147,11 @@ func providerCmd(env *Env) *cobra.Command {
 			if p.Kind == "" {
 				return usagef("--kind is required: openai, bedrock or npcapi")
 			}
-			key := ""
-			if keyStdin {
-				line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-				if err != nil && err != io.EOF {
-					return fmt.Errorf("read key from stdin: %w", err)
-				}
-				if key = strings.TrimSpace(line); key == "" {
-					return usagef("--api-key-stdin: nothing on standard input")
-				}
+			key, err := readKey(env, keyStdin)
+			if err != nil {
+				return err
 			}
-			out, err := env.App().Providers.Add(app.AddProviderRequest{Provider: p, APIKey: key})
+			out, err := env.App().ProvidersTyped.Add(app.AddProviderRequest{Provider: p, APIKey: key})
 			if err != nil {
 				return err
 			}
@@ -175,6 +169,8 @@ func providerCmd(env *Env) *cobra.Command {
 	f.StringVar(&p.ModelID, "model-id", "", "bedrock: model id, inference profile or provisioned-throughput ARN")
 	f.StringVar(&p.TextURL, "text-url", "", "npcapi: text endpoint URL")
 	f.StringVar(&p.RAGURL, "rag-url", "", "npcapi: RAG endpoint URL")
+
+	edit := providerEditCmd(env)
 
 	list := &cobra.Command{
 		Use:   "list",
@@ -226,8 +222,87 @@ func providerCmd(env *Env) *cobra.Command {
 			return env.print(map[string]string{"removed": args[0]}, func(w io.Writer) { fmt.Fprintf(w, "removed provider %s\n", args[0]) })
 		},
 	}
-	pc.AddCommand(add, list, test, remove)
+	pc.AddCommand(add, edit, list, test, remove)
 	return pc
+}
+
+// readKey reads the key from standard input when --api-key-stdin is given.
+func readKey(env *Env, keyStdin bool) (string, error) {
+	if !keyStdin {
+		return "", nil
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("read key from stdin: %w", err)
+	}
+	key := strings.TrimSpace(line)
+	if key == "" {
+		return "", usagef("--api-key-stdin: nothing on standard input")
+	}
+	return key, nil
+}
+
+// providerEditCmd changes the settings given as flags and keeps the others. A provider with a
+// key that gets a new address needs --api-key-stdin or --api-key-env again: its key is not
+// sent to the new address.
+func providerEditCmd(env *Env) *cobra.Command {
+	var in provider.Provider
+	var keyStdin bool
+	c := &cobra.Command{
+		Use:   "edit NAME [flags]",
+		Short: "Change a provider's settings (a new URL needs the key again)",
+		Example: `  npcstudio provider edit ollama --model qwen2.5:7b
+  echo "$OPENAI_API_KEY" | npcstudio provider edit openai --base-url https://eu.api.openai.com/v1 --api-key-stdin`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a := env.App()
+			p, err := a.Providers.Get(app.ProviderNameRequest{Name: args[0]})
+			if err != nil {
+				return err
+			}
+			was := provider.KeyTarget(p)
+			f := cmd.Flags()
+			for _, s := range []struct {
+				flag     string
+				dst, src *string
+			}{
+				{"base-url", &p.BaseURL, &in.BaseURL}, {"model", &p.Model, &in.Model}, {"region", &p.Region, &in.Region},
+				{"profile", &p.Profile, &in.Profile}, {"model-id", &p.ModelID, &in.ModelID},
+				{"text-url", &p.TextURL, &in.TextURL}, {"rag-url", &p.RAGURL, &in.RAGURL},
+			} {
+				if f.Changed(s.flag) {
+					*s.dst = *s.src
+				}
+			}
+			if f.Changed("api-key-env") {
+				p.APIKeyEnv = in.APIKeyEnv
+			} else if provider.KeyTarget(p) != was {
+				// The variable was named for the old address: naming it again is the
+				// writer's say that it may go to the new one.
+				p.APIKeyEnv = ""
+			}
+			key, err := readKey(env, keyStdin)
+			if err != nil {
+				return err
+			}
+			out, err := a.ProvidersTyped.Update(app.AddProviderRequest{Provider: p, APIKey: key})
+			if err != nil {
+				return err
+			}
+			return env.print(out, func(w io.Writer) { fmt.Fprintf(w, "changed provider %s (%s)\n", out.Name, out.Kind) })
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&in.BaseURL, "base-url", "", "openai: base URL (a new one needs the key again)")
+	f.StringVar(&in.Model, "model", "", "openai: model name")
+	f.StringVar(&in.APIKeyEnv, "api-key-env", "", "openai: environment variable holding the key")
+	f.BoolVar(&keyStdin, "api-key-stdin", false, "openai: read a new key from standard input and keep it in the OS keychain")
+	f.StringVar(&in.Region, "region", "", "bedrock: AWS region")
+	f.StringVar(&in.Profile, "profile", "", "bedrock: AWS profile")
+	f.StringVar(&in.ModelID, "model-id", "", "bedrock: model id, inference profile or provisioned-throughput ARN")
+	f.StringVar(&in.TextURL, "text-url", "", "npcapi: text endpoint URL")
+	f.StringVar(&in.RAGURL, "rag-url", "", "npcapi: RAG endpoint URL")
+	return c
 }
 
 func target(p provider.Provider) string {
