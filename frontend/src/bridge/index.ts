@@ -40,7 +40,13 @@ export const workspace = {
 export const providers = {
   list: () => call(Providers.List()),
   kinds: () => call(Providers.Kinds()),
-  add: (p: provider.Provider, apiKey: string) => call(Providers.Add({ provider: p, apiKey } as app.AddProviderRequest)),
+  // confirmedApiKeyEnv repeats p.apiKeyEnv once the writer has confirmed, in the window, that
+  // the provider may read that variable; Go reads no variable without it.
+  add: (p: provider.Provider, apiKey: string, confirmedApiKeyEnv = '') =>
+    call(Providers.Add({ provider: p, apiKey, confirmedApiKeyEnv } as app.AddProviderRequest)),
+  // update changes a provider; a new base URL needs the key (or a confirmed variable) again.
+  update: (p: provider.Provider, apiKey: string, confirmedApiKeyEnv = '') =>
+    call(Providers.Update({ provider: p, apiKey, confirmedApiKeyEnv } as app.AddProviderRequest)),
   test: (name: string) => call(Providers.Test({ name })),
   remove: (name: string) => call(Providers.Remove({ name })),
 }

@@ -21,6 +21,8 @@ interface Draft {
   modelId: string
   textUrl: string
   ragUrl: string
+  // confirmEnv is the writer's yes to "this provider reads $apiKeyEnv and sends it to its URL".
+  confirmEnv: boolean
 }
 
 const empty: Draft = {
@@ -35,6 +37,36 @@ const empty: Draft = {
   modelId: '',
   textUrl: '',
   ragUrl: '',
+  confirmEnv: false,
+}
+
+function toDraft(p: provider.Provider): Draft {
+  return {
+    ...empty,
+    name: p.name,
+    kind: p.kind as Kind,
+    baseUrl: p.baseUrl ?? '',
+    model: p.model ?? '',
+    apiKeyEnv: p.apiKeyEnv ?? '',
+    region: p.region ?? '',
+    profile: p.profile ?? '',
+    modelId: p.modelId ?? '',
+    textUrl: p.textUrl ?? '',
+    ragUrl: p.ragUrl ?? '',
+  }
+}
+
+// keyLabel says where the provider's key comes from, naming the variable it reads.
+function keyLabel(p: provider.Provider): string {
+  if (p.hasStoredKey) return 'keychain'
+  if (p.apiKeyEnv) return `reads $${p.apiKeyEnv}`
+  return p.kind === 'bedrock' ? 'AWS chain' : '—'
+}
+
+// sameAddress compares base URLs as Go does for keys: a trailing slash or letter case aside.
+function sameAddress(a: string, b: string): boolean {
+  const norm = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase()
+  return norm(a) === norm(b)
 }
 
 function toProvider(d: Draft): provider.Provider {
@@ -59,6 +91,8 @@ export function ProvidersPanel() {
   const [list, setList] = useState<provider.Provider[]>([])
   const [draft, setDraft] = useState<Draft>(empty)
   const [adding, setAdding] = useState(false)
+  // editing is the provider being changed, or null when a new one is being added.
+  const [editing, setEditing] = useState<provider.Provider | null>(null)
   const [error, setError] = useState<AppError | null>(null)
   const [tests, setTests] = useState<Record<string, provider.TestResult | 'testing'>>({})
 
@@ -67,18 +101,39 @@ export function ProvidersPanel() {
   }
   useEffect(load, [])
 
-  const set = <K extends keyof Draft>(k: K) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value as Draft[K] })
+  // A change to the variable or the address it goes to takes the confirmation back.
+  const set = <K extends keyof Draft>(k: K) => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [k]: e.target.value as Draft[K], confirmEnv: k === 'apiKeyEnv' || k === 'baseUrl' ? false : draft.confirmEnv })
 
-  const add = () => {
+  const envName = draft.kind === 'openai' ? draft.apiKeyEnv.trim() : ''
+  const hadKey = !!editing && (editing.hasStoredKey || !!editing.apiKeyEnv)
+  const urlMoved = !!editing && draft.kind === 'openai' && !sameAddress(editing.baseUrl ?? '', draft.baseUrl)
+  const needsKeyAgain = hadKey && urlMoved && draft.apiKey === '' && (envName === '' || !draft.confirmEnv)
+
+  const close = () => {
+    setDraft(empty)
+    setAdding(false)
+    setEditing(null)
     setError(null)
-    providers
-      .add(toProvider(draft), draft.kind === 'openai' ? draft.apiKey : '')
+  }
+  const save = () => {
+    setError(null)
+    const p = toProvider(draft)
+    const key = draft.kind === 'openai' ? draft.apiKey : ''
+    const confirmed = envName !== '' && draft.confirmEnv ? envName : ''
+    const saving = editing ? providers.update(p, key, confirmed) : providers.add(p, key, confirmed)
+    saving
       .then(() => {
-        setDraft(empty)
-        setAdding(false)
+        close()
         load()
       })
       .catch((e: AppError) => setError(e))
+  }
+  const edit = (p: provider.Provider) => {
+    setError(null)
+    setEditing(p)
+    setDraft(toDraft(p))
+    setAdding(true)
   }
   const test = (name: string) => {
     setTests((t) => ({ ...t, [name]: 'testing' }))
@@ -126,13 +181,16 @@ export function ProvidersPanel() {
                   <td>{p.name}</td>
                   <td>{p.kind}</td>
                   <td className="mono">{target(p)}</td>
-                  <td>{p.hasStoredKey ? 'keychain' : p.apiKeyEnv ? `$${p.apiKeyEnv}` : p.kind === 'bedrock' ? 'AWS chain' : '—'}</td>
+                  <td title={p.keyFor ? `the key is sent only to ${p.keyFor}` : undefined}>{keyLabel(p)}</td>
                   <td className="test-result">
                     {t === 'testing' && 'checking…'}
                     {t && t !== 'testing' && <span className={t.reachable ? 'ok' : 'fail'}>{t.reachable ? '✓ ' : '✕ '}{t.detail}</span>}
                   </td>
                   <td className="actions">
                     <button onClick={() => test(p.name)}>Test</button>
+                    <button onClick={() => edit(p)} disabled={adding}>
+                      Edit
+                    </button>
                     <button className="danger" onClick={() => remove(p.name)}>
                       Remove
                     </button>
@@ -144,10 +202,10 @@ export function ProvidersPanel() {
         </table>
       )}
       {adding && (
-        <div className="form card" aria-label="New provider">
+        <div className="form card" aria-label={editing ? `Edit provider ${editing.name}` : 'New provider'}>
           <label>
             Name
-            <input value={draft.name} onChange={set('name')} placeholder="ollama" aria-invalid={fieldError('name')} />
+            <input value={draft.name} onChange={set('name')} placeholder="ollama" aria-invalid={fieldError('name')} readOnly={!!editing} />
           </label>
           <label>
             Kind
@@ -170,13 +228,34 @@ export function ProvidersPanel() {
                 <input value={draft.model} onChange={set('model')} placeholder="llama3.1:8b" aria-invalid={fieldError('model')} />
               </label>
               <label>
-                API key <span className="muted">(optional; kept in the OS keychain)</span>
-                <input type="password" value={draft.apiKey} onChange={set('apiKey')} aria-invalid={fieldError('apiKey')} />
+                API key{' '}
+                <span className="muted">
+                  {editing?.hasStoredKey ? '(leave empty to keep the saved key; it is sent only to its URL)' : '(optional; kept in the OS keychain)'}
+                </span>
+                <input type="password" value={draft.apiKey} onChange={set('apiKey')} aria-invalid={fieldError('apiKey') ?? (needsKeyAgain ? true : undefined)} />
               </label>
+              {needsKeyAgain && (
+                <p className="error" role="note">
+                  The base URL changed: enter the key again (or confirm its variable below). The saved key is not sent to a new address.
+                </p>
+              )}
               <label>
                 Or key from environment variable
                 <input value={draft.apiKeyEnv} onChange={set('apiKeyEnv')} placeholder="OPENAI_API_KEY" aria-invalid={fieldError('apiKeyEnv')} />
               </label>
+              {envName !== '' && (
+                <label className="row">
+                  <input
+                    type="checkbox"
+                    checked={draft.confirmEnv}
+                    onChange={(e) => setDraft({ ...draft, confirmEnv: e.target.checked })}
+                    aria-invalid={fieldError('apiKeyEnv')}
+                  />
+                  <span>
+                    Let {draft.name.trim() || 'this provider'} read <code>${envName}</code> and send it to <code>{draft.baseUrl.trim()}</code>
+                  </span>
+                </label>
+              )}
             </>
           )}
           {draft.kind === 'bedrock' && (
@@ -208,17 +287,10 @@ export function ProvidersPanel() {
             </>
           )}
           <div className="row">
-            <button className="primary" onClick={add}>
+            <button className="primary" onClick={save} disabled={(envName !== '' && !draft.confirmEnv) || needsKeyAgain}>
               Save provider
             </button>
-            <button
-              onClick={() => {
-                setAdding(false)
-                setError(null)
-              }}
-            >
-              Cancel
-            </button>
+            <button onClick={close}>Cancel</button>
           </div>
         </div>
       )}

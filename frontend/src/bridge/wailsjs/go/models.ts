@@ -37,6 +37,7 @@ export namespace app {
 	export class AddProviderRequest {
 	    provider: provider.Provider;
 	    apiKey: string;
+	    confirmedApiKeyEnv: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AddProviderRequest(source);
@@ -46,6 +47,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.provider = this.convertValues(source["provider"], provider.Provider);
 	        this.apiKey = source["apiKey"];
+	        this.confirmedApiKeyEnv = source["confirmedApiKeyEnv"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -4884,6 +4886,7 @@ export namespace provider {
 	    model?: string;
 	    apiKeyEnv?: string;
 	    hasStoredKey: boolean;
+	    keyFor?: string;
 	    region?: string;
 	    profile?: string;
 	    modelId?: string;
@@ -4905,6 +4908,7 @@ export namespace provider {
 	        this.model = source["model"];
 	        this.apiKeyEnv = source["apiKeyEnv"];
 	        this.hasStoredKey = source["hasStoredKey"];
+	        this.keyFor = source["keyFor"];
 	        this.region = source["region"];
 	        this.profile = source["profile"];
 	        this.modelId = source["modelId"];

@@ -5,6 +5,8 @@ import {provider} from '../models';
 
 export function Add(arg1:app.AddProviderRequest):Promise<provider.Provider>;
 
+export function Get(arg1:app.ProviderNameRequest):Promise<provider.Provider>;
+
 export function Kinds():Promise<Array<string>>;
 
 export function List():Promise<Array<provider.Provider>>;
@@ -12,3 +14,5 @@ export function List():Promise<Array<provider.Provider>>;
 export function Remove(arg1:app.ProviderNameRequest):Promise<void>;
 
 export function Test(arg1:app.ProviderNameRequest):Promise<provider.TestResult>;
+
+export function Update(arg1:app.AddProviderRequest):Promise<provider.Provider>;

@@ -6,6 +6,10 @@ export function Add(arg1) {
   return window['go']['app']['ProviderService']['Add'](arg1);
 }
 
+export function Get(arg1) {
+  return window['go']['app']['ProviderService']['Get'](arg1);
+}
+
 export function Kinds() {
   return window['go']['app']['ProviderService']['Kinds']();
 }
@@ -20,4 +24,8 @@ export function Remove(arg1) {
 
 export function Test(arg1) {
   return window['go']['app']['ProviderService']['Test'](arg1);
+}
+
+export function Update(arg1) {
+  return window['go']['app']['ProviderService']['Update'](arg1);
 }
