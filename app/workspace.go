@@ -161,6 +161,9 @@ func (a *App) doctor(ctx context.Context) DoctorReport {
 		}
 	}
 	r.Keychain = <-keychain
+	// A window that cannot open for want of a display is no problem of the studio's (the
+	// command line works); a keychain that cannot keep keys and a failing AWS sign-in are.
+	r.OK = r.OK && r.Keychain.Available && r.AWS.Error == ""
 	return r
 }
 

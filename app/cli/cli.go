@@ -44,6 +44,10 @@ func usagef(format string, args ...any) error { return &UsageError{fmt.Errorf(fo
 // result has already been printed, and the exit code is 3.
 var InvalidResult = errors.New("checked and found invalid")
 
+// errReported is returned by a command whose printed report already says what is wrong
+// (doctor): the exit code is 1 and nothing more is printed to standard output.
+var errReported = errors.New("problems found")
+
 // Env is what every command runs with.
 type Env struct {
 	Stdin          io.Reader
@@ -125,6 +129,12 @@ func Run(ctx context.Context, args []string, env *Env) (code int) {
 	}
 	if errors.Is(err, InvalidResult) {
 		return ExitInvalid
+	}
+	if errors.Is(err, errReported) {
+		if !env.json {
+			fmt.Fprintln(env.Stderr, "npcstudio: problems found (marked FAIL above)")
+		}
+		return ExitError
 	}
 	if env.json && errors.Is(err, errStreamed) {
 		return ExitError // the stream's own error line is printed

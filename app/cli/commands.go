@@ -35,7 +35,13 @@ func doctorCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return env.print(r, func(w io.Writer) { printDoctor(w, r) })
+			if err := env.print(r, func(w io.Writer) { printDoctor(w, r) }); err != nil {
+				return err
+			}
+			if !r.OK {
+				return errReported
+			}
+			return nil
 		},
 	}
 }
@@ -66,7 +72,11 @@ func printDoctor(w io.Writer, r app.DoctorReport) {
 		fmt.Fprintf(w, "       last good copy: %s\n", ws.LastGoodCopy)
 	}
 	fmt.Fprintf(w, "[%s] keychain: %s: %s\n", mark(r.Keychain.Available), r.Keychain.Backend, r.Keychain.Detail)
-	fmt.Fprintf(w, "[%s] web view: %s: %s\n", mark(r.Webview.Display), r.Webview.Library, r.Webview.Detail)
+	webview := "ok  "
+	if !r.Webview.Display {
+		webview = "    " // not a fault: the command line works without a display
+	}
+	fmt.Fprintf(w, "[%s] web view: %s: %s\n", webview, r.Webview.Library, r.Webview.Detail)
 	if len(r.Providers) == 0 {
 		fmt.Fprintln(w, "[    ] providers: none configured (npcstudio provider add)")
 	}
