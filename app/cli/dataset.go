@@ -207,6 +207,22 @@ the name, one is created with --base-model and --format.`,
 				return svc.Import(app.DatasetImportRequest{OpID: opID, Import: dataset.ImportRequest{
 					DatasetID: d.ID, Path: args[1], Kind: kind, Tags: tags}})
 			})
+			if err != nil && created {
+				// The dataset was made for this file; without its records it goes too.
+				if derr := svc.Delete(app.DatasetRequest{ID: d.ID}); derr != nil {
+					err = errors.Join(err, fmt.Errorf("remove the dataset made for the import: %w", derr))
+				}
+			}
+			var se *shapedError
+			if errors.As(err, &se) && se.s.Code == "nothing_imported" {
+				// The file was read and found to hold no record: checked and found invalid.
+				if perr := env.print(map[string]any{"error": se.s}, func(io.Writer) {
+					fmt.Fprintf(env.Stderr, "npcstudio: %s\n", se.s.Message)
+				}); perr != nil {
+					return perr
+				}
+				return InvalidResult
+			}
 			if err != nil {
 				return err
 			}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
@@ -104,6 +105,10 @@ func (r *Repository) Import(ctx context.Context, req ImportRequest) (ImportResul
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", req.Path, err)
 	}
+	if len(docs) == 0 {
+		// No version is made: a version with nothing new would look like a success.
+		return ImportResult{}, &NothingImportedError{File: name, Skipped: rep.errorCount, Problems: rep.errors}
+	}
 	tags := normalizeTags(req.Tags)
 	v, err := r.change(ctx, req.DatasetID, req.BaseVersion, func(c *changeSet) (string, error) {
 		for _, d := range docs {
@@ -124,6 +129,43 @@ func (r *Repository) Import(ctx context.Context, req ImportRequest) (ImportResul
 		Errors: rep.errors, Warnings: rep.warnings, ErrorCount: rep.errorCount, WarningCount: rep.warningCount,
 		Truncated: rep.truncated(),
 	}, nil
+}
+
+// ErrNothingImported is what a NothingImportedError is.
+var ErrNothingImported = errors.New("nothing imported")
+
+// NothingImportedError says that a file gave no record: every line was skipped, or it had
+// none. It names the file and the first skipped lines with their reasons, never their text.
+type NothingImportedError struct {
+	File     string    `json:"file"`
+	Skipped  int       `json:"skipped"`
+	Problems []Problem `json:"problems"`
+}
+
+func (e *NothingImportedError) Error() string {
+	if e.Skipped == 0 {
+		return fmt.Sprintf("%s: nothing imported: the file has no records", e.File)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: nothing imported: %s skipped", e.File, prose.Count(e.Skipped, "line"))
+	for i, p := range e.Problems {
+		if i == 3 {
+			b.WriteString("; …")
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+func (e *NothingImportedError) Unwrap() error     { return ErrNothingImported }
+func (e *NothingImportedError) ErrorCode() string { return "nothing_imported" }
+func (e *NothingImportedError) ErrorLine() int {
+	if len(e.Problems) > 0 {
+		return e.Problems[0].Line
+	}
+	return 0
 }
 
 // progressReader reports the bytes read through it.
@@ -184,6 +226,12 @@ func readJSONL(ctx context.Context, r io.Reader, format Format, name string, roo
 			rep.errorf(n, "", "skipped: invalid UTF-8 at byte %d of the line", invalidUTF8At(line)+1)
 			continue
 		}
+		if t := bytes.TrimLeft(line, " \t"); t[0] != '{' {
+			// Not even the start of a record: say so without quoting any of it, as the file
+			// may be anything (a key file, someone's notes).
+			rep.errorf(n, "", "skipped: not a JSON object (a JSON Lines record is one {...} per line)")
+			continue
+		}
 		var val any
 		if err := json.Unmarshal(line, &val); err != nil {
 			rep.errorf(n, "", "skipped: %s", syntaxProblem(line, err))
@@ -236,7 +284,7 @@ func csvColumn(header []string, named, field string, required bool) (int, error)
 				return i, nil
 			}
 		}
-		return -1, &Problem{Line: 1, Field: "columns." + field, Message: fmt.Sprintf("the header has no column %q (it has %s)", named, strings.Join(header, ", "))}
+		return -1, &Problem{Line: 1, Field: "columns." + field, Message: fmt.Sprintf("the header has no column %q (it has %s)", named, headerNames(header))}
 	}
 	for _, g := range csvGuesses[field] {
 		for i, h := range header {
@@ -246,9 +294,42 @@ func csvColumn(header []string, named, field string, required bool) (int, error)
 		}
 	}
 	if required {
-		return -1, &Problem{Line: 1, Field: "columns." + field, Message: fmt.Sprintf("no %s column: name one (the header has %s)", field, strings.Join(header, ", "))}
+		return -1, &Problem{Line: 1, Field: "columns." + field, Message: fmt.Sprintf("no %s column: name one (the header has %s)", field, headerNames(header))}
 	}
 	return -1, nil
+}
+
+// headerNames describes a CSV header for a message. Only cells that look like column names
+// are quoted: the first line of a file that is no CSV at all (a password file, a key) is
+// described by its count of cells, never shown.
+func headerNames(header []string) string {
+	var names []string
+	for _, h := range header {
+		if !looksLikeColumnName(h) {
+			if len(header) == 1 {
+				return "1 cell, not a column name"
+			}
+			return fmt.Sprintf("%s, not all of them column names", prose.Count(len(header), "cell"))
+		}
+		names = append(names, strings.TrimSpace(h))
+	}
+	if len(names) > 12 {
+		names = append(names[:12], "…")
+	}
+	return strings.Join(names, ", ")
+}
+
+func looksLikeColumnName(h string) bool {
+	h = strings.TrimSpace(h)
+	if h == "" || utf8.RuneCountInString(h) > 40 {
+		return false
+	}
+	for _, r := range h {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" _-.()#", r) {
+			return false
+		}
+	}
+	return true
 }
 
 func readCSV(ctx context.Context, r io.Reader, cols CSVColumns, format Format, name string, room int, rep *problems) ([]recordDoc, error) {
