@@ -88,3 +88,16 @@ func TestImportOfNothingExitsThreeAndLeavesNothing(t *testing.T) {
 		t.Fatalf("a version was made of nothing: %s", v.stdout)
 	}
 }
+
+// lore add of a folder with no lore file in it imported nothing: exit 3, as a failed file.
+func TestLoreAddOfNothingExitsThree(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "notes")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "keys.bin"), []byte("not lore"), 0o644)
+	os.WriteFile(filepath.Join(src, ".hidden.md"), []byte("# hidden"), 0o644)
+	r := run(t, secrets.NewMemory(), "", "--data-dir", dir, "lore", "add", src)
+	if r.code != ExitInvalid || !strings.Contains(r.stdout, "skipped    2 files") || !strings.Contains(r.stdout, "0 added, 0 updated, 0 unchanged, 0 failed") {
+		t.Fatalf("lore add of nothing: %+v", r)
+	}
+}

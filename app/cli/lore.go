@@ -118,7 +118,8 @@ func loreAddCmd(env *Env) *cobra.Command {
 collection and tags. A file already in the library by name is updated when its text
 changed; one whose text is already there under another name is refused as a duplicate.
 When an embedder is set, the command waits until the new chunks have vectors.
-Exit codes: 0 every file imported, 3 some could not be (each is listed with why), 2 bad usage.`,
+Exit codes: 0 every file imported, 3 some could not be (each is listed with why) or there
+was nothing to import, 2 bad usage.`,
 		Example: `  npcstudio lore add bible/ --collection ashfall --tag source=bible
   npcstudio lore add ember-court.md maren.docx --collection court --strategy cloud`,
 		Args: cobra.MinimumNArgs(1),
@@ -144,7 +145,8 @@ Exit codes: 0 every file imported, 3 some could not be (each is listed with why)
 			if err := env.print(rep, func(w io.Writer) { printAddReport(w, rep) }); err != nil {
 				return err
 			}
-			if len(rep.Failed) > 0 {
+			// Nothing added, updated or already there: the command imported nothing.
+			if len(rep.Failed) > 0 || len(rep.Added)+len(rep.Updated)+len(rep.Unchanged) == 0 {
 				return InvalidResult
 			}
 			return nil
