@@ -101,3 +101,33 @@ func TestLoreAddOfNothingExitsThree(t *testing.T) {
 		t.Fatalf("lore add of nothing: %+v", r)
 	}
 }
+
+// File names with control or bidirectional characters are printed escaped, in the report
+// and in messages.
+func TestFileNamesWithControlCharactersArePrintedEscaped(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "names")
+	os.MkdirAll(src, 0o755)
+	disguised := "report\u202egpj.md"
+	os.WriteFile(filepath.Join(src, disguised), []byte("# The Ember Court\n\nThe court meets at dusk.\n"), 0o644)
+	empty := "clear\x1b[2J.md"
+	os.WriteFile(filepath.Join(src, empty), nil, 0o644)
+	r := run(t, secrets.NewMemory(), "", "--data-dir", dir, "lore", "add", src)
+	if !strings.Contains(r.stdout, `added      "report\u202egpj.md"`) || !strings.Contains(r.stdout, `clear\x1b[2J.md": the document has no text`) {
+		t.Fatalf("names not escaped: %+v", r)
+	}
+	for _, raw := range []string{"\u202e", "\x1b"} {
+		if strings.Contains(r.stdout+r.stderr, raw) {
+			t.Fatalf("raw %q printed: %q", raw, r.stdout+r.stderr)
+		}
+	}
+	list := run(t, secrets.NewMemory(), "", "--data-dir", dir, "lore", "list")
+	if !strings.Contains(list.stdout, `"report\u202egpj.md"`) || strings.Contains(list.stdout, "\u202e") {
+		t.Fatalf("list: %q", list.stdout)
+	}
+	// An error about the file, as JSON: escaped in the message too.
+	r = run(t, secrets.NewMemory(), "", "--data-dir", dir, "dataset", "import", "X", filepath.Join(src, disguised+".jsonl"), "--base-model", haiku, "--json")
+	if r.code == ExitOK || strings.Contains(r.stdout, "\u202e") || !strings.Contains(r.stdout, `report\\u202egpj.md.jsonl`) {
+		t.Fatalf("error message: %+v", r)
+	}
+}

@@ -160,13 +160,13 @@ was nothing to import, 2 bad usage.`,
 
 func printAddReport(w io.Writer, rep lore.AddReport) {
 	for _, d := range rep.Added {
-		fmt.Fprintf(w, "added      %s (%s)\n", d.Name, prose.Count(d.Chunks, "chunk"))
+		fmt.Fprintf(w, "added      %s (%s)\n", prose.Name(d.Name), prose.Count(d.Chunks, "chunk"))
 	}
 	for _, d := range rep.Updated {
-		fmt.Fprintf(w, "updated    %s (%s)\n", d.Name, prose.Count(d.Chunks, "chunk"))
+		fmt.Fprintf(w, "updated    %s (%s)\n", prose.Name(d.Name), prose.Count(d.Chunks, "chunk"))
 	}
 	for _, d := range rep.Unchanged {
-		fmt.Fprintf(w, "unchanged  %s\n", d.Name)
+		fmt.Fprintf(w, "unchanged  %s\n", prose.Name(d.Name))
 	}
 	for _, p := range rep.Failed {
 		fmt.Fprintf(w, "failed     %s\n", p.Message)
@@ -207,7 +207,7 @@ func loreListCmd(env *Env) *cobra.Command {
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "NAME\tCOLLECTION\tTAGS\tCHUNKS\tCHUNKING\tID")
 				for _, d := range docs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.Name, d.Collection, tagList(d.Tags), d.Chunks, d.Chunking.Strategy, d.ID)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", prose.Name(d.Name), d.Collection, tagList(d.Tags), d.Chunks, d.Chunking.Strategy, d.ID)
 				}
 				tw.Flush()
 			})
@@ -231,7 +231,7 @@ func loreShowCmd(env *Env) *cobra.Command {
 			return env.print(page, func(w io.Writer) {
 				d := page.Doc
 				fmt.Fprintf(w, "%s (%s)\nsource      %s\ncollection  %s\ntags        %s\nhash        %s\nchunking    %s\n\n",
-					d.Name, d.ID, d.Source, d.Collection, tagList(d.Tags), d.Hash, chunkingLabel(d.Chunking))
+					prose.Name(d.Name), d.ID, prose.Name(d.Source), d.Collection, tagList(d.Tags), d.Hash, chunkingLabel(d.Chunking))
 				printChunks(w, page.Chunks, page.Total)
 			})
 		},
@@ -437,7 +437,7 @@ func loreMetaCmd(env *Env) *cobra.Command {
 				return err
 			}
 			return env.print(d, func(w io.Writer) {
-				fmt.Fprintf(w, "%s: collection %q, tags %s\n", d.Name, d.Collection, cmpOr(tagList(d.Tags), "none"))
+				fmt.Fprintf(w, "%s: collection %q, tags %s\n", prose.Name(d.Name), d.Collection, cmpOr(tagList(d.Tags), "none"))
 			})
 		},
 	}
@@ -764,7 +764,7 @@ func printTeamStatus(w io.Writer, st app.LoreTeamStatus) {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, f := range ix.Files {
-			fmt.Fprintf(tw, "  %s\t%s\n", f.Name, prose.Count(f.Chunks, "chunk"))
+			fmt.Fprintf(tw, "  %s\t%s\n", prose.Name(f.Name), prose.Count(f.Chunks, "chunk"))
 		}
 		tw.Flush()
 		if ix.FilesPartial {

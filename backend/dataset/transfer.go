@@ -144,10 +144,10 @@ type NothingImportedError struct {
 
 func (e *NothingImportedError) Error() string {
 	if e.Skipped == 0 {
-		return fmt.Sprintf("%s: nothing imported: the file has no records", e.File)
+		return fmt.Sprintf("%s: nothing imported: the file has no records", prose.Name(e.File))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: nothing imported: %s skipped", e.File, prose.Count(e.Skipped, "line"))
+	fmt.Fprintf(&b, "%s: nothing imported: %s skipped", prose.Name(e.File), prose.Count(e.Skipped, "line"))
 	for i, p := range e.Problems {
 		if i == 3 {
 			b.WriteString("; …")

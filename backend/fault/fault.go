@@ -5,6 +5,8 @@ package fault
 import (
 	"errors"
 	"fmt"
+
+	"github.com/npcstudio/npcstudio/backend/prose"
 )
 
 var (
@@ -68,7 +70,9 @@ type Shaped struct {
 // Shape turns any error into its shown form. extra maps sentinels from other packages
 // (store, secrets) to codes; the first match wins.
 func Shape(err error, extra map[error]string) Shaped {
-	s := Shaped{Code: "error", Message: err.Error()}
+	// Messages name files and documents from outside; what would not show as itself (a
+	// control character, a bidirectional override) is escaped here, once for every message.
+	s := Shaped{Code: "error", Message: prose.Safe(err.Error())}
 	var c Coder
 	var f Fielder
 	var l Liner

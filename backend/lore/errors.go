@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/prose"
 )
 
 var (
@@ -28,7 +29,7 @@ type FileError struct {
 }
 
 func (e *FileError) Error() string {
-	msg := e.Path
+	msg := prose.Name(e.Path)
 	if e.Line > 0 {
 		msg += fmt.Sprintf(":%d", e.Line)
 	}
@@ -52,7 +53,7 @@ type DuplicateError struct {
 }
 
 func (e *DuplicateError) Error() string {
-	return fmt.Sprintf("%s: same text as %s, already in the library", e.Path, e.Existing)
+	return fmt.Sprintf("%s: same text as %s, already in the library", prose.Name(e.Path), prose.Name(e.Existing))
 }
 
 func (e *DuplicateError) Is(target error) bool { return target == fault.ErrExists }
