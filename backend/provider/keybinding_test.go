@@ -218,3 +218,19 @@ func TestKeyTargetIsCanonical(t *testing.T) {
 		}
 	}
 }
+
+func TestBecomingBedrockDropsTheKey(t *testing.T) {
+	sec := secrets.NewMemory()
+	r := newRegistry(t, sec)
+	p, err := r.Add(Provider{Name: "x", Kind: KindOpenAI, BaseURL: "http://127.0.0.1:9/v1", Model: "m"}, "sk-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Update(Provider{Name: "x", Kind: KindBedrock, Region: "us-east-1", ModelID: "amazon.nova-lite-v1:0"}, "")
+	if err != nil || got.HasStoredKey || got.KeyFor != "" {
+		t.Fatalf("to bedrock: %+v %v", got, err)
+	}
+	if _, err := sec.Get(secretName("x", KeyTarget(p))); !errors.Is(err, secrets.ErrNotFound) {
+		t.Fatalf("old key kept: %v", err)
+	}
+}

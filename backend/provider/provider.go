@@ -250,7 +250,7 @@ func (r *Registry) Update(p Provider, apiKey string) (Provider, error) {
 		}
 		hadKey := old.HasStoredKey || old.APIKeyEnv != ""
 		moved := target != oldTarget
-		if moved && hadKey && apiKey == "" && p.APIKeyEnv == "" {
+		if moved && hadKey && target != "" && apiKey == "" && p.APIKeyEnv == "" {
 			return &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
 				"provider %q had a key for %s; its address is now %s, so enter the key again "+
 					"(in the window, or with --api-key-stdin or --api-key-env on the command line)", p.Name, oldTarget, target)}
