@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { describe, providers, type AppError, type provider } from '../../bridge'
+import { keyLabel, sameAddress } from './providerKeys'
 
 type Kind = 'openai' | 'bedrock' | 'npcapi'
 
@@ -54,19 +55,6 @@ function toDraft(p: provider.Provider): Draft {
     textUrl: p.textUrl ?? '',
     ragUrl: p.ragUrl ?? '',
   }
-}
-
-// keyLabel says where the provider's key comes from, naming the variable it reads.
-function keyLabel(p: provider.Provider): string {
-  if (p.hasStoredKey) return 'keychain'
-  if (p.apiKeyEnv) return `reads $${p.apiKeyEnv}`
-  return p.kind === 'bedrock' ? 'AWS chain' : '—'
-}
-
-// sameAddress compares base URLs as Go does for keys: a trailing slash or letter case aside.
-function sameAddress(a: string, b: string): boolean {
-  const norm = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase()
-  return norm(a) === norm(b)
 }
 
 function toProvider(d: Draft): provider.Provider {
