@@ -65,6 +65,7 @@ func TestVersionAndUsageErrors(t *testing.T) {
 }
 
 func TestDoctorJSONDescribesWorkspace(t *testing.T) {
+	noAWS(t)
 	dir := t.TempDir()
 	r := run(t, secrets.NewMemory(), "", "--data-dir", dir, "doctor", "--json")
 	if r.code != ExitOK {

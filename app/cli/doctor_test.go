@@ -16,7 +16,17 @@ func (noKeychain) Status(context.Context) secrets.Status {
 	return secrets.Status{Backend: "secret-service", Detail: "no D-Bus session"}
 }
 
+// noAWS hides the machine's AWS set-up, whose sign-in doctor would otherwise check.
+func noAWS(t *testing.T) {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+	for _, v := range []string{"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"} {
+		t.Setenv(v, "")
+	}
+}
+
 func TestDoctorExitsOneWhenItReportsAProblem(t *testing.T) {
+	noAWS(t)
 	dir := t.TempDir()
 	sec := secrets.NewMemory()
 	if r := run(t, sec, "", "--data-dir", dir, "doctor", "--json"); r.code != ExitOK {
@@ -50,6 +60,7 @@ func TestDoctorExitsOneWhenItReportsAProblem(t *testing.T) {
 }
 
 func TestDoctorExitsOneWithoutAKeychain(t *testing.T) {
+	noAWS(t)
 	r := run(t, noKeychain{secrets.NewMemory()}, "", "--data-dir", t.TempDir(), "doctor", "--json")
 	var d struct {
 		OK bool `json:"ok"`
