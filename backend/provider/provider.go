@@ -372,11 +372,11 @@ func (r *Registry) APIKey(p Provider) (string, error) {
 		if err == nil {
 			return k, nil
 		}
-		if errors.Is(err, secrets.ErrNotFound) {
-			return "", &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
-				"the keychain holds no key of provider %q for %s: enter the key again", p.Name, KeyTarget(p))}
-		}
 		if p.APIKeyEnv == "" {
+			if errors.Is(err, secrets.ErrNotFound) {
+				return "", &fault.ValidationError{Field: "apiKey", Reason: fmt.Sprintf(
+					"the keychain holds no key of provider %q for %s: enter the key again", p.Name, KeyTarget(p))}
+			}
 			return "", fmt.Errorf("key of provider %q: %w", p.Name, err)
 		}
 	}
