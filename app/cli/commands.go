@@ -297,7 +297,11 @@ func serveCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the studio to a browser tab on 127.0.0.1 (for tests and remote desktops)",
-		Args:  cobra.NoArgs,
+		Long: `Serve the studio to a browser tab on 127.0.0.1 (for tests and remote desktops).
+
+It prints the address to open; that address carries a key drawn for this launch, and the
+tab it opens is the only page the studio answers.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if env.Assets == nil {
 				return fmt.Errorf("this build has no frontend")
