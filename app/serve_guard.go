@@ -21,7 +21,8 @@ import (
 //   - Host must name the listening port on 127.0.0.1 or localhost (a rebound name fails here);
 //   - the page is served only with this launch's token: once in the URL serve prints, which
 //     sets a cookie (HttpOnly, SameSite=Strict) and redirects to the same URL without it, then
-//     with the cookie;
+//     with the cookie; and only to a navigation or to the studio's own origin (not to another
+//     page's fetch, frame or image);
 //   - /bridge/* (calls and the event stream) needs the cookie, the token again in a header (the
 //     event stream, which cannot set headers, in its query), a same-origin Origin or
 //     Sec-Fetch-Site, and calls a JSON body: a cross-site form or no-cors fetch can send none
@@ -109,6 +110,12 @@ func (g *bridgeGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			g.refuse(w, r, http.StatusForbidden, "method not allowed")
 			return
 		}
+		// A link the writer follows may come from anywhere; a fetch, frame or image may not.
+		navigation := r.Header.Get("Sec-Fetch-Mode") == "navigate" && r.Header.Get("Sec-Fetch-Dest") == "document"
+		if reason := checkFetchSite(r); reason != "" && !navigation {
+			g.refuse(w, r, http.StatusForbidden, reason)
+			return
+		}
 		if r.URL.Query().Has("token") {
 			g.admit(w, r)
 			return
@@ -122,8 +129,8 @@ func (g *bridgeGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			g.refuse(w, r, http.StatusForbidden, "method not allowed")
 			return
 		}
-		if s := r.Header.Get("Sec-Fetch-Site"); s != "" && s != "same-origin" && s != "none" {
-			g.refuse(w, r, http.StatusForbidden, "asset fetched by another site ("+s+")")
+		if reason := checkFetchSite(r); reason != "" {
+			g.refuse(w, r, http.StatusForbidden, reason)
 			return
 		}
 		if reason := g.checkCookie(r); reason != "" {
@@ -187,6 +194,16 @@ func (g *bridgeGuard) checkBridge(r *http.Request) (int, string) {
 		return http.StatusUnsupportedMediaType, "body not application/json"
 	}
 	return 0, ""
+}
+
+// checkFetchSite refuses what a browser says another origin's page asked for: a site that
+// shares 127.0.0.1 but not the port ("same-site") is another origin too. A request the writer
+// typed ("none") or made by a client without Fetch Metadata passes on to the other checks.
+func checkFetchSite(r *http.Request) string {
+	if s := r.Header.Get("Sec-Fetch-Site"); s != "" && s != "same-origin" && s != "none" {
+		return "request from another site (" + s + ")"
+	}
+	return ""
 }
 
 func (g *bridgeGuard) checkCookie(r *http.Request) string {

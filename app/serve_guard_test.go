@@ -235,6 +235,29 @@ func TestBridgeGuardPageTokenBecomesCookie(t *testing.T) {
 	if rec.Header().Get("X-Frame-Options") != "DENY" {
 		t.Fatalf("page may be framed: %v", rec.Header())
 	}
+	// Another origin's page gets the page neither by fetch nor in a frame, cookie or not; a
+	// link the writer follows from it is a navigation and works.
+	for _, tt := range []struct {
+		site, mode, dest string
+		want             int
+	}{
+		{"same-origin", "navigate", "document", 200},
+		{"none", "navigate", "document", 200},
+		{"same-site", "navigate", "document", 200},
+		{"same-site", "cors", "empty", 403},
+		{"same-site", "no-cors", "image", 403},
+		{"same-site", "navigate", "iframe", 403},
+		{"cross-site", "no-cors", "empty", 403},
+	} {
+		r := httptest.NewRequest(http.MethodGet, base+"/", nil)
+		r.Header.Set("Sec-Fetch-Site", tt.site)
+		r.Header.Set("Sec-Fetch-Mode", tt.mode)
+		r.Header.Set("Sec-Fetch-Dest", tt.dest)
+		r.AddCookie(c)
+		if rec := g.serve(r); rec.Code != tt.want {
+			t.Errorf("page for %s %s %s: %d, want %d", tt.site, tt.mode, tt.dest, rec.Code, tt.want)
+		}
+	}
 
 	// Assets: with the cookie, for the studio's own page; not for other sites' pages.
 	asset := func(host, site string, cookie bool) int {
