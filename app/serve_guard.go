@@ -166,7 +166,7 @@ func (g *bridgeGuard) admit(w http.ResponseWriter, r *http.Request) {
 func (g *bridgeGuard) checkBridge(r *http.Request) (int, string) {
 	site := r.Header.Get("Sec-Fetch-Site")
 	if site != "" && site != "same-origin" {
-		return http.StatusForbidden, "request from another site (" + site + ")"
+		return http.StatusForbidden, "request from another site (" + fetchSiteName(site) + ")"
 	}
 	origin := r.Header.Get("Origin")
 	if origin != "" && !g.origins[origin] {
@@ -201,9 +201,18 @@ func (g *bridgeGuard) checkBridge(r *http.Request) (int, string) {
 // typed ("none") or made by a client without Fetch Metadata passes on to the other checks.
 func checkFetchSite(r *http.Request) string {
 	if s := r.Header.Get("Sec-Fetch-Site"); s != "" && s != "same-origin" && s != "none" {
-		return "request from another site (" + s + ")"
+		return "request from another site (" + fetchSiteName(s) + ")"
 	}
 	return ""
+}
+
+// fetchSiteName keeps what a client sent out of the log unless it is a value browsers send.
+func fetchSiteName(s string) string {
+	switch s {
+	case "same-site", "cross-site", "none":
+		return s
+	}
+	return "unknown"
 }
 
 func (g *bridgeGuard) checkCookie(r *http.Request) string {

@@ -123,6 +123,7 @@ func TestBridgeGuardRefusesEachMissingCheck(t *testing.T) {
 		}, 403, "origin missing"},
 		{"same-site page on another port", func(r *http.Request, _ string) { r.Header.Set("Sec-Fetch-Site", "same-site") }, 403, "another site (same-site)"},
 		{"cross-site page", func(r *http.Request, _ string) { r.Header.Set("Sec-Fetch-Site", "cross-site") }, 403, "another site (cross-site)"},
+		{"unknown Fetch Metadata", func(r *http.Request, _ string) { r.Header.Set("Sec-Fetch-Site", "<b>junk</b>") }, 403, "another site (unknown)"},
 		{"text/plain body", func(r *http.Request, _ string) { r.Header.Set("Content-Type", "text/plain") }, 415, "not application/json"},
 		{"form body", func(r *http.Request, _ string) { r.Header.Set("Content-Type", "application/x-www-form-urlencoded") }, 415, "not application/json"},
 		{"JSON with another charset", func(r *http.Request, _ string) { r.Header.Set("Content-Type", "application/json; charset=latin1") }, 415, "not application/json"},

@@ -308,7 +308,9 @@ tab it opens is the only page the studio answers.`,
 			}
 			a := env.App()
 			return app.Serve(cmd.Context(), a, env.Assets, addr, func(url string) {
-				env.printLine(map[string]string{"url": url}, func(w io.Writer) { fmt.Fprintf(w, "NPC Studio at %s\n", url) })
+				env.printLine(map[string]string{"url": url}, func(w io.Writer) {
+					fmt.Fprintf(w, "NPC Studio at %s\n(open this address: it carries this launch's key)\n", url)
+				})
 			})
 		},
 	}
