@@ -7,7 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,13 +159,48 @@ func TestOperationsReportDoneErrorCancelAndPanic(t *testing.T) {
 func TestBridgeCallsServicesAndStreamsEvents(t *testing.T) {
 	a := newApp(t, t.TempDir())
 	assets := fstest.MapFS{"index.html": {Data: []byte("<html><head><title>x</title></head><body></body></html>")}}
-	srv := httptest.NewServer(BridgeHandler(a, assets))
-	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	urls := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, a, assets, "127.0.0.1:0", func(u string) { urls <- u }) }()
+	var printed string
+	select {
+	case printed = <-urls:
+	case err := <-served:
+		t.Fatal(err)
+	}
+	u, err := url.Parse(printed)
+	if err != nil || u.Hostname() != "127.0.0.1" || u.Path != "/" || len(u.Query().Get("token")) < 43 {
+		t.Fatalf("printed %q (%v)", printed, err)
+	}
+	token := u.Query().Get("token")
+	origin := "http://" + u.Host
+
+	// The printed address sets the cookie and lands on the page without the token.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	page, err := client.Get(printed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if page.StatusCode != 200 || page.Request.URL.RawQuery != "" {
+		t.Fatalf("page: %d at %s", page.StatusCode, page.Request.URL)
+	}
+	if !strings.Contains(string(html), "<head><script>(function (token)") || !strings.Contains(string(html), `"`+token+`"`) {
+		t.Fatalf("bridge script not injected: %s", html)
+	}
 
 	call := func(name string, args ...any) map[string]json.RawMessage {
 		t.Helper()
 		body, _ := json.Marshal(map[string]any{"name": name, "args": args})
-		resp, err := http.Post(srv.URL+"/bridge/call", "application/json", bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, origin+"/bridge/call", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		req.Header.Set(BridgeTokenHeader, token)
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,21 +229,15 @@ func TestBridgeCallsServicesAndStreamsEvents(t *testing.T) {
 		t.Fatal("unknown method answered")
 	}
 
-	page, _ := http.Get(srv.URL + "/")
-	html, _ := io.ReadAll(page.Body)
-	page.Body.Close()
-	if !strings.Contains(string(html), `<script src="/bridge/bridge.js"></script>`) {
-		t.Fatalf("bridge script not injected: %s", html)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/bridge/events", nil)
-	resp, err := http.DefaultClient.Do(req)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, origin+"/bridge/events?token="+url.QueryEscape(token), nil)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("events: %d", resp.StatusCode)
+	}
 	buf := make([]byte, 256)
 	resp.Body.Read(buf) // ": connected"
 	a.ops.Start("ev1", "x", func(context.Context, *Op) (any, error) { return 42, nil })
@@ -221,6 +251,10 @@ func TestBridgeCallsServicesAndStreamsEvents(t *testing.T) {
 	}
 	if !strings.Contains(got, `"name":"op:ev1"`) || !strings.Contains(got, `"data":42`) {
 		t.Fatalf("event: %s", got)
+	}
+	cancel()
+	if err := <-served; err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -146,12 +146,16 @@ func (h *sseHub) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// BridgeHandler serves the frontend assets with the bridge script injected, and the bridge.
-func BridgeHandler(a *App, assets fs.FS) http.Handler {
+// BridgeHandler serves the frontend assets with the bridge script injected, and the bridge,
+// all behind the guard (serve_guard.go) for a server listening on opts.Addr.
+func BridgeHandler(a *App, assets fs.FS, opts BridgeOptions) (http.Handler, error) {
 	hub := &sseHub{subs: map[chan []byte]struct{}{}}
-	a.SetEmitter(hub)
 	d := NewDispatcher(a.Bindings())
 	d.onPanic = func(name string, r any) { a.log.Error("panic recovered", "method", name, "panic", fmt.Sprint(r)) }
+	// The page gets the token it must send back with every call; only a page served to the
+	// cookie holder can read it, and the cookie alone cannot make a call.
+	tok, _ := json.Marshal(opts.Token)
+	script := []byte("<head><script>" + strings.Replace(bridgeJS, "__TOKEN__", string(tok), 1) + "</script>")
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /bridge/call", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
@@ -172,10 +176,6 @@ func BridgeHandler(a *App, assets fs.FS) http.Handler {
 		json.NewEncoder(w).Encode(map[string]any{"result": res})
 	})
 	mux.HandleFunc("GET /bridge/events", hub.serve)
-	mux.HandleFunc("GET /bridge/bridge.js", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/javascript")
-		io.WriteString(w, bridgeJS)
-	})
 	files := http.FileServerFS(assets)
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" && r.URL.Path != "/index.html" {
@@ -187,16 +187,21 @@ func BridgeHandler(a *App, assets fs.FS) http.Handler {
 			http.Error(w, "frontend not built: run make build", http.StatusNotFound)
 			return
 		}
-		page = bytes.Replace(page, []byte("<head>"), []byte(`<head><script src="/bridge/bridge.js"></script>`), 1)
+		page = bytes.Replace(page, []byte("<head>"), script, 1)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(page)
 	})
-	return mux
+	g, err := newBridgeGuard(opts, a.log, mux)
+	if err != nil {
+		return nil, err
+	}
+	a.SetEmitter(hub)
+	return g, nil
 }
 
 // Serve runs the browser bridge on addr (127.0.0.1 only) until ctx ends. ready receives the
-// URL once the server listens.
+// page's URL, with this launch's token, once the server listens.
 func Serve(ctx context.Context, a *App, assets fs.FS, addr string, ready func(url string)) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -205,29 +210,40 @@ func Serve(ctx context.Context, a *App, assets fs.FS, addr string, ready func(ur
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("--addr %q: the studio serves only on the loopback address (127.0.0.1)", addr)
 	}
+	token, err := NewBridgeToken()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: BridgeHandler(a, assets), ReadHeaderTimeout: 10 * time.Second}
+	h, err := BridgeHandler(a, assets, BridgeOptions{Addr: ln.Addr().String(), Token: token})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		srv.Shutdown(shut)
 	}()
-	ready("http://" + ln.Addr().String() + "/")
+	ready("http://" + ln.Addr().String() + "/?token=" + token)
 	if err := srv.Serve(ln); err != http.ErrServerClosed {
 		return err
 	}
 	return nil
 }
 
-// bridgeJS stands in for Wails' injected runtime in a browser tab.
-const bridgeJS = `(function () {
+// bridgeJS stands in for Wails' injected runtime in a browser tab. It is inlined into the
+// page with the launch token in place of __TOKEN__.
+const bridgeJS = `(function (token) {
   var listeners = {};
   function call(name, args) {
-    return fetch('/bridge/call', {method: 'POST', headers: {'Content-Type': 'application/json'},
+    return fetch('/bridge/call', {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json', 'X-NPCStudio-Token': token},
       body: JSON.stringify({name: name, args: args})})
       .then(function (r) { return r.json(); })
       .then(function (r) { if (r.error) { throw r.error; } return r.result; });
@@ -239,7 +255,7 @@ const bridgeJS = `(function () {
     });
   }
   window.go = new Proxy({}, { get: function (_, pkg) { return methodProxy([String(pkg)]); } });
-  var es = new EventSource('/bridge/events');
+  var es = new EventSource('/bridge/events?token=' + encodeURIComponent(token));
   es.onmessage = function (m) {
     var ev = JSON.parse(m.data);
     (listeners[ev.name] || []).slice().forEach(function (l) {
@@ -268,5 +284,5 @@ const bridgeJS = `(function () {
     Environment: function () { return Promise.resolve({buildType: 'bridge', platform: 'browser', arch: ''}); },
     Quit: noop
   };
-})();
+})(__TOKEN__);
 `

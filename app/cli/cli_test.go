@@ -5,11 +5,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/secrets"
@@ -190,4 +195,50 @@ func hashTree(t *testing.T, dir string) string {
 		return nil
 	})
 	return string(h.Sum(nil))
+}
+
+func TestServePrintsTheAddressWithItsKey(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	env := &Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard, Secrets: secrets.NewMemory(),
+		Assets: fstest.MapFS{"index.html": {Data: []byte("<html><head></head><body>studio</body></html>")}}}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"--data-dir", t.TempDir(), "--json", "serve", "--addr", "127.0.0.1:0"}, env)
+		pw.Close()
+	}()
+	var line struct {
+		URL string `json:"url"`
+	}
+	if err := json.NewDecoder(pr).Decode(&line); err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr) // an error line at exit must not block the command
+	u, err := url.Parse(line.URL)
+	if err != nil || u.Scheme != "http" || u.Hostname() != "127.0.0.1" || len(u.Query().Get("token")) < 43 {
+		t.Fatalf("printed %q", line.URL)
+	}
+	get := func(c *http.Client, addr string) (int, string) {
+		resp, err := c.Get(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	bare := *u
+	bare.RawQuery = ""
+	if code, body := get(http.DefaultClient, bare.String()); code != http.StatusForbidden || strings.Contains(body, "studio</body>") {
+		t.Fatalf("without the key: %d %s", code, body)
+	}
+	jar, _ := cookiejar.New(nil)
+	if code, body := get(&http.Client{Jar: jar}, line.URL); code != http.StatusOK || !strings.Contains(body, "studio</body>") {
+		t.Fatalf("with the key: %d %s", code, body)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
 }

@@ -382,14 +382,20 @@ func serveCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the studio to a browser tab on 127.0.0.1 (for tests and remote desktops)",
-		Args:  cobra.NoArgs,
+		Long: `Serve the studio to a browser tab on 127.0.0.1 (for tests and remote desktops).
+
+It prints the address to open; that address carries a key drawn for this launch, and the
+tab it opens is the only page the studio answers.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if env.Assets == nil {
 				return fmt.Errorf("this build has no frontend")
 			}
 			a := env.App()
 			return app.Serve(cmd.Context(), a, env.Assets, addr, func(url string) {
-				env.printLine(map[string]string{"url": url}, func(w io.Writer) { fmt.Fprintf(w, "NPC Studio at %s\n", url) })
+				env.printLine(map[string]string{"url": url}, func(w io.Writer) {
+					fmt.Fprintf(w, "NPC Studio at %s\n(open this address: it carries this launch's key)\n", url)
+				})
 			})
 		},
 	}

@@ -11,7 +11,13 @@ export const artifacts = resolve(__dirname, '../../.cache/artifacts')
 mkdirSync(artifacts, { recursive: true })
 
 export interface Studio {
+  // url is the studio's address without its key (a page there needs the cookie openURL sets).
   url: string
+  // openURL is the address serve printed, with this launch's key.
+  openURL: string
+  token: string
+  // cookie is the session cookie openURL sets, as a Cookie header.
+  cookie: string
   dataDir: string
   proc: ChildProcess
   // stop ends the studio (again is fine) and removes a workspace it made, unless keepData.
@@ -24,7 +30,7 @@ export async function startStudio(existingDataDir?: string): Promise<Studio> {
   const bin = process.env.NPCSTUDIO_BIN ?? resolve(__dirname, '../../build/bin/npcstudio')
   const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'npcstudio-e2e-'))
   const proc = spawn(bin, ['--data-dir', dataDir, '--json', 'serve', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((ok, fail) => {
+  const openURL = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('npcstudio serve did not start in 30 s')), 30_000)
     proc.on('exit', (code) => fail(new Error(`npcstudio serve exited with ${code}`)))
     createInterface({ input: proc.stdout! }).once('line', (line) => {
@@ -32,8 +38,18 @@ export async function startStudio(existingDataDir?: string): Promise<Studio> {
       ok((JSON.parse(line) as { url: string }).url)
     })
   })
+  const printed = new URL(openURL)
+  const token = printed.searchParams.get('token') ?? ''
+  const url = new URL('/', printed).href
+  // What a browser does with the printed address: keep the cookie, follow to the bare page.
+  const admit = await fetch(openURL, { redirect: 'manual' })
+  const cookie = (admit.headers.getSetCookie()[0] ?? '').split(';')[0] ?? ''
+  if (admit.status !== 303 || !token || !cookie) throw new Error(`npcstudio serve printed ${printed.origin} with no usable key (${admit.status})`)
   return {
     url,
+    openURL,
+    token,
+    cookie,
     dataDir,
     proc,
     stop: async (opts?: { keepData?: boolean }) => {
@@ -46,11 +62,24 @@ export async function startStudio(existingDataDir?: string): Promise<Studio> {
   }
 }
 
-export async function launchBrowser(): Promise<Browser> {
+// callStudio calls a bound method from outside a browser, as the studio's page does: with
+// the cookie, the key in a header, the studio's own Origin and a JSON body.
+export async function callStudio<T = unknown>(studio: Studio, name: string, ...args: unknown[]): Promise<T> {
+  const r = await fetch(new URL('/bridge/call', studio.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: new URL(studio.url).origin, Cookie: studio.cookie, 'X-NPCStudio-Token': studio.token },
+    body: JSON.stringify({ name, args }),
+  })
+  const body = (await r.json()) as { result?: T; error?: { message: string } }
+  if (body.error) throw new Error(`${name}: ${body.error.message}`)
+  return body.result as T
+}
+
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', ...extraArgs],
   })
 }
 
@@ -59,7 +88,7 @@ export async function openStudio(browser: Browser, studio: Studio): Promise<Page
   page.on('pageerror', (e) => {
     throw e
   })
-  await page.goto(studio.url)
+  await page.goto(studio.openURL)
   await page.waitForFunction(() => (window as unknown as { __bridgeReady?: Promise<boolean> }).__bridgeReady !== undefined)
   await page.evaluate(() => (window as unknown as { __bridgeReady: Promise<boolean> }).__bridgeReady)
   return page

@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { artifacts, launchBrowser, openStudio, startStudio, type Studio } from './harness'
+import { artifacts, callStudio, launchBrowser, openStudio, startStudio, type Studio } from './harness'
 
 const cards = resolve(__dirname, '../../testdata/persona')
 
@@ -131,13 +131,7 @@ test('the list opens with 1,000 personas', async () => {
   try {
     let made = 0
     const create = async (i: number) => {
-      const r = await fetch(new URL('/bridge/call', big.url), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: 'app.PersonaService.Create', args: [{ name: `Villager ${String(i).padStart(4, '0')}` }] }),
-      })
-      const body = (await r.json()) as { error?: { message: string } }
-      if (body.error) throw new Error(body.error.message)
+      await callStudio(big, 'app.PersonaService.Create', { name: `Villager ${String(i).padStart(4, '0')}` })
       made++
     }
     const queue = Array.from({ length: 1000 }, (_, i) => i)
@@ -149,6 +143,9 @@ test('the list opens with 1,000 personas', async () => {
     expect(made).toBe(1000)
 
     const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    // The printed address sets this launch's cookie; the runs below load the bare address.
+    const eq = big.cookie.indexOf('=')
+    await p.context().addCookies([{ name: big.cookie.slice(0, eq), value: big.cookie.slice(eq + 1), url: big.url, httpOnly: true, sameSite: 'Strict' }])
     // In the page: when the first row enters the DOM, and when the browser paints it (Element
     // Timing on the row's name; two animation frames after insertion where that is missing).
     await p.addInitScript(() => {
