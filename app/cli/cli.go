@@ -17,9 +17,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/npcstudio/npcstudio/app"
 	"github.com/npcstudio/npcstudio/backend/applog"
 	"github.com/npcstudio/npcstudio/backend/secrets"
+	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
 )
 
@@ -58,6 +60,8 @@ type Env struct {
 	Secrets secrets.Store
 	// Started is when the process started, for the window's ready time in the log.
 	Started time.Time
+	// OpenURL opens an address in the default browser (serve); nil uses the system's.
+	OpenURL func(url string) error
 
 	dataDir string
 	json    bool
@@ -99,6 +103,19 @@ func (e *Env) print(v any, human func(w io.Writer)) error {
 }
 
 // printLine writes v as one JSON line with --json (for streams: serve, chat), else calls human.
+func (e *Env) openURL(url string) error {
+	if e.OpenURL != nil {
+		return e.OpenURL(url)
+	}
+	return browser.OpenURL(url)
+}
+
+// isTerminal says whether w is a terminal (a person is there to read and click).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
 func (e *Env) printLine(v any, human func(w io.Writer)) error {
 	if e.json {
 		return json.NewEncoder(e.Stdout).Encode(v)

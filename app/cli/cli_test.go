@@ -242,3 +242,45 @@ func TestServePrintsTheAddressWithItsKey(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 }
+
+func TestServeOpensItsAddressWhenAsked(t *testing.T) {
+	for _, tc := range []struct {
+		flag string
+		want bool
+	}{{"--open", true}, {"--no-open", false}, {"", false}} { // stdout is a pipe here, not a terminal
+		t.Run(tc.flag, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			pr, pw := io.Pipe()
+			opened := make(chan string, 1)
+			env := &Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard, Secrets: secrets.NewMemory(),
+				Assets:  fstest.MapFS{"index.html": {Data: []byte("<html><head></head><body>studio</body></html>")}},
+				OpenURL: func(u string) error { opened <- u; return nil }}
+			args := []string{"--data-dir", t.TempDir(), "--json", "serve", "--addr", "127.0.0.1:0"}
+			if tc.flag != "" {
+				args = append(args, tc.flag)
+			}
+			done := make(chan int, 1)
+			go func() { done <- Run(ctx, args, env); pw.Close() }()
+			var line struct {
+				URL string `json:"url"`
+			}
+			if err := json.NewDecoder(pr).Decode(&line); err != nil {
+				t.Fatal(err)
+			}
+			go io.Copy(io.Discard, pr)
+			cancel()
+			<-done
+			select {
+			case u := <-opened:
+				if !tc.want || u != line.URL {
+					t.Fatalf("opened %q (printed %q), want opened=%v", u, line.URL, tc.want)
+				}
+			default:
+				if tc.want {
+					t.Fatal("the address was not opened")
+				}
+			}
+		})
+	}
+}

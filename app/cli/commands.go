@@ -379,13 +379,15 @@ func settingsCmd(env *Env) *cobra.Command {
 
 func serveCmd(env *Env) *cobra.Command {
 	var addr string
+	var open, noOpen bool
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the studio to a browser tab on 127.0.0.1 (for tests and remote desktops)",
 		Long: `Serve the studio to a browser tab on 127.0.0.1 (for tests and remote desktops).
 
 It prints the address to open; that address carries a key drawn for this launch, and the
-tab it opens is the only page the studio answers.`,
+tab it opens is the only page the studio answers. On a terminal it also opens the address in
+the default browser (--no-open leaves that to you; --open opens it in any case).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if env.Assets == nil {
@@ -396,9 +398,17 @@ tab it opens is the only page the studio answers.`,
 				env.printLine(map[string]string{"url": url}, func(w io.Writer) {
 					fmt.Fprintf(w, "NPC Studio at %s\n(open this address: it carries this launch's key)\n", url)
 				})
+				if open || (!noOpen && !env.json && isTerminal(env.Stdout)) {
+					if err := env.openURL(url); err != nil {
+						fmt.Fprintf(env.Stderr, "could not open a browser (%v): open the address above yourself\n", err)
+					}
+				}
 			})
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:34115", "address to listen on (loopback only)")
+	c.Flags().BoolVar(&open, "open", false, "open the address in the default browser even when not on a terminal")
+	c.Flags().BoolVar(&noOpen, "no-open", false, "do not open a browser")
+	c.MarkFlagsMutuallyExclusive("open", "no-open")
 	return c
 }
