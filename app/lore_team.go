@@ -32,8 +32,10 @@ type LoreTeam struct {
 	Region  string `json:"region,omitempty"`
 	Profile string `json:"profile,omitempty"`
 	Service string `json:"service,omitempty"`
-	// Engine, when set, is the k-NN engine of an index NPC Studio creates (lucene, faiss,
-	// nmslib); empty keeps the cloud's own mapping and the domain's default engine.
+	// Engine is the k-NN engine of an index NPC Studio creates: lucene (also when empty:
+	// every OpenSearch 2.x node has it, while a node without the native k-NN libraries dies
+	// on the first refresh of a faiss or nmslib index), faiss, nmslib, or cloud for the
+	// cloud's own mapping, which leaves the engine to the domain's default.
 	Engine string `json:"engine,omitempty"`
 }
 
@@ -53,11 +55,13 @@ var errNoTeam = fmt.Errorf("no team index is connected: connect one in Lore > Te
 func (a *App) connectTeam(ctx context.Context, cfg LoreTeam, password string) (*lore.TeamIndex, error) {
 	tc := lore.TeamConfig{URL: strings.TrimSpace(cfg.URL), Index: cfg.Index, Auth: lore.TeamAuth(cfg.Auth), Username: cfg.Username, Service: cfg.Service}
 	switch cfg.Engine {
-	case "":
-	case "lucene", "faiss", "nmslib":
+	case "cloud":
+	case "", "lucene":
+		tc.Method = &lore.KNNMethod{Name: "hnsw", Engine: "lucene", SpaceType: "l2"}
+	case "faiss", "nmslib":
 		tc.Method = &lore.KNNMethod{Name: "hnsw", Engine: cfg.Engine, SpaceType: "l2"}
 	default:
-		return nil, fault.Invalid("engine", "unknown k-NN engine %q: use lucene, faiss or nmslib, or leave it empty for the cloud's mapping", cfg.Engine)
+		return nil, fault.Invalid("engine", "unknown k-NN engine %q: use lucene (the default), faiss, nmslib, or cloud for the cloud's own mapping", cfg.Engine)
 	}
 	if tc.Auth == lore.AuthBasic {
 		switch {

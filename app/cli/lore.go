@@ -630,7 +630,7 @@ func loreOpenSearchCmd(env *Env) *cobra.Command {
 	f.StringVar(&t.Region, "region", "", "sigv4: AWS region")
 	f.StringVar(&t.Profile, "profile", "", "sigv4: AWS profile (default: the standard chain)")
 	f.StringVar(&t.Service, "service", "", "sigv4: es (managed domain, default) or aoss (Serverless)")
-	f.StringVar(&t.Engine, "engine", "", "k-NN engine of an index this studio creates: lucene, faiss or nmslib (default: the cloud's mapping)")
+	f.StringVar(&t.Engine, "engine", "", "k-NN engine of an index this studio creates: lucene (default; works on every node), faiss, nmslib, or cloud (the cloud's own mapping: the domain's default engine)")
 
 	status := &cobra.Command{
 		Use:   "status",

@@ -191,8 +191,8 @@ func TestLoreOpenSearch(t *testing.T) {
 		t.Fatalf("embedder: %+v", r)
 	}
 	// The test node has no security plugin: it ignores basic auth, which lets the test check
-	// where the password goes. The node's k-NN runs only the Lucene engine.
-	r := cli("s3cret\n", "lore", "opensearch", "connect", url, "--index", index, "--user", "writer", "--password-stdin", "--engine", "lucene")
+	// where the password goes. The node's k-NN runs only the Lucene engine, the default.
+	r := cli("s3cret\n", "lore", "opensearch", "connect", url, "--index", index, "--user", "writer", "--password-stdin")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "connected to "+url+" (basic auth)") || !strings.Contains(r.stdout, "does not exist yet") {
 		t.Fatalf("connect: %+v", r)
 	}
@@ -211,8 +211,9 @@ func TestLoreOpenSearch(t *testing.T) {
 	r = cli("", "lore", "opensearch", "status", "--json")
 	var st struct {
 		Index struct {
-			Exists    bool `json:"exists"`
-			Dimension int  `json:"dimension"`
+			Exists    bool   `json:"exists"`
+			Dimension int    `json:"dimension"`
+			Engine    string `json:"engine"`
 			Files     []struct {
 				Name   string `json:"name"`
 				Chunks int    `json:"chunks"`
@@ -221,7 +222,7 @@ func TestLoreOpenSearch(t *testing.T) {
 		Embedder string `json:"embedder"`
 		Problem  string `json:"problem"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || !st.Index.Exists || st.Index.Dimension != 24 || len(st.Index.Files) != 2 ||
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || !st.Index.Exists || st.Index.Dimension != 24 || st.Index.Engine != "lucene" || len(st.Index.Files) != 2 ||
 		st.Index.Files[0].Name != "ember-court.md" || st.Problem != "" {
 		t.Fatalf("status: %v %s", err, r.stdout)
 	}

@@ -203,7 +203,6 @@ test.skipIf(!opensearch)('a writer connects the team index, pushes lore and chec
   const index = `npcstudio-e2e-${Date.now()}`
   await form.getByLabel('Index', { exact: true }).fill(index)
   await form.getByLabel('Authentication').selectOption('none')
-  await form.getByLabel('k-NN engine').selectOption('lucene')
   await form.getByRole('button', { name: 'Connect' }).click()
   const holds = page.getByLabel('What the team index holds')
   await expect.poll(() => holds.textContent()).toContain(`Index ${index} does not exist yet.`)

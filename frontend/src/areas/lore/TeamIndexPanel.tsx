@@ -194,8 +194,8 @@ function ConnectForm({ initial, onConnected, onCancel }: { initial: LoreTeam; on
       <label>
         k-NN engine of an index this studio creates
         <select aria-label="k-NN engine" value={t.engine ?? ''} onChange={(e) => setT({ ...t, engine: e.target.value })}>
-          <option value="">The cloud's mapping (the domain's default)</option>
-          <option value="lucene">lucene</option>
+          <option value="">lucene (works on every node)</option>
+          <option value="cloud">The cloud's mapping (the domain's default engine)</option>
           <option value="faiss">faiss</option>
           <option value="nmslib">nmslib</option>
         </select>
