@@ -71,7 +71,7 @@ func TestReadsWithinLimits(t *testing.T) {
 
 func TestRefusesOverLimits(t *testing.T) {
 	mib := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
-	bomb := testenv.Repeated{Unit: mib, Count: 300}          // 300 MiB in about 300 KB
+	bomb := testenv.Repeated{Unit: mib, Count: 300}        // 300 MiB in about 300 KB
 	cases := []struct {
 		name   string
 		lim    Limits
