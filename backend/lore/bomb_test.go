@@ -284,3 +284,34 @@ func tree(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// TestTextLineCaps refuses a text file with a line, or a run of blank lines, longer than
+// 1 MiB, naming the line; a line just under the cap is taken.
+func TestTextLineCaps(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("the keeper's log ", (1<<20)/17+1)
+	cases := []struct{ name, text, want string }{
+		{"long.md", "# Log\n\n" + long + "\n", "long.md:3: a line is longer than 1.0 MB; the file may be damaged or hostile"},
+		{"blank.txt", "first\n" + strings.Repeat(" \n", 600<<10) + "last\n", "blank.txt:2: more than 1.0 MB of blank space in a row; the file may be damaged or hostile"},
+		{"fine.txt", "first\n" + long[:1<<20-1] + "\n" + strings.Repeat("\n", 1<<19) + "last\n", ""},
+	}
+	lib := newLibrary(t, Options{})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeFile(t, dir, tc.name, []byte(tc.text))
+			rep, err := lib.Add(context.Background(), []string{p}, AddOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" {
+				if len(rep.Added) != 1 {
+					t.Fatalf("%+v", rep)
+				}
+				return
+			}
+			if len(rep.Failed) != 1 || !strings.HasSuffix(rep.Failed[0].Message, tc.want) {
+				t.Fatalf("got %+v, want %q", rep, tc.want)
+			}
+		})
+	}
+}

@@ -42,6 +42,7 @@ func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 	first := true
 	var srcOff int64 // offset in the source of work[0]
 	var lineLen, blankRun int64
+	blankLine := 1 // the line where the current run of blank space starts
 	for {
 		n, rerr := io.ReadFull(src, buf)
 		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
@@ -94,7 +95,7 @@ func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 		}
 		srcOff += int64(cut)
 		if maxLine > 0 {
-			if err := checkRuns(seg, &lineLen, &blankRun, maxLine, info.Lines); err != nil {
+			if err := checkRuns(seg, &lineLen, &blankRun, &blankLine, maxLine, info.Lines); err != nil {
 				return info, err
 			}
 		}
@@ -125,7 +126,7 @@ func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 // checkRuns carries the length of the current line and of the current run of blank space
 // across the blocks of a text, and refuses either once it passes maxLine. A block is
 // shorter than maxLine, so only the run that continues from the previous block can.
-func checkRuns(seg []byte, lineLen, blankRun *int64, maxLine int64, line int) error {
+func checkRuns(seg []byte, lineLen, blankRun *int64, blankLine *int, maxLine int64, line int) error {
 	first := bytes.IndexAny(seg, "\r\n")
 	if first < 0 {
 		first = len(seg)
@@ -138,10 +139,12 @@ func checkRuns(seg []byte, lineLen, blankRun *int64, maxLine int64, line int) er
 	}
 	lead := len(seg) - len(bytes.TrimLeftFunc(seg, unicode.IsSpace))
 	if *blankRun += int64(lead); *blankRun > maxLine {
-		return &FileError{Line: line, Reason: fmt.Sprintf("more than %s of blank space in a row; the file may be damaged or hostile", humanBytes(maxLine))}
+		return &FileError{Line: *blankLine, Reason: fmt.Sprintf("more than %s of blank space in a row; the file may be damaged or hostile", humanBytes(maxLine))}
 	}
 	if lead < len(seg) {
-		*blankRun = int64(len(seg) - len(bytes.TrimRightFunc(seg, unicode.IsSpace)))
+		text := bytes.TrimRightFunc(seg, unicode.IsSpace)
+		*blankRun = int64(len(seg) - len(text))
+		*blankLine = line + bytes.Count(text, []byte{'\n'}) + 1
 	}
 	return nil
 }
