@@ -85,7 +85,7 @@ func TestImportArchiveBombs(t *testing.T) {
 		member string
 		reason string
 	}{
-		{"a checksummed member declared 1.5 GB in a 1.5 MB archive", func(t *testing.T, path string, ms []member) {
+		{"a checksummed 1.5 GB member in a 4 MB archive", func(t *testing.T, path string, ms []member) {
 			bomb := testenv.Repeated{Unit: mib, Count: 1500}
 			bombArchive(t, path, ms, bomb, bomb.Size(), bomb.Size(), nil)
 		}, ManifestName, "more than 100 times the archive's size; the archive may be damaged or hostile"},
