@@ -16,10 +16,11 @@ import (
 
 // Limits caps what a zip may hold. A zero field takes the value of DefaultLimits.
 type Limits struct {
-	// MaxFileSize bounds the zip file itself; its central directory is read into
-	// memory, so this also bounds what listing the entries costs.
+	// MaxFileSize bounds the zip file itself.
 	MaxFileSize int64
-	// MaxEntries bounds the number of entries.
+	// MaxEntries bounds the number of entries. The central directory, which lists
+	// them and is held in memory, may take at most 1 KiB per entry allowed (plus 1 MiB
+	// for finding it), counted while it is read.
 	MaxEntries int
 	// MaxEntrySize bounds the uncompressed size of one entry.
 	MaxEntrySize int64
@@ -111,11 +112,18 @@ func Open(path string, lim Limits) (*Reader, error) {
 		f.Close()
 		return nil, &LimitError{Reason: fmt.Sprintf("is larger than %s", mib(lim.MaxFileSize))}
 	}
-	zr, err := zip.NewReader(f, fi.Size())
+	// archive/zip reads directory records until one is malformed, whatever count the
+	// zip declares: the bytes it may read to list the entries are counted instead.
+	dir := &budgetReaderAt{r: f, left: int64(lim.MaxEntries)<<10 + 1<<20}
+	zr, err := zip.NewReader(dir, fi.Size())
+	if errors.Is(err, errDirectory) {
+		err = &LimitError{Reason: fmt.Sprintf("holds more than %d entries", lim.MaxEntries)}
+	}
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
+	dir.left = -1 // entries' data is bounded by Reader.Open
 	if len(zr.File) > lim.MaxEntries {
 		f.Close()
 		return nil, &LimitError{Reason: fmt.Sprintf("holds more than %d entries", lim.MaxEntries)}
@@ -188,6 +196,24 @@ func (e *entryReader) Read(p []byte) (int, error) {
 }
 
 func (e *entryReader) Close() error { return e.rc.Close() }
+
+var errDirectory = errors.New("central directory too large")
+
+// budgetReaderAt fails once more than left bytes were read, unless left is -1.
+type budgetReaderAt struct {
+	r    io.ReaderAt
+	left int64
+}
+
+func (b *budgetReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if b.left >= 0 {
+		if int64(len(p)) > b.left {
+			return 0, errDirectory
+		}
+		b.left -= int64(len(p))
+	}
+	return b.r.ReadAt(p, off)
+}
 
 func mib(n int64) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -175,4 +176,30 @@ func noise(n int) []byte {
 		b[i] = byte(x)
 	}
 	return b
+}
+
+// TestDirectoryReadWithinBudget opens a zip whose central directory lists 300,000
+// entries: it is refused after reading the part of the directory the entry limit
+// allows, without building the whole list in memory.
+func TestDirectoryReadWithinBudget(t *testing.T) {
+	path := writeZip(t, func(zw *zip.Writer) {
+		for i := range 300000 {
+			if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%08d.txt", i), Method: zip.Store}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r, err := Open(path, Limits{MaxEntries: 100})
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		r.Close()
+	}
+	if !errors.Is(err, ErrLimit) || err.Error() != "the zip holds more than 100 entries" {
+		t.Fatalf("got %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("listing the entries allocated %d MiB", alloc>>20)
+	}
 }
