@@ -477,7 +477,7 @@ func extractArchive(ctx context.Context, archivePath, dest string) (Manifest, er
 	if declared > max(archiveRatioFloor, maxArchiveRatio*fi.Size()) {
 		return Manifest{}, bad(ManifestName, fmt.Sprintf("declares %d bytes of files, more than %d times the archive's size; the archive may be damaged or hostile", declared, maxArchiveRatio), nil)
 	}
-	body.left += declared
+	body.left = declared + tarOverhead("") // the manifest's padding and the end of the stream
 
 	root, err := os.OpenRoot(dest)
 	if err != nil {

@@ -173,3 +173,26 @@ func listing(t *testing.T, dir string) map[string]string {
 	}
 	return out
 }
+
+// TestImportLongNamesWithinDeclared imports an archive whose member names need extended
+// tar headers: what the limit on undeclared data allows for headers covers them.
+func TestImportLongNamesWithinDeclared(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := openTest(t, dir, "personas")
+	for i := range 20 {
+		name := filepath.Join(dir, "lore", strings.Repeat("é", 60+i), fmt.Sprintf("%s-%d.txt", strings.Repeat("notes of the drowned coast ", 8), i))
+		os.MkdirAll(filepath.Dir(name), 0o700)
+		if err := os.WriteFile(name, bytes.Repeat([]byte{byte(i)}, 700), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archive := filepath.Join(t.TempDir(), "long.npcws")
+	m, err := src.Export(ctx, archive, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import(ctx, archive, filepath.Join(t.TempDir(), "restored")); err != nil || len(m.Files) != 21 {
+		t.Fatalf("%d files: %v", len(m.Files), err)
+	}
+}
