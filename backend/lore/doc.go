@@ -28,6 +28,25 @@
 //	lore/keyword.bleve/        the bleve keyword index (BM25); rebuilt from lore_chunks when
 //	                           missing, damaged or out of step
 //
+// # Hostile files
+//
+// Every file is read under a memory ceiling, and a file past a limit is refused with the
+// limit named ("a paragraph is longer than 1.0 MB of text; the file may be damaged or
+// hostile"); nothing of it is written. The limits are checked while the file streams,
+// never after it was read whole:
+//
+//   - .txt and .md: at most 2 GiB (Options.MaxDocumentBytes may take less), read in 64 KiB
+//     blocks; a line, or a run of blank space, is at most 1 MiB.
+//   - .docx: the zip is read through boundedzip (entries, entry size, total and expansion
+//     ratio capped, sizes counted as they are read); word/document.xml is at most 256 MiB
+//     and streamed token by token: one XML token at most 8 MiB as read, element nesting at
+//     most 256 deep, a paragraph at most 1 MiB of text, the document at most 256 MiB.
+//   - .pdf: at most 1 GiB. Before a page is read, its content streams and its fonts'
+//     character maps are decoded to nowhere and refused past 32 MiB, since the PDF reader
+//     holds a page's text in memory; the document's text is at most 256 MiB and is copied
+//     page by page. Object and cross-reference streams are decoded by the reader object by
+//     object and are bounded only by the file's size.
+//
 // # Search
 //
 // Keyword search is bleve with BM25 scoring and the English analyzer. Vector search is exact:

@@ -53,7 +53,7 @@ func Preview(ctx context.Context, req PreviewRequest) (ChunkPreview, error) {
 			return p, fault.Invalid("text", "nothing to preview")
 		}
 		var sb strings.Builder
-		info, err := copyText(&sb, strings.NewReader(req.Text))
+		info, err := copyText(&sb, strings.NewReader(req.Text), maxLine)
 		if err != nil {
 			return p, err
 		}

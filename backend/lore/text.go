@@ -29,8 +29,10 @@ const readBlock = 64 << 10
 // copyText copies src to dst as the library keeps text: UTF-8 without a byte order mark,
 // line ends as LF (as Python's universal newlines, so the cloud rule sees the same text),
 // refusing NUL bytes and invalid UTF-8 with the line where they are. It reads in blocks,
-// so a 1 GB file costs the same memory as a small one.
-func copyText(dst io.Writer, src io.Reader) (textInfo, error) {
+// so a 1 GB file costs the same memory as a small one. A maxLine above 0 refuses a line,
+// or a run of blank space, longer than that many bytes: no real text has one, and the
+// chunker holds a run of blank lines whole.
+func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 	h := sha256.New()
 	out := io.MultiWriter(dst, h)
 	buf := make([]byte, readBlock)
@@ -39,6 +41,8 @@ func copyText(dst io.Writer, src io.Reader) (textInfo, error) {
 	info := textInfo{Lines: 1, Blank: true}
 	first := true
 	var srcOff int64 // offset in the source of work[0]
+	var lineLen, blankRun int64
+	blankLine := 1 // the line where the current run of blank space starts
 	for {
 		n, rerr := io.ReadFull(src, buf)
 		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
@@ -90,6 +94,11 @@ func copyText(dst io.Writer, src io.Reader) (textInfo, error) {
 				Reason: fmt.Sprintf("invalid UTF-8 at byte %d (Latin-1 or Windows-1252?): save the file as UTF-8", srcOff+int64(i))}
 		}
 		srcOff += int64(cut)
+		if maxLine > 0 {
+			if err := checkRuns(seg, &lineLen, &blankRun, &blankLine, maxLine, info.Lines); err != nil {
+				return info, err
+			}
+		}
 		if bytes.IndexByte(seg, '\r') >= 0 {
 			seg = bytes.ReplaceAll(seg, []byte("\r\n"), []byte("\n"))
 			seg = bytes.ReplaceAll(seg, []byte("\r"), []byte("\n"))
@@ -112,6 +121,32 @@ func copyText(dst io.Writer, src io.Reader) (textInfo, error) {
 	}
 	info.Hash = hex.EncodeToString(h.Sum(nil))
 	return info, nil
+}
+
+// checkRuns carries the length of the current line and of the current run of blank space
+// across the blocks of a text, and refuses either once it passes maxLine. A block is
+// shorter than maxLine, so only the run that continues from the previous block can.
+func checkRuns(seg []byte, lineLen, blankRun *int64, blankLine *int, maxLine int64, line int) error {
+	first := bytes.IndexAny(seg, "\r\n")
+	if first < 0 {
+		first = len(seg)
+	}
+	if *lineLen += int64(first); *lineLen > maxLine {
+		return &FileError{Line: line, Reason: fmt.Sprintf("a line is longer than %s; the file may be damaged or hostile", humanBytes(maxLine))}
+	}
+	if last := bytes.LastIndexAny(seg, "\r\n"); last >= 0 {
+		*lineLen = int64(len(seg) - last - 1)
+	}
+	lead := len(seg) - len(bytes.TrimLeftFunc(seg, unicode.IsSpace))
+	if *blankRun += int64(lead); *blankRun > maxLine {
+		return &FileError{Line: *blankLine, Reason: fmt.Sprintf("more than %s of blank space in a row; the file may be damaged or hostile", humanBytes(maxLine))}
+	}
+	if lead < len(seg) {
+		text := bytes.TrimRightFunc(seg, unicode.IsSpace)
+		*blankRun = int64(len(seg) - len(text))
+		*blankLine = line + bytes.Count(text, []byte{'\n'}) + 1
+	}
+	return nil
 }
 
 func firstInvalid(b []byte) int {

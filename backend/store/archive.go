@@ -42,6 +42,13 @@ const (
 	lockProbeWait   = 100 * time.Millisecond
 )
 
+// An archive may expand to at most maxArchiveRatio times its size (past
+// archiveRatioFloor): workspaces compress a few times, bombs a thousand times.
+const (
+	maxArchiveRatio   = 100
+	archiveRatioFloor = 64 << 20
+)
+
 // Manifest describes a workspace archive. Files lists every other member, in archive
 // order, workspace.db first.
 type Manifest struct {
@@ -423,6 +430,9 @@ func extractArchive(ctx context.Context, archivePath, dest string) (Manifest, er
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}
+		if errors.Is(err, errBeyondManifest) {
+			reason, err = errBeyondManifest.Error(), nil
+		}
 		return &ArchiveError{Path: archivePath, Member: member, Reason: reason, Err: err}
 	}
 	f, err := os.Open(archivePath)
@@ -430,11 +440,18 @@ func extractArchive(ctx context.Context, archivePath, dest string) (Manifest, er
 		return Manifest{}, fmt.Errorf("open archive: %w", err)
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Manifest{}, fmt.Errorf("open archive: %w", err)
+	}
 	gz, err := gzip.NewReader(ctxReader{ctx, f})
 	if err != nil {
 		return Manifest{}, bad("", "not a workspace archive (gzip-compressed tar)", err)
 	}
-	tr := tar.NewReader(gz)
+	// Every byte the tar stream has beyond what its manifest declares is refused as it
+	// is read: until the manifest is read, only room for the manifest.
+	body := &declaredReader{r: gz, left: maxManifestSize + tarOverhead(ManifestName)}
+	tr := tar.NewReader(body)
 
 	hdr, err := tr.Next()
 	if err != nil && !errors.Is(err, tar.ErrInsecurePath) {
@@ -453,6 +470,14 @@ func extractArchive(ctx context.Context, archivePath, dest string) (Manifest, er
 	if err := checkManifest(archivePath, m); err != nil {
 		return Manifest{}, err
 	}
+	declared := int64(0)
+	for _, mf := range m.Files {
+		declared = min(declared+mf.Size+tarOverhead(mf.Name), 1<<62)
+	}
+	if declared > max(archiveRatioFloor, maxArchiveRatio*fi.Size()) {
+		return Manifest{}, bad(ManifestName, fmt.Sprintf("declares %d bytes of files, more than %d times the archive's size; the archive may be damaged or hostile", declared, maxArchiveRatio), nil)
+	}
+	body.left = declared + tarOverhead("") // the manifest's padding and the end of the stream
 
 	root, err := os.OpenRoot(dest)
 	if err != nil {
@@ -491,7 +516,7 @@ func extractArchive(ctx context.Context, archivePath, dest string) (Manifest, er
 		}
 	}
 	// Read gzip's trailer: a stream cut after the last member fails here.
-	if _, err := io.Copy(io.Discard, gz); err != nil {
+	if _, err := io.Copy(io.Discard, body); err != nil {
 		return Manifest{}, bad("", "damaged or truncated", err)
 	}
 	for _, mf := range m.Files {
@@ -575,6 +600,25 @@ func extractMember(root *os.Root, r io.Reader, mf ManifestFile, bad func(member,
 		return err
 	}
 	return out.Close()
+}
+
+// tarOverhead bounds the tar headers and padding that come with a member named name.
+func tarOverhead(name string) int64 { return 4<<10 + 2*int64(len(name)) }
+
+var errBeyondManifest = errors.New("holds more data than its manifest declares; the archive may be damaged or hostile")
+
+// declaredReader fails with errBeyondManifest once more than left bytes were read.
+type declaredReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (d *declaredReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if d.left -= int64(n); d.left < 0 {
+		return 0, errBeyondManifest
+	}
+	return n, err
 }
 
 // readErr remembers a read error, to tell a damaged archive from a full disk.
