@@ -25,9 +25,10 @@ func stopped(t *testing.T, ch <-chan struct{}, what string) {
 
 func TestReusedOperationIDIsRefused(t *testing.T) {
 	a := newApp(t, t.TempDir())
-	started, ended := make(chan struct{}), make(chan struct{})
+	rec := &recorder{}
+	a.SetEmitter(rec)
+	started := make(chan struct{})
 	id, err := a.ops.Start("same", "first", func(ctx context.Context, _ *Op) (any, error) {
-		defer close(ended)
 		close(started)
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -42,14 +43,19 @@ func TestReusedOperationIDIsRefused(t *testing.T) {
 		<-second
 		return nil, nil
 	})
-	if e := FormatError(err); err == nil || e.Code != "invalid" || e.Field != "opId" || !strings.Contains(e.Message, "still running") {
+	if err == nil {
+		t.Fatal("a running operation's id was taken over")
+	}
+	if e := FormatError(err); e.Code != "invalid" || e.Field != "opId" || !strings.Contains(e.Message, "still running") {
 		t.Fatalf("a running operation's id reused: %+v", e)
 	}
 	// The first keeps its id, so it can still be stopped.
 	if ok, _ := a.Operations.Cancel(CancelRequest{ID: "same"}); !ok {
 		t.Fatal("the first operation is not found by its id")
 	}
-	stopped(t, ended, "stopping the first operation")
+	if evs := opEnd(t, rec, "same"); evs[len(evs)-1].Kind != "first" {
+		t.Fatalf("ended: %+v", evs)
+	}
 
 	// Once it has ended, its id may be used again.
 	again := make(chan struct{})
@@ -102,7 +108,7 @@ func TestCloseWaitsForRunningOperations(t *testing.T) {
 	if saveErr != nil {
 		t.Fatalf("the cancelled operation could not save: %v", saveErr)
 	}
-	if FormatError(lateErr).Code != "busy" || !strings.Contains(lateErr.Error(), "closing") {
+	if lateErr == nil || FormatError(lateErr).Code != "busy" || !strings.Contains(lateErr.Error(), "closing") {
 		t.Errorf("an operation started while closing: %v", lateErr)
 	}
 
