@@ -35,7 +35,7 @@ eval "$(bash .ci/services.sh env)"
 set +a
 export NPCSTUDIO_REQUIRE_SERVICES=1
 
-step "go test (under a D-Bus session with a real Secret Service keychain)"
+step "go test, then the race detector (under a D-Bus session with a real Secret Service keychain)"
 export NPCSTUDIO_TEST_KEYCHAIN=1
 # The test keyring lives in a throwaway folder, never in the user's own keyring.
 keyrings=$(mktemp -d)
@@ -43,6 +43,7 @@ dbus-run-session -- bash -c '
   set -euo pipefail
   printf "npcstudio-test" | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   go test -count=1 -timeout 20m ./...
+  make --no-print-directory race
 ' _ "$keyrings"
 rm -rf "$keyrings"
 unset NPCSTUDIO_TEST_KEYCHAIN

@@ -41,6 +41,8 @@ type App struct {
 	openErr error
 	// lib is the lore library of st, opened on first use (see LoreService).
 	lib *lore.Library
+	// beforeClose, when set (tests), is called as Close is about to close the workspace.
+	beforeClose func()
 
 	Workspace *WorkspaceService
 	Providers *ProviderService
@@ -101,18 +103,24 @@ func (a *App) open() {
 	a.plugLore(st)
 }
 
-// Close releases the workspace and cancels running operations.
+// Close cancels the running operations, waits for them to return (at most stopWait), then
+// releases the workspace. Operations that did not stop in time are named in its error; the
+// workspace is closed all the same.
 func (a *App) Close() error {
+	_, stuck := a.ops.stopAll("the studio is closing")
 	a.ops.cancelAll()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.st == nil {
-		return nil
+		return stuck
+	}
+	if a.beforeClose != nil {
+		a.beforeClose()
 	}
 	a.closeLore()
 	err := a.st.Close()
 	a.st = nil
-	return err
+	return errors.Join(stuck, err)
 }
 
 // Bindings are the services the window binds.

@@ -112,17 +112,17 @@ func TestOperationsReportDoneErrorCancelAndPanic(t *testing.T) {
 	a.SetEmitter(rec)
 	ops := a.ops
 
-	done := ops.Start("chosen-id", "count", func(ctx context.Context, op *Op) (any, error) {
+	done, err := ops.Start("chosen-id", "count", func(ctx context.Context, op *Op) (any, error) {
 		op.Progress(map[string]int{"n": 1})
 		return "finished", nil
 	})
-	if done != "chosen-id" {
-		t.Fatalf("id: %s", done)
+	if done != "chosen-id" || err != nil {
+		t.Fatalf("id: %s %v", done, err)
 	}
-	failed := ops.Start("", "fail", func(context.Context, *Op) (any, error) { return nil, errors.New("nope") })
-	panicked := ops.Start("", "boom", func(context.Context, *Op) (any, error) { panic("kaboom") })
+	failed, _ := ops.Start("", "fail", func(context.Context, *Op) (any, error) { return nil, errors.New("nope") })
+	panicked, _ := ops.Start("", "boom", func(context.Context, *Op) (any, error) { panic("kaboom") })
 	started := make(chan struct{})
-	cancelled := ops.Start("", "wait", func(ctx context.Context, _ *Op) (any, error) {
+	cancelled, _ := ops.Start("", "wait", func(ctx context.Context, _ *Op) (any, error) {
 		close(started)
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -240,7 +240,9 @@ func TestBridgeCallsServicesAndStreamsEvents(t *testing.T) {
 	}
 	buf := make([]byte, 256)
 	resp.Body.Read(buf) // ": connected"
-	a.ops.Start("ev1", "x", func(context.Context, *Op) (any, error) { return 42, nil })
+	if _, err := a.ops.Start("ev1", "x", func(context.Context, *Op) (any, error) { return 42, nil }); err != nil {
+		t.Fatal(err)
+	}
 	got := ""
 	for !strings.Contains(got, `"type":"done"`) {
 		n, err := resp.Body.Read(buf)

@@ -287,7 +287,7 @@ func (s *ChatService) Send(req SendRequest) (id string, err error) {
 		b.close()
 		s.logReply("chat reply", req.ChatID, req.Config, res, err)
 		return res, err
-	}), nil
+	})
 }
 
 // Regenerate streams another reply to a message, kept beside the earlier ones as a swipe.
@@ -308,7 +308,7 @@ func (s *ChatService) Regenerate(req RegenerateRequest) (id string, err error) {
 		b.close()
 		s.logReply("chat regenerated", req.ChatID, req.Config, res, err)
 		return res, err
-	}), nil
+	})
 }
 
 func (s *ChatService) logReply(what, chatID string, cfg chat.Config, res chat.Result, err error) {
@@ -374,7 +374,7 @@ func (s *ChatService) Compare(req CompareRequest) (id string, err error) {
 			s.a.log.Info("compare run", "run", run.ID, "columns", len(run.Columns))
 		}
 		return run, err
-	}), nil
+	})
 }
 
 // GetRun returns a compare run with its answers.

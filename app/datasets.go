@@ -349,7 +349,7 @@ func (s *DatasetService) Import(req DatasetImportRequest) (id string, err error)
 			s.a.log.Info("dataset imported", "dataset", in.DatasetID, "version", res.Version.Number, "imported", res.Imported, "skipped", res.Skipped)
 		}
 		return res, err
-	}), nil
+	})
 }
 
 // Validate checks a version as Bedrock would check its exported files, against the dataset's
@@ -368,7 +368,7 @@ func (s *DatasetService) Validate(req DatasetValidateRequest) (id string, err er
 	return s.a.ops.Start(req.OpID, OpDatasetValidate, func(ctx context.Context, op *Op) (any, error) {
 		in.OnProgress = reportTo(op, "records", int64(ds.Records), progressRecords)
 		return r.ValidateVersion(ctx, in)
-	}), nil
+	})
 }
 
 // ValidateFile checks a JSON Lines file without importing it, against a base model's format
@@ -386,7 +386,7 @@ func (s *DatasetService) ValidateFile(req FileValidateRequest) (id string, err e
 	return s.a.ops.Start(req.OpID, OpDatasetValidateFile, func(ctx context.Context, op *Op) (any, error) {
 		opts.OnProgress = reportTo(op, "bytes", info.Size(), progressBytes)
 		return dataset.ValidateFile(ctx, req.Path, opts)
-	}), nil
+	})
 }
 
 // optionField names the request field of a validation option the validator refused.
@@ -442,5 +442,5 @@ func (s *DatasetService) Export(req DatasetExportRequest) (id string, err error)
 			s.a.log.Info("dataset exported", "dataset", in.DatasetID, "format", res.Format, "records", res.Training.Records)
 		}
 		return res, err
-	}), nil
+	})
 }

@@ -348,7 +348,7 @@ func (s *LoreService) Add(req LoreAddRequest) (id string, err error) {
 		}
 		s.a.log.Info("lore imported", "added", len(rep.Added), "updated", len(rep.Updated), "unchanged", len(rep.Unchanged), "failed", len(rep.Failed))
 		return rep, nil
-	}), nil
+	})
 }
 
 // LoreMetaRequest changes a document's collection or tags.
@@ -418,7 +418,7 @@ func (s *LoreService) Reindex(req LoreReindexRequest) (id string, err error) {
 		}
 		s.a.log.Info("lore reindexed", "rechunked", req.Chunking != nil)
 		return s.Status()
-	}), nil
+	})
 }
 
 // Search finds the chunks that best answer a query, filtered by collections and tags.
@@ -545,7 +545,7 @@ func (s *LoreService) SetEmbedder(req LoreEmbedderRequest) (id string, err error
 		}
 		lib.SetEmbedder(nil, nil)
 		s.a.log.Info("lore embedder off")
-		return s.watch(req.OpID, lib), nil
+		return s.watch(req.OpID, lib)
 	}
 	e, err := s.a.embedder(s.a.ctx(), st, cfg)
 	if err != nil {
@@ -556,7 +556,7 @@ func (s *LoreService) SetEmbedder(req LoreEmbedderRequest) (id string, err error
 	}
 	lib.SetEmbedder(e, nil)
 	s.a.log.Info("lore embedder set", "embedder", e.ID())
-	return s.watch(req.OpID, lib), nil
+	return s.watch(req.OpID, lib)
 }
 
 // LoreWatchRequest follows the background embedding.
@@ -572,7 +572,7 @@ func (s *LoreService) WatchEmbedding(req LoreWatchRequest) (id string, err error
 	if err != nil {
 		return "", err
 	}
-	return s.watch(req.OpID, lib), nil
+	return s.watch(req.OpID, lib)
 }
 
 // EmbedStatus reports the background embedding.
@@ -592,7 +592,7 @@ func (e *EmbedError) Error() string     { return "embedding lore failed: " + e.R
 func (e *EmbedError) ErrorCode() string { return "embedder" }
 
 // watch starts an operation that reports the library's embedding progress until it ends.
-func (s *LoreService) watch(opID string, lib *lore.Library) string {
+func (s *LoreService) watch(opID string, lib *lore.Library) (string, error) {
 	return s.a.ops.Start(opID, OpLoreEmbed, func(ctx context.Context, op *Op) (any, error) {
 		t := time.NewTicker(progressEvery)
 		defer t.Stop()

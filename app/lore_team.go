@@ -330,7 +330,7 @@ func (s *LoreService) TeamPush(req LoreTeamPushRequest) (id string, err error) {
 		}
 		s.a.log.Info("lore pushed to the team index", "index", cfg.Index, "files", len(names), "chunks", n)
 		return LorePushResult{Index: cfg.Index, Files: names, Chunks: n}, nil
-	}), nil
+	})
 }
 
 // LoreTeamSearchRequest searches the team index: the cloud's own k-NN query, or that fused

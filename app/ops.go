@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/npcstudio/npcstudio/backend/fault"
 )
 
 // Emitter delivers an event to the window.
@@ -42,16 +46,25 @@ type Operations struct {
 	mu      sync.Mutex
 	emitter Emitter
 	running map[string]opEntry
+	// paused, while not empty, is why Start refuses new work (see stopAll).
+	paused []string
+	// wait bounds stopAll's wait (stopWait; tests shorten it).
+	wait time.Duration
+	// waiting, when set (tests), is called when stopAll has cancelled everything and
+	// starts to wait.
+	waiting func()
 }
 
 type opEntry struct {
 	kind   string
 	cancel context.CancelFunc
+	// done is closed when the work has returned.
+	done chan struct{}
 }
 
 func newOperations(log *slog.Logger) *Operations {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Operations{base: ctx, cancel: cancel, log: log, emitter: noEmitter{}, running: map[string]opEntry{}}
+	return &Operations{base: ctx, cancel: cancel, log: log, emitter: noEmitter{}, running: map[string]opEntry{}, wait: stopWait}
 }
 
 func (o *Operations) setEmitter(e Emitter) {
@@ -101,15 +114,26 @@ func (op *Op) Data(data any) { op.o.emit(OpEvent{Op: op.ID, Kind: op.Kind, Type:
 
 // Start runs fn in its own goroutine and returns its id at once. So that the window misses
 // no event, it picks the id itself (opID), subscribes to OpEventName(opID), then starts the
-// work; an empty opID gets a fresh one.
-func (o *Operations) Start(opID, kind string, fn func(ctx context.Context, op *Op) (any, error)) string {
+// work; an empty opID gets a fresh one. An opID of an operation still running is refused:
+// taking it over would leave the first one impossible to stop.
+func (o *Operations) Start(opID, kind string, fn func(ctx context.Context, op *Op) (any, error)) (string, error) {
 	id := opID
 	if id == "" {
 		id = newID()
 	}
-	ctx, cancel := context.WithCancel(o.base)
 	o.mu.Lock()
-	o.running[id] = opEntry{kind: kind, cancel: cancel}
+	if len(o.paused) > 0 {
+		why := o.paused[len(o.paused)-1]
+		o.mu.Unlock()
+		return "", &busyError{why: why}
+	}
+	if e, ok := o.running[id]; ok {
+		o.mu.Unlock()
+		return "", fault.Invalid("opId", "operation %s (%s) is still running: give a new id, or wait for it to end", id, e.kind)
+	}
+	ctx, cancel := context.WithCancel(o.base)
+	done := make(chan struct{})
+	o.running[id] = opEntry{kind: kind, cancel: cancel, done: done}
 	o.mu.Unlock()
 	op := &Op{ID: id, Kind: kind, o: o}
 	go func() {
@@ -117,6 +141,8 @@ func (o *Operations) Start(opID, kind string, fn func(ctx context.Context, op *O
 			result any
 			err    error
 		)
+		// Closed last, so that whoever waits for the work (stopAll) also has its last event.
+		defer close(done)
 		defer func() {
 			if r := recover(); r != nil {
 				buf := make([]byte, 8<<10)
@@ -140,7 +166,7 @@ func (o *Operations) Start(opID, kind string, fn func(ctx context.Context, op *O
 		}()
 		result, err = fn(ctx, op)
 	}()
-	return id
+	return id, nil
 }
 
 // Cancel stops the operation; it reports "error" with a cancelled message when it has stopped.
@@ -155,6 +181,72 @@ func (o *Operations) Cancel(id string) bool {
 }
 
 func (o *Operations) cancelAll() { o.cancel() }
+
+// stopWait bounds how long closing, exporting or importing the workspace waits for the
+// running operations to return once cancelled.
+const stopWait = 10 * time.Second
+
+// stopAll cancels every running operation and waits until each has returned, or until
+// stopWait has passed. Until resume is called, Start refuses new work, saying why. Its
+// error names the operations that had not returned in time ("lore.reindex 3f2a…").
+//
+// The workspace may only close once the work using it has returned: a cancelled chat
+// reply is still to be saved, a reindex still to close its index.
+func (o *Operations) stopAll(why string) (resume func(), err error) {
+	o.mu.Lock()
+	o.paused = append(o.paused, why)
+	entries := make(map[string]opEntry, len(o.running))
+	for id, e := range o.running {
+		entries[id] = e
+		e.cancel()
+	}
+	waiting, wait := o.waiting, o.wait
+	o.mu.Unlock()
+	var once sync.Once
+	resume = func() {
+		once.Do(func() {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			if i := slices.Index(o.paused, why); i >= 0 {
+				o.paused = slices.Delete(o.paused, i, i+1)
+			}
+		})
+	}
+	if waiting != nil {
+		waiting()
+	}
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	expired := false
+	var stuck []string
+	for id, e := range entries {
+		if !expired {
+			select {
+			case <-e.done:
+				continue
+			case <-deadline.C:
+				expired = true
+			}
+		}
+		select {
+		case <-e.done:
+		default:
+			stuck = append(stuck, e.kind+" "+id)
+		}
+	}
+	if len(stuck) == 0 {
+		return resume, nil
+	}
+	slices.Sort(stuck)
+	o.log.Error("operations did not stop in time", "why", why, "wait", wait, "operations", stuck)
+	return resume, fmt.Errorf("operations still running %v after they were cancelled: %s", wait, strings.Join(stuck, ", "))
+}
+
+// busyError refuses new work while the workspace is closing, exported or imported.
+type busyError struct{ why string }
+
+func (e *busyError) Error() string     { return e.why + ": start it again when that is done" }
+func (e *busyError) ErrorCode() string { return "busy" }
 
 func newID() string {
 	var b [8]byte

@@ -197,8 +197,14 @@ func (s *WorkspaceService) Export(req ArchiveRequest) (out store.Manifest, err e
 		return out, errors.New("path: give the archive file to write")
 	}
 	// The lore library's keyword index is files beside the workspace that its background
-	// writer may still be changing: close it so the archive holds a settled copy, and keep
-	// it closed (holding the lock) until the archive is written. It reopens on next use.
+	// writer and running operations may still be changing: stop those, close the library so
+	// the archive holds a settled copy, and keep it closed (holding the lock) until the
+	// archive is written. It reopens on next use.
+	resume, err := s.a.ops.stopAll("the workspace is being exported")
+	defer resume()
+	if err != nil {
+		return out, fmt.Errorf("export: %w", err)
+	}
 	s.a.mu.Lock()
 	defer s.a.mu.Unlock()
 	if s.a.st == nil {
@@ -229,6 +235,11 @@ func (s *WorkspaceService) Import(req ArchiveRequest) (out store.Manifest, err e
 	// Check before closing, so a bad archive never interrupts the writer's session.
 	if _, err := store.VerifyArchive(ctx, req.Path); err != nil {
 		return out, err
+	}
+	resume, err := s.a.ops.stopAll("the workspace is being replaced by an archive")
+	defer resume()
+	if err != nil {
+		return out, fmt.Errorf("import: %w", err)
 	}
 	s.a.mu.Lock()
 	defer s.a.mu.Unlock()

@@ -294,7 +294,7 @@ func TestPersonaBadInputLeavesWorkspaceUnchanged(t *testing.T) {
 		{"50 MB image", "invalid_card", "50.0 MB; a card is at most 20 MB", []string{"persona", "import", huge}},
 		{"missing file", "not_found", "no such file", []string{"persona", "import", filepath.Join(tmp, "nope.png")}},
 		{"template with a missing field", "invalid_template", "Backstory", []string{"persona", "create", "--from-file", missingField}},
-		{"template that loops", "invalid_template", "ran more than", []string{"persona", "create", "--from-file", loops}},
+		{"template that loops", "invalid_template", "runs too long", []string{"persona", "create", "--from-file", loops}},
 		{"persona file not JSON", "invalid", "not valid JSON", []string{"persona", "create", "--from-file", notJSON}},
 		{"save with a bad template", "invalid_template", "Backstory", []string{"persona", "save", "Mira Saltwhistle", "--from-file", missingField}},
 	}

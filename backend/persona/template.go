@@ -175,25 +175,27 @@ type budget struct {
 	ctx      context.Context
 	deadline time.Time
 	loops    int
+	// line is the line of the range that last began an iteration, which a runaway
+	// template is almost always stuck in.
+	line int
 }
 
-type loopError struct{ line int }
+// runawayError is a render stopped by MaxLoops or by RenderTimeout. Which of the two stops
+// a runaway template first depends on the machine's speed, so both read the same.
+type runawayError struct{ line int }
 
-func (e loopError) Error() string {
-	return fmt.Sprintf("a range on line %d ran more than %d times", e.line, MaxLoops)
+func (e runawayError) Error() string {
+	return fmt.Sprintf("runs too long: a render stops after %d loop iterations or %v", MaxLoops, RenderTimeout)
 }
 
-var (
-	errTimeout     = fmt.Errorf("took longer than %v", RenderTimeout)
-	errOutputLarge = fmt.Errorf("produced more than %d KiB", MaxOutputSize>>10)
-)
+var errOutputLarge = fmt.Errorf("produced more than %d KiB", MaxOutputSize>>10)
 
 func (b *budget) check() error {
 	if err := b.ctx.Err(); err != nil {
 		return err
 	}
 	if time.Now().After(b.deadline) {
-		return errTimeout
+		return runawayError{b.line}
 	}
 	return nil
 }
@@ -204,8 +206,9 @@ func countLoop(d *Data, line int) (string, error) {
 		return "", nil
 	}
 	d.budget.loops++
+	d.budget.line = line
 	if d.budget.loops > MaxLoops {
-		return "", loopError{line}
+		return "", runawayError{line}
 	}
 	if d.budget.loops%256 == 0 {
 		return "", d.budget.check()
@@ -350,12 +353,12 @@ func templateError(part string, err error) error {
 	if errors.As(err, &te) {
 		return err
 	}
-	var le loopError
-	if errors.As(err, &le) {
-		return &TemplateError{Part: part, Line: le.line, Reason: le.Error()}
+	var re runawayError
+	if errors.As(err, &re) {
+		return &TemplateError{Part: part, Line: re.line, Reason: re.Error()}
 	}
 	switch {
-	case errors.Is(err, errTimeout), errors.Is(err, errOutputLarge):
+	case errors.Is(err, errOutputLarge):
 		return &TemplateError{Part: part, Reason: err.Error()}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err

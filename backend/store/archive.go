@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -363,8 +364,6 @@ func importArchive(ctx context.Context, archivePath, dir string) (Manifest, erro
 	if hasCurrent {
 		if current != nil {
 			backup, err = backupDB(current, dir, "before-import")
-			current.Close()
-			current = nil // renaming over a mapped file fails on Windows
 		} else {
 			backup, err = backupRawFile(dir, "before-import")
 		}
@@ -372,11 +371,24 @@ func importArchive(ctx context.Context, archivePath, dir string) (Manifest, erro
 			return Manifest{}, err
 		}
 	}
+	// The lock is held through the swap, so that no window or command opens the database
+	// in between and writes to a file about to be replaced (openBolt refuses the replaced
+	// file to one that was waiting for it). Windows cannot rename over a mapped file.
+	if current != nil && runtime.GOOS == "windows" {
+		current.Close()
+		current = nil
+	}
+	if beforeSwap != nil {
+		beforeSwap()
+	}
 	if err := swapIn(stage, dir, m); err != nil {
 		return Manifest{}, fmt.Errorf("%w (the previous database is backed up at %s)", err, backup)
 	}
 	return m, nil
 }
+
+// beforeSwap, when set (tests), runs as Import is about to rename the new files into place.
+var beforeSwap func()
 
 // swapIn renames the files of m from stage into dir, the database last (its rename is
 // the commit point), then removes the workspace files of dir that m does not have.

@@ -52,6 +52,9 @@ func openBolt(path string, readOnly bool, timeout time.Duration) (*bolt.DB, erro
 			file, err := os.OpenFile(name, flag&^os.O_CREATE, perm)
 			if err == nil {
 				f = file
+				if openedForLock != nil {
+					openedForLock(path, readOnly)
+				}
 			}
 			return file, err
 		},
@@ -62,6 +65,11 @@ func openBolt(path string, readOnly bool, timeout time.Duration) (*bolt.DB, erro
 		return err
 	})
 	switch {
+	case err == nil && !stillAt(f, path):
+		// Replaced while this waited for its lock (a workspace import): the file locked
+		// is no longer the workspace.
+		db.Close()
+		return nil, &lockedError{path: path}
 	case err == nil:
 		return db, nil
 	case f == nil:
@@ -75,6 +83,20 @@ func openBolt(path string, readOnly bool, timeout time.Duration) (*bolt.DB, erro
 	// already and this Close is a no-op.
 	f.Close()
 	return nil, &CorruptError{Path: path, Err: err}
+}
+
+// openedForLock, when set (tests), runs when openBolt has opened the file and is about to
+// wait for its lock.
+var openedForLock func(path string, readOnly bool)
+
+// stillAt reports whether path still names the file f.
+func stillAt(f *os.File, path string) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	pi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, pi)
 }
 
 // openChecked opens path read-only, verifies it (walk, then checkTx) and returns the open
