@@ -31,7 +31,7 @@ func manyLines(t testing.TB, n int) batch.Spec {
 	return s
 }
 
-func reply(text string) openaifake.Reply { return openaifake.Reply{Tokens: strings.Fields(text)} }
+func reply(text string) openaifake.Reply { return openaifake.Reply{Tokens: []string{text}} }
 
 func TestRunWritesEveryLineThroughTheChatPrompt(t *testing.T) {
 	e := newEnv(t)
