@@ -54,18 +54,16 @@ type env struct {
 	clock  *clock
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvIn(t, t.TempDir()) }
+
+// newEnvIn makes the workspace in dir.
+func newEnvIn(t testing.TB, dir string) *env {
 	t.Helper()
-	buckets := append(append(append(append([]string{}, chat.Buckets...), persona.Buckets...), provider.Buckets...), batch.Buckets...)
-	st, err := store.Open(t.TempDir(), store.Options{Buckets: buckets})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	personas := persona.NewRepository(st)
-	reg := provider.NewRegistry(st, secrets.NewMemory())
 	fake := openaifake.New("llama3.1:8b")
 	t.Cleanup(fake.Close)
+	e := reopenEnv(t, dir, fake)
+	personas := persona.NewRepository(e.st)
+	reg := provider.NewRegistry(e.st, secrets.NewMemory())
 	if _, err := reg.Add(provider.Provider{Name: "local", Kind: provider.KindOpenAI, BaseURL: fake.BaseURL(), Model: "llama3.1:8b"}, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +81,20 @@ func newEnv(t testing.TB) *env {
 			t.Fatal(err)
 		}
 	}
+	return e
+}
+
+// reopenEnv opens the workspace in dir, made by newEnvIn, with fake as its provider.
+func reopenEnv(t testing.TB, dir string, fake *openaifake.Server) *env {
+	t.Helper()
+	buckets := append(append(append(append([]string{}, chat.Buckets...), persona.Buckets...), provider.Buckets...), batch.Buckets...)
+	st, err := store.Open(dir, store.Options{Buckets: buckets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	personas := persona.NewRepository(st)
+	reg := provider.NewRegistry(st, secrets.NewMemory())
 	c := newClock()
 	cr := &chat.Runner{Chats: chat.NewRepository(st), Personas: personas, Providers: reg,
 		LLM: llm.Options{Retry: llm.RetryPolicy{MaxAttempts: 1}, Timeout: 30 * time.Second, IdleTimeout: 20 * time.Second, Now: c.Now}}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/npcstudio/npcstudio/backend/batch"
+	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 )
 
@@ -205,5 +207,39 @@ func TestProviderErrorsMarkLinesFailedAndResumeRetriesThem(t *testing.T) {
 	}
 	if got.Done != 4 || got.Failed != 0 || e.chatRequests() != 8 {
 		t.Fatalf("after resume: %+v, %d requests", got, e.chatRequests())
+	}
+}
+
+// countingWriter tracks how many lines are being written at once.
+type countingWriter struct {
+	batch.Writer
+	mu       sync.Mutex
+	now, max int
+}
+
+func (w *countingWriter) Line(ctx context.Context, persona, text string, cfg chat.Config) (chat.LineReply, error) {
+	w.mu.Lock()
+	w.now++
+	w.max = max(w.max, w.now)
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		w.now--
+		w.mu.Unlock()
+	}()
+	return w.Writer.Line(ctx, persona, text, cfg)
+}
+
+func TestRunNeverExceedsItsConcurrency(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Default = openaifake.Reply{Tokens: openaifake.DefaultTokens, Latency: 5 * time.Millisecond}
+	cw := &countingWriter{Writer: e.runner.Writer}
+	e.runner.Writer = cw
+	run := e.create(t, manyLines(t, 30))
+	if _, err := e.runner.Run(context.Background(), run.ID, batch.Options{Concurrency: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if cw.max > 3 {
+		t.Errorf("%d lines written at once, more than 3", cw.max)
 	}
 }
