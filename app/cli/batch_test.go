@@ -145,6 +145,11 @@ func TestBatchRunRefusesABadSpecBeforeAnything(t *testing.T) {
 	if r := do("batch", "check", harbourSpec); r.code != ExitOK || !strings.Contains(r.stdout, "2 scenes, 6 lines") {
 		t.Errorf("check: %+v", r)
 	}
+	csvSpec := filepath.Join(t.TempDir(), "scenes.csv")
+	os.WriteFile(csvSpec, []byte("scene,personas,beat,persona,direction,variants\ndocks,Ada;Mira Saltwhistle,hail,Ada,Hails the ship.,2\ndocks,,answer,Mira Saltwhistle,Answers.,\n"), 0o644)
+	if r := do("batch", "check", csvSpec, "--provider", "local"); r.code != ExitOK || !strings.Contains(r.stdout, "1 scenes, 3 lines") {
+		t.Errorf("check csv: %+v", r)
+	}
 }
 
 func TestBatchProgressBarText(t *testing.T) {

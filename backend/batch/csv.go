@@ -84,14 +84,15 @@ func ParseCSV(file string, data []byte) (Spec, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
 			return Spec{}, &fault.ValidationError{File: file, Line: line, Reason: "not valid CSV: " + err.Error()}
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) > len(header) {
 			return Spec{}, &fault.ValidationError{File: file, Line: line, Reason: fmt.Sprintf("%d fields, more than the header's %d", len(rec), len(header))}
 		}

@@ -245,3 +245,22 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseCSV(f *testing.F) {
+	f.Add([]byte("scene,beat,persona,direction\nforge,greet,Ada,Greets.\n"))
+	f.Add([]byte("scene,setting,personas,beat,persona,player,variants\nforge,At dusk,Ada;Mira,b1,Mira,\"Hi, there\",3\nforge,,,b2,Ada,What?,\n"))
+	f.Add([]byte("\xef\xbb\xbfscene,beat\n\"unterminated\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := batch.ParseCSV("f.csv", data)
+		if err != nil {
+			var ve *fault.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("err %v is not a ValidationError", err)
+			}
+			return
+		}
+		if s.Lines() == 0 || s.Lines() > batch.MaxLines {
+			t.Fatalf("%d lines accepted", s.Lines())
+		}
+	})
+}
