@@ -119,6 +119,8 @@ type BatchExportRequest struct {
 	Dir     string   `json:"dir"`
 	Formats []string `json:"formats,omitempty"`
 	All     bool     `json:"all,omitempty"`
+	// Language is the strings table's language column; empty means "en".
+	Language string `json:"language,omitempty"`
 }
 
 // personaFinder says whether the workspace has a persona, for batch.Check.
@@ -428,7 +430,7 @@ func (s *BatchService) Export(req BatchExportRequest) (out batch.ExportResult, e
 	if err != nil {
 		return out, err
 	}
-	out, err = batch.Export(run, lines, batch.ExportOptions{Dir: req.Dir, Formats: req.Formats, All: req.All})
+	out, err = batch.Export(run, lines, batch.ExportOptions{Dir: req.Dir, Formats: req.Formats, All: req.All, Language: req.Language})
 	if err == nil {
 		s.a.log.Info("batch run exported", "run", run.ID, "lines", out.Lines, "files", len(out.Files))
 	}

@@ -402,6 +402,7 @@ every written line.`,
 	f.StringVar(&req.Dir, "out", "", "folder to write to")
 	f.StringVar(&formats, "format", "", "formats: yarn,csv,vo,jsonl (default all)")
 	f.BoolVar(&req.All, "all", false, "every written line, not only the accepted ones")
+	f.StringVar(&req.Language, "language", "", "the strings table's language (default en)")
 	return c
 }
 

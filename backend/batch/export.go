@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -54,6 +55,9 @@ type ExportResult struct {
 	// Reviewed says whether only accepted lines were exported.
 	Reviewed bool `json:"reviewed"`
 }
+
+// langTag is a BCP 47 language tag as the strings table's language column takes it.
+var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 // Selected returns the lines an export takes: every line with text, or, once any line
 // has been reviewed (and all is false), only the accepted ones.
@@ -155,6 +159,9 @@ func Export(run Run, lines []Line, opt ExportOptions) (ExportResult, error) {
 	lang := opt.Language
 	if lang == "" {
 		lang = "en"
+	}
+	if !langTag.MatchString(lang) {
+		return ExportResult{}, fault.Invalid("language", "%q is not a language tag (en, de, pt-BR)", lang)
 	}
 	sel, reviewed := Selected(lines, opt.All)
 	res := ExportResult{Lines: len(sel), Reviewed: reviewed}

@@ -164,6 +164,16 @@ func TestExportGolden(t *testing.T) {
 	if _, err := batch.Export(run, lines, batch.ExportOptions{Dir: out, Formats: []string{"pdf"}}); err == nil {
 		t.Error("an unknown format was accepted")
 	}
+	if _, err := batch.Export(run, lines, batch.ExportOptions{Dir: out, Language: "en,de"}); err == nil {
+		t.Error("a language that would break the CSV was accepted")
+	}
+	de := t.TempDir()
+	if _, err := batch.Export(run, lines, batch.ExportOptions{Dir: de, Language: "pt-BR", Formats: []string{"csv"}}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(de, "harbour-strings.csv")); !strings.Contains(string(b), "\npt-BR,line:forge_dusk-mira_saltwhistle-greet-1,") {
+		t.Errorf("strings table in pt-BR:\n%s", b)
+	}
 }
 
 func TestUnreviewedRunExportsEveryLine(t *testing.T) {

@@ -117,6 +117,7 @@ export namespace app {
 	    dir: string;
 	    formats?: string[];
 	    all?: boolean;
+	    language?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new BatchExportRequest(source);
@@ -128,6 +129,7 @@ export namespace app {
 	        this.dir = source["dir"];
 	        this.formats = source["formats"];
 	        this.all = source["all"];
+	        this.language = source["language"];
 	    }
 	}
 	export class BatchLineRef {
