@@ -263,15 +263,19 @@ feed:
 	wg.Wait()
 
 	status := RunDone
-	if ctx.Err() != nil || fatal != nil {
-		status = RunPending
-	} else if left, err := r.Repo.Status(runID); err == nil && left.Pending > 0 {
+	left, lerr := r.Repo.Status(runID)
+	if ctx.Err() != nil || fatal != nil || lerr != nil || left.Pending > 0 {
 		status = RunPending
 	}
 	serr := r.Repo.setRunStatus(runID, status)
 	pmu.Lock()
 	out := prog
 	pmu.Unlock()
+	if lerr == nil {
+		// The store has the last word: a writer may have edited a line meanwhile.
+		out.Done, out.Failed, out.Pending = left.Done, left.Failed, left.Pending
+		out.InputTokens, out.OutputTokens, out.CostUSD = left.InputTokens, left.OutputTokens, left.CostUSD
+	}
 	if fatal != nil {
 		return out, errors.Join(fatal, serr)
 	}
