@@ -5,6 +5,9 @@ import { BatchExportPanel } from './BatchExportPanel'
 import { LineRow } from './LineRow'
 import { byScene, progressFacts, replaceLine } from './progress'
 
+// pageSize is how many lines a page shows (the most Go sends at once).
+const pageSize = 500
+
 interface RunViewProps {
   runId: string
   // tick changes when the lines may have changed (the run wrote some).
@@ -22,7 +25,8 @@ export function RunView({ runId, tick, running, onResume, onChanged }: RunViewPr
   const [total, setTotal] = useState(0)
   const [scenes, setScenes] = useState<string[]>([])
   const [personas, setPersonas] = useState<string[]>([])
-  const [query, setQuery] = useState<BatchLinesQuery>({})
+  const [query, setQueryState] = useState<BatchLinesQuery>({})
+  const [offset, setOffset] = useState(0)
   const [error, setError] = useState<AppError | null>(null)
 
   const load = useCallback(() => {
@@ -31,7 +35,7 @@ export function RunView({ runId, tick, running, onResume, onChanged }: RunViewPr
       .then(setStatus)
       .catch((e: AppError) => setError(e))
     batches
-      .lines(runId, { ...query, limit: 500 })
+      .lines(runId, { ...query, offset, limit: pageSize })
       .then((page) => {
         setLines(page.lines)
         setTotal(page.total)
@@ -39,9 +43,14 @@ export function RunView({ runId, tick, running, onResume, onChanged }: RunViewPr
         setPersonas(page.personas ?? [])
       })
       .catch((e: AppError) => setError(e))
-  }, [runId, query])
+  }, [runId, query, offset])
   useEffect(load, [load, tick])
 
+  // A new filter starts from the first page.
+  const setQuery = (q: BatchLinesQuery) => {
+    setQueryState(q)
+    setOffset(0)
+  }
   const changed = (l: BatchLine) => {
     setLines((ls) => replaceLine(ls, l))
     batches
@@ -110,7 +119,11 @@ export function RunView({ runId, tick, running, onResume, onChanged }: RunViewPr
         <label className="check">
           <input type="checkbox" checked={query.flagged ?? false} onChange={(e) => setQuery({ ...query, flagged: e.target.checked })} /> flagged only
         </label>
-        <span className="muted small">{total} lines</span>
+        <span className="muted small">
+          {total > pageSize ? `lines ${offset + 1}–${Math.min(offset + pageSize, total)} of ${total}` : `${total} lines`}
+        </span>
+        {offset > 0 && <button onClick={() => setOffset(Math.max(0, offset - pageSize))}>Previous {pageSize}</button>}
+        {offset + pageSize < total && <button onClick={() => setOffset(offset + pageSize)}>Next {pageSize}</button>}
       </div>
       {byScene(lines).map((g) => (
         <table key={g.scene} className="table batch-table" aria-label={`Scene ${g.scene}`}>
