@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/npcstudio/npcstudio/backend/batch"
 	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/dataset"
 	"github.com/npcstudio/npcstudio/backend/lore"
@@ -54,6 +55,7 @@ type App struct {
 	Datasets       *DatasetService
 	Chat           *ChatService
 	Lore           *LoreService
+	Batch          *BatchService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -65,6 +67,7 @@ func buckets() []string {
 	out = append(out, persona.Buckets...)
 	out = append(out, chat.Buckets...)
 	out = append(out, lore.Buckets...)
+	out = append(out, batch.Buckets...)
 	return out
 }
 
@@ -88,6 +91,7 @@ func New(opts Options) *App {
 	a.Personas = &PersonaService{a: a}
 	a.Chat = &ChatService{a: a}
 	a.Lore = &LoreService{a: a}
+	a.Batch = &BatchService{a: a}
 	a.open()
 	return a
 }
@@ -125,7 +129,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

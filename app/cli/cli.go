@@ -215,6 +215,7 @@ services headless, for scripts and CI.`,
 		chatCmd(env),
 		loreCmd(env),
 		serveCmd(env),
+		batchCmd(env),
 	)
 	// Unknown commands and bad argument counts are usage errors.
 	var markUsage func(c *cobra.Command)

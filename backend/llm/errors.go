@@ -71,3 +71,8 @@ func kindLabel(kind string) string {
 func failure(code string, retry bool, err error, format string, args ...any) *Error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, args...), Err: err, retry: retry}
 }
+
+// Retryable says whether another attempt may succeed (throttling, a server error, a
+// dropped connection), as opposed to a refusal that will not change (a bad key, an
+// unknown model).
+func (e *Error) Retryable() bool { return e.retry }

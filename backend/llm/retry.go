@@ -275,3 +275,8 @@ func (c *caller) describe(err error, model string) *Error {
 	e.Provider, e.Kind, e.Model = c.name, c.kind, model
 	return e
 }
+
+// Backoff is the wait before attempt n+1 when the server did not say. Callers that
+// schedule attempts themselves (a batch run, which keeps other lines going while one
+// waits) use it so that every retry in the studio backs off alike.
+func (p RetryPolicy) Backoff(n int) time.Duration { return p.backoff(n) }

@@ -7,6 +7,7 @@ import { PersonasPage } from './areas/personas/PersonasPage'
 const loaders = {
   chat: () => import('./areas/chat/ChatPage').then((m) => ({ default: m.ChatPage })),
   lore: () => import('./areas/lore/LorePage').then((m) => ({ default: m.LorePage })),
+  batch: () => import('./areas/batch/BatchPage').then((m) => ({ default: m.BatchPage })),
   datasets: () => import('./areas/datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })),
   workspace: () => import('./areas/workspace/WorkspaceHome').then((m) => ({ default: m.WorkspaceHome })),
   settings: () => import('./areas/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
@@ -31,6 +32,7 @@ export const areas: Area[] = [
   { id: 'personas', label: 'Personas', icon: '☺', component: PersonasPage },
   { id: 'chat', label: 'Chat', icon: '❝', component: lazy(loaders.chat) },
   { id: 'lore', label: 'Lore', icon: '§', component: lazy(loaders.lore) },
+  { id: 'batch', label: 'Batch', icon: '≣', component: lazy(loaders.batch) },
   { id: 'datasets', label: 'Datasets', icon: '▤', component: lazy(loaders.datasets) },
   { id: 'workspace', label: 'Workspace', icon: '◈', component: lazy(loaders.workspace) },
   { id: 'settings', label: 'Settings', icon: '⚙', component: lazy(loaders.settings), bottom: true },

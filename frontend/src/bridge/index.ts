@@ -11,6 +11,8 @@ import * as Chat from './wailsjs/go/app/ChatService'
 import type { chat } from './wailsjs/go/models'
 import * as Lore from './wailsjs/go/app/LoreService'
 import type { lore as loreTypes } from './wailsjs/go/models'
+import * as Batch from './wailsjs/go/app/BatchService'
+import type { batch as batchTypes } from './wailsjs/go/models'
 import type { AppError } from './errors'
 import { toAppError } from './errors'
 import { follow, type OpEvent } from './ops'
@@ -416,4 +418,95 @@ export const lore = {
   lorebook: (personaRef: string): Promise<LorebookView> => call(Lore.Lorebook({ personaRef })),
   saveLorebook: (personaRef: string, lorebook: LorebookData): Promise<LorebookView> =>
     call(Lore.SaveLorebook({ personaRef, lorebook } as app.SaveLorebookRequest)),
+}
+
+// Batch scripts. BatchProgress mirrors batch.Progress, which arrives in a run's progress
+// and done events and is not generated.
+export type BatchLine = Plain<batchTypes.Line>
+export type BatchStatus = Plain<batchTypes.Status>
+export type BatchExportResult = Plain<batchTypes.ExportResult>
+export type BatchLinesPage = Plain<app.BatchLinesPage>
+export type BatchLinesQuery = Omit<Plain<app.BatchLinesRequest>, 'runId'>
+export type BatchSpecSummary = Plain<app.BatchSpecSummary>
+export type BatchReviewAction = 'accept' | 'reject' | 'edit' | 'note' | 'reset'
+export type BatchFormat = 'yarn' | 'csv' | 'vo' | 'jsonl'
+
+export interface BatchProgress {
+  runId: string
+  total: number
+  done: number
+  failed: number
+  pending: number
+  inputTokens: number
+  outputTokens: number
+  costUsd?: number
+  linesPerSec: number
+  etaSeconds: number
+  concurrency: number
+  throttled: number
+}
+
+// BatchRunOp is a run being written: its operation id (for Stop), its run id, and its end.
+export interface BatchRunOp {
+  opId: string
+  runId: string
+  lines: number
+  resumed: boolean
+  done: Promise<BatchProgress>
+}
+
+// batchOperation starts a batch operation subscribed from the start; it resolves as soon
+// as Go has accepted it, with the started value, and done settles at its end.
+async function batchOperation<S, T, P>(start: (opId: string) => Promise<S>, onProgress?: (p: P) => void): Promise<{ started: S; opId: string; done: Promise<T> }> {
+  let ok!: (v: { started: S; opId: string }) => void
+  let fail!: (e: AppError) => void
+  const begun = new Promise<{ started: S; opId: string }>((a, b) => {
+    ok = a
+    fail = b
+  })
+  const done = follow<T | P>(
+    (id) =>
+      call(start(id)).then(
+        (s) => ok({ started: s, opId: id }),
+        (e: AppError) => {
+          fail(e)
+          throw e
+        },
+      ),
+    (e) => {
+      if (e.type === 'progress' && onProgress && e.data) onProgress(e.data as P)
+    },
+  ).then((end) => {
+    if (end.type === 'error') throw toAppError(end.error)
+    return end.data as T
+  })
+  done.catch(() => undefined) // a start failure rejects begun too; the caller awaits that one
+  const b = await begun
+  return { ...b, done }
+}
+
+export const batches = {
+  check: (specPath: string, provider = ''): Promise<BatchSpecSummary> => call(Batch.Check({ specPath, provider })),
+  list: (): Promise<BatchStatus[]> => call(Batch.List()),
+  status: (runId: string): Promise<BatchStatus> => call(Batch.Status({ runId })),
+  lines: (runId: string, q: BatchLinesQuery = {}): Promise<BatchLinesPage> => call(Batch.Lines({ runId, ...q } as app.BatchLinesRequest)),
+  // run starts a run of a spec (or resumes one: resume, or runId); progress arrives at most
+  // every 100 ms.
+  run: async (req: { specPath?: string; provider?: string; concurrency?: number; resume?: boolean; runId?: string }, onProgress?: (p: BatchProgress) => void): Promise<BatchRunOp> => {
+    const op = await batchOperation<app.BatchStarted, BatchProgress, BatchProgress>(
+      (opId) => Batch.Run({ opId, specPath: '', ...req } as app.BatchRunRequest),
+      onProgress,
+    )
+    return { opId: op.opId, runId: op.started.runId, lines: op.started.lines, resumed: op.started.resumed, done: op.done }
+  },
+  // regenerate writes one line again, keeping its id.
+  regenerate: async (runId: string, lineId: string): Promise<BatchLine> => {
+    const op = await batchOperation<string, BatchLine, never>((opId) => Batch.Regenerate({ opId, runId, lineId }))
+    return op.done
+  },
+  review: (runId: string, lineId: string, action: BatchReviewAction, text = ''): Promise<BatchLine> =>
+    call(Batch.Review({ runId, lineId, action, text })),
+  exportTo: (runId: string, dir: string, formats: BatchFormat[], all: boolean): Promise<BatchExportResult> =>
+    call(Batch.Export({ runId, dir, formats, all })),
+  stop: (opId: string) => call(Operations.Cancel({ id: opId })),
 }

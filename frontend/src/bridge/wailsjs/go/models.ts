@@ -112,6 +112,208 @@ export namespace app {
 	        this.path = source["path"];
 	    }
 	}
+	export class BatchExportRequest {
+	    runId: string;
+	    dir: string;
+	    formats?: string[];
+	    all?: boolean;
+	    language?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.dir = source["dir"];
+	        this.formats = source["formats"];
+	        this.all = source["all"];
+	        this.language = source["language"];
+	    }
+	}
+	export class BatchLineRef {
+	    opId?: string;
+	    runId: string;
+	    lineId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchLineRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.runId = source["runId"];
+	        this.lineId = source["lineId"];
+	    }
+	}
+	export class BatchLinesPage {
+	    lines: batch.Line[];
+	    total: number;
+	    scenes: string[];
+	    personas: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchLinesPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.lines = this.convertValues(source["lines"], batch.Line);
+	        this.total = source["total"];
+	        this.scenes = source["scenes"];
+	        this.personas = source["personas"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BatchLinesRequest {
+	    runId: string;
+	    scene?: string;
+	    persona?: string;
+	    status?: string;
+	    review?: string;
+	    flagged?: boolean;
+	    offset?: number;
+	    limit?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchLinesRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.scene = source["scene"];
+	        this.persona = source["persona"];
+	        this.status = source["status"];
+	        this.review = source["review"];
+	        this.flagged = source["flagged"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class BatchRef {
+	    runId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	    }
+	}
+	export class BatchReviewRequest {
+	    runId: string;
+	    lineId: string;
+	    action: string;
+	    text?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchReviewRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.lineId = source["lineId"];
+	        this.action = source["action"];
+	        this.text = source["text"];
+	    }
+	}
+	export class BatchRunRequest {
+	    opId?: string;
+	    specPath: string;
+	    provider?: string;
+	    concurrency?: number;
+	    resume?: boolean;
+	    runId?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchRunRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.specPath = source["specPath"];
+	        this.provider = source["provider"];
+	        this.concurrency = source["concurrency"];
+	        this.resume = source["resume"];
+	        this.runId = source["runId"];
+	    }
+	}
+	export class BatchSpecRequest {
+	    specPath: string;
+	    provider?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchSpecRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.specPath = source["specPath"];
+	        this.provider = source["provider"];
+	    }
+	}
+	export class BatchSpecSummary {
+	    specPath: string;
+	    scenes: number;
+	    lines: number;
+	    personas: string[];
+	    hash: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchSpecSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.specPath = source["specPath"];
+	        this.scenes = source["scenes"];
+	        this.lines = source["lines"];
+	        this.personas = source["personas"];
+	        this.hash = source["hash"];
+	    }
+	}
+	export class BatchStarted {
+	    opId: string;
+	    runId: string;
+	    lines: number;
+	    resumed: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchStarted(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.runId = source["runId"];
+	        this.lines = source["lines"];
+	        this.resumed = source["resumed"];
+	    }
+	}
 	export class CancelRequest {
 	    id: string;
 	
@@ -2040,6 +2242,165 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace batch {
+	
+	export class ExportResult {
+	    files: string[];
+	    lines: number;
+	    reviewed: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.files = source["files"];
+	        this.lines = source["lines"];
+	        this.reviewed = source["reviewed"];
+	    }
+	}
+	export class Flag {
+	    kind: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Flag(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class Line {
+	    v: number;
+	    runId: string;
+	    id: string;
+	    order: number;
+	    scene: string;
+	    persona: string;
+	    beat: string;
+	    variant: number;
+	    direction?: string;
+	    player?: string;
+	    status: string;
+	    text: string;
+	    generated?: string;
+	    edited?: boolean;
+	    review?: string;
+	    note?: string;
+	    flags?: Flag[];
+	    provider?: string;
+	    model?: string;
+	    mode?: string;
+	    inputTokens?: number;
+	    outputTokens?: number;
+	    costUsd?: number;
+	    citations?: string[];
+	    attempts?: number;
+	    generations?: number;
+	    error?: string;
+	    errorCode?: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Line(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.runId = source["runId"];
+	        this.id = source["id"];
+	        this.order = source["order"];
+	        this.scene = source["scene"];
+	        this.persona = source["persona"];
+	        this.beat = source["beat"];
+	        this.variant = source["variant"];
+	        this.direction = source["direction"];
+	        this.player = source["player"];
+	        this.status = source["status"];
+	        this.text = source["text"];
+	        this.generated = source["generated"];
+	        this.edited = source["edited"];
+	        this.review = source["review"];
+	        this.note = source["note"];
+	        this.flags = this.convertValues(source["flags"], Flag);
+	        this.provider = source["provider"];
+	        this.model = source["model"];
+	        this.mode = source["mode"];
+	        this.inputTokens = source["inputTokens"];
+	        this.outputTokens = source["outputTokens"];
+	        this.costUsd = source["costUsd"];
+	        this.citations = source["citations"];
+	        this.attempts = source["attempts"];
+	        this.generations = source["generations"];
+	        this.error = source["error"];
+	        this.errorCode = source["errorCode"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Status {
+	    runId: string;
+	    specFile: string;
+	    status: string;
+	    total: number;
+	    done: number;
+	    failed: number;
+	    pending: number;
+	    accepted: number;
+	    rejected: number;
+	    flagged: number;
+	    inputTokens: number;
+	    outputTokens: number;
+	    costUsd?: number;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Status(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.specFile = source["specFile"];
+	        this.status = source["status"];
+	        this.total = source["total"];
+	        this.done = source["done"];
+	        this.failed = source["failed"];
+	        this.pending = source["pending"];
+	        this.accepted = source["accepted"];
+	        this.rejected = source["rejected"];
+	        this.flagged = source["flagged"];
+	        this.inputTokens = source["inputTokens"];
+	        this.outputTokens = source["outputTokens"];
+	        this.costUsd = source["costUsd"];
+	        this.createdAt = source["createdAt"];
+	    }
 	}
 
 }

@@ -1,0 +1,411 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/npcstudio/npcstudio/backend/chat"
+	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/llm"
+)
+
+// Writer writes one line for a persona: *chat.Runner is the one the studio uses, so a
+// batch line goes through the very prompt rendering, lore grounding and providers a
+// chat reply does. Its llm.Options should not retry (Retry.MaxAttempts 1): the batch
+// Runner schedules retries itself, so that one throttled line slows every worker.
+type Writer interface {
+	Line(ctx context.Context, personaRef, text string, cfg chat.Config) (chat.LineReply, error)
+}
+
+var _ Writer = (*chat.Runner)(nil)
+
+// DefaultConcurrency is the number of lines written at once unless told otherwise.
+const (
+	DefaultConcurrency = 4
+	MaxConcurrency     = 64
+	// DefaultMaxThrottled is how often one line may be throttled before it is marked
+	// failed (it stays retryable).
+	DefaultMaxThrottled = 12
+)
+
+// ErrRunActive is returned when a run is already being written in this process.
+var ErrRunActive = errors.New("this batch run is already running")
+
+// Runner writes a run's lines.
+type Runner struct {
+	Repo   *Repository
+	Writer Writer
+	// Retry says how often and how long to retry a line whose request failed in a way
+	// worth retrying; zero means llm.DefaultRetry. Throttling is counted apart
+	// (MaxThrottled), since it says "slower", not "broken".
+	Retry        llm.RetryPolicy
+	MaxThrottled int
+	// Now and Sleep tell and pass time; nil means the real clock. Tests pass a fake clock.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	mu     sync.Mutex
+	active map[string]bool
+}
+
+// Options tune one Run call.
+type Options struct {
+	// Concurrency is the most lines written at once; 0 means DefaultConcurrency.
+	Concurrency int
+	// Lines, when set, writes only these lines, again even when they are done
+	// (regenerate); otherwise every line not done is written (resume).
+	Lines []string
+	// OnProgress is called after each line (from the worker that wrote it, serialised).
+	OnProgress func(Progress)
+}
+
+// Progress is where a run stands.
+type Progress struct {
+	RunID        string   `json:"runId"`
+	Total        int      `json:"total"`
+	Done         int      `json:"done"`
+	Failed       int      `json:"failed"`
+	Pending      int      `json:"pending"`
+	InputTokens  int      `json:"inputTokens"`
+	OutputTokens int      `json:"outputTokens"`
+	CostUSD      *float64 `json:"costUsd,omitempty"`
+	// LinesPerSec counts the lines written by this call; ETASeconds is -1 until known.
+	LinesPerSec float64 `json:"linesPerSec"`
+	ETASeconds  float64 `json:"etaSeconds"`
+	// Concurrency is the number of requests the rate limiter allows now.
+	Concurrency int `json:"concurrency"`
+	Throttled   int `json:"throttled"`
+	// Line is the line just finished, if any.
+	Line *Line `json:"line,omitempty"`
+}
+
+func (r *Runner) clock() (func() time.Time, func(context.Context, time.Duration) error) {
+	now, sleep := r.Now, r.Sleep
+	if now == nil {
+		now = time.Now
+	}
+	if sleep == nil {
+		sleep = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return now, sleep
+}
+
+// Run writes the lines of runID that are not done (or opt.Lines), keeping each one in
+// the workspace the moment it is written. Cancelling ctx stops it; the lines not
+// written stay pending and a later Run finishes them, never writing a done line again.
+// A line the provider keeps refusing is marked failed with the reason and the run goes
+// on; a later Run retries it.
+func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, error) {
+	run, err := r.Repo.Get(runID)
+	if err != nil {
+		return Progress{}, err
+	}
+	r.mu.Lock()
+	if r.active == nil {
+		r.active = map[string]bool{}
+	}
+	if r.active[runID] {
+		r.mu.Unlock()
+		return Progress{}, fmt.Errorf("batch run %s: %w", runID, ErrRunActive)
+	}
+	r.active[runID] = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.active, runID)
+		r.mu.Unlock()
+	}()
+
+	lines, err := r.Repo.Lines(runID)
+	if err != nil {
+		return Progress{}, err
+	}
+	var todo []Line
+	if len(opt.Lines) > 0 {
+		byID := map[string]Line{}
+		for _, l := range lines {
+			byID[l.ID] = l
+		}
+		for _, id := range opt.Lines {
+			l, ok := byID[id]
+			if !ok {
+				return Progress{}, fault.Invalid("line", "batch run %s has no line %q", runID, id)
+			}
+			todo = append(todo, l)
+		}
+	} else {
+		for _, l := range lines {
+			if l.Status != LineDone {
+				todo = append(todo, l)
+			}
+		}
+	}
+	conc := opt.Concurrency
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	conc = min(conc, MaxConcurrency, max(1, len(todo)))
+	now, sleep := r.clock()
+	pol := r.Retry
+	if pol == (llm.RetryPolicy{}) {
+		pol = llm.DefaultRetry
+	}
+	maxThrottled := r.MaxThrottled
+	if maxThrottled <= 0 {
+		maxThrottled = DefaultMaxThrottled
+	}
+	lim := newLimiter(conc, now, sleep)
+
+	st, err := r.Repo.Status(runID)
+	if err != nil {
+		return Progress{}, err
+	}
+	prog := Progress{RunID: runID, Total: st.Total, Done: st.Done, Failed: st.Failed, Pending: st.Pending,
+		InputTokens: st.InputTokens, OutputTokens: st.OutputTokens, CostUSD: st.CostUSD, ETASeconds: -1, Concurrency: conc}
+	if err := r.Repo.setRunStatus(runID, RunRunning); err != nil {
+		return prog, err
+	}
+	start := now()
+	written := 0
+	var pmu sync.Mutex
+	report := func(before string, l Line) {
+		pmu.Lock()
+		defer pmu.Unlock()
+		for _, s := range []struct {
+			status string
+			d      int
+		}{{before, -1}, {l.Status, 1}} {
+			switch s.status {
+			case LineDone:
+				prog.Done += s.d
+			case LineFailed:
+				prog.Failed += s.d
+			default:
+				prog.Pending += s.d
+			}
+		}
+		if l.Status == LineDone {
+			written++
+			prog.InputTokens += l.InputTokens
+			prog.OutputTokens += l.OutputTokens
+			if l.CostUSD != nil {
+				c := *l.CostUSD
+				if prog.CostUSD != nil {
+					c += *prog.CostUSD
+				}
+				prog.CostUSD = &c
+			}
+		}
+		if secs := now().Sub(start).Seconds(); secs > 0 && written > 0 {
+			prog.LinesPerSec = float64(written) / secs
+			prog.ETASeconds = float64(prog.Pending) / prog.LinesPerSec
+		}
+		prog.Concurrency = lim.allowed()
+		lim.mu.Lock()
+		prog.Throttled = lim.throttled
+		lim.mu.Unlock()
+		if opt.OnProgress != nil {
+			p := prog
+			p.Line = &l
+			opt.OnProgress(p)
+		}
+	}
+
+	jobs := make(chan Line)
+	var wg sync.WaitGroup
+	var fatalMu sync.Mutex
+	var fatal error
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	for range conc {
+		wg.Go(func() {
+			for l := range jobs {
+				err := func() (err error) {
+					defer func() {
+						if p := recover(); p != nil {
+							err = fmt.Errorf("internal error writing line %s: %v", l.ID, p)
+						}
+					}()
+					return r.write(wctx, run.Spec, l, len(opt.Lines) > 0, lim, pol, maxThrottled, sleep, report)
+				}()
+				if err != nil && wctx.Err() == nil {
+					// The store failed: stop rather than write lines that cannot be kept.
+					fatalMu.Lock()
+					fatal = errors.Join(fatal, err)
+					fatalMu.Unlock()
+					stop()
+				}
+			}
+		})
+	}
+feed:
+	for _, l := range todo {
+		select {
+		case jobs <- l:
+		case <-wctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	status := RunDone
+	left, lerr := r.Repo.Status(runID)
+	if ctx.Err() != nil || fatal != nil || lerr != nil || left.Pending > 0 {
+		status = RunPending
+	}
+	serr := r.Repo.setRunStatus(runID, status)
+	pmu.Lock()
+	out := prog
+	pmu.Unlock()
+	if lerr == nil {
+		// The store has the last word: a writer may have edited a line meanwhile.
+		out.Done, out.Failed, out.Pending = left.Done, left.Failed, left.Pending
+		out.InputTokens, out.OutputTokens, out.CostUSD = left.InputTokens, left.OutputTokens, left.CostUSD
+	}
+	if fatal != nil {
+		return out, errors.Join(fatal, serr)
+	}
+	if ctx.Err() != nil {
+		return out, fmt.Errorf("batch run %s stopped with %d lines to write (resume finishes them): %w", runID, out.Pending+out.Failed, context.Cause(ctx))
+	}
+	return out, serr
+}
+
+// write writes one line, retrying as the policy allows, and keeps the outcome. It
+// returns an error only when the store cannot keep the outcome.
+func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *limiter, pol llm.RetryPolicy, maxThrottled int,
+	sleep func(context.Context, time.Duration) error, report func(string, Line)) error {
+	sc, ok1 := sceneOf(spec, l.Scene)
+	b, ok2 := beatOf(spec, l.Scene, l.Beat)
+	if !ok1 || !ok2 {
+		return fmt.Errorf("line %s: its scene or beat is not in the run's spec", l.ID)
+	}
+	cfg := chat.Config{Provider: b.Model.Provider, Model: b.Model.Model, Mode: chat.Mode(b.Model.Mode)}
+	prompt := Prompt(sc, b, l.Variant)
+	attempts, throttles, requests := 0, 0, 0
+	for {
+		if err := lim.acquire(ctx); err != nil {
+			return nil // cancelled: the line stays as it was
+		}
+		requests++
+		reply, err := r.Writer.Line(ctx, b.Persona, prompt, cfg)
+		if err == nil && strings.TrimSpace(reply.Text) == "" {
+			err = errors.New("the model answered with no text")
+		}
+		if err == nil {
+			lim.release(true)
+			saved, serr := r.Repo.update(l.RunID, l.ID, func(cur *Line) error {
+				if cur.Status == LineDone && !force {
+					return errAlreadyDone
+				}
+				cur.Status, cur.Error, cur.ErrorCode = LineDone, "", ""
+				cur.Text = cleanLine(reply.Text)
+				cur.Generated, cur.Edited, cur.Review = cur.Text, false, ReviewNone
+				cur.Flags = CheckLine(cur.Text, b.Constraints)
+				cur.Model, cur.Provider, cur.Mode = reply.Model, reply.Provider, string(reply.Mode)
+				cur.InputTokens, cur.OutputTokens, cur.CostUSD = 0, 0, reply.CostUSD
+				if reply.Usage != nil {
+					cur.InputTokens, cur.OutputTokens = reply.Usage.InputTokens, reply.Usage.OutputTokens
+				}
+				cur.Citations = nil
+				for _, c := range reply.Citations {
+					cur.Citations = append(cur.Citations, c.ID+" "+c.Doc)
+				}
+				cur.Attempts = requests
+				cur.Generations++
+				return nil
+			})
+			if errors.Is(serr, errAlreadyDone) {
+				return nil
+			}
+			if serr != nil {
+				return serr
+			}
+			report(l.Status, saved)
+			return nil
+		}
+		if ctx.Err() != nil {
+			lim.release(false)
+			return nil
+		}
+		var le *llm.Error
+		isLLM := errors.As(err, &le)
+		throttled := isLLM && le.Retryable() && (le.Code == llm.CodeRateLimited || le.RetryAfter > 0)
+		if throttled && throttles < maxThrottled {
+			throttles++
+			wait := le.RetryAfter
+			if wait <= 0 {
+				wait = pol.Backoff(throttles)
+			}
+			lim.throttle(wait)
+			continue
+		}
+		lim.release(false)
+		attempts++
+		if isLLM && le.Retryable() && !throttled && attempts < pol.MaxAttempts {
+			if err := sleep(ctx, pol.Backoff(attempts)); err != nil {
+				return nil
+			}
+			continue
+		}
+		shaped := fault.Shape(err, nil)
+		saved, serr := r.Repo.update(l.RunID, l.ID, func(cur *Line) error {
+			if cur.Status == LineDone && !force {
+				return errAlreadyDone
+			}
+			if cur.Status == LineDone {
+				// A regenerate that failed keeps the line it had.
+				cur.Error, cur.ErrorCode = shaped.Message, shaped.Code
+				return nil
+			}
+			cur.Status, cur.Error, cur.ErrorCode, cur.Attempts = LineFailed, shaped.Message, shaped.Code, requests
+			return nil
+		})
+		if errors.Is(serr, errAlreadyDone) {
+			return nil
+		}
+		if serr != nil {
+			return serr
+		}
+		report(l.Status, saved)
+		return nil
+	}
+}
+
+var errAlreadyDone = errors.New("line already written")
+
+// cleanLine makes a model's answer one line of dialogue: white space collapsed (a
+// script line is one line).
+func cleanLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Regenerate writes one line again, keeping its id; its review is cleared. When the
+// provider fails, a line that had text keeps it and carries the error.
+func (r *Runner) Regenerate(ctx context.Context, runID, lineID string) (Line, error) {
+	if _, err := r.Run(ctx, runID, Options{Concurrency: 1, Lines: []string{lineID}}); err != nil {
+		return Line{}, err
+	}
+	l, err := r.Repo.Line(runID, lineID)
+	if err != nil {
+		return l, err
+	}
+	if l.Error != "" {
+		return l, fmt.Errorf("regenerate line %s: %s", lineID, l.Error)
+	}
+	return l, nil
+}
