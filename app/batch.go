@@ -286,7 +286,7 @@ func (s *BatchService) Run(req BatchRunRequest) (out BatchStarted, err error) {
 	}
 	out.OpID, out.RunID, out.Lines = opID, run.ID, run.Lines
 	s.a.log.Info("batch run started", "run", run.ID, "lines", run.Lines, "resumed", out.Resumed)
-	s.a.ops.Start(opID, OpBatchRun, func(ctx context.Context, op *Op) (any, error) {
+	if _, err := s.a.ops.Start(opID, OpBatchRun, func(ctx context.Context, op *Op) (any, error) {
 		defer s.release(run.ID)
 		p, err := r.Run(ctx, run.ID, batch.Options{Concurrency: req.Concurrency, OnProgress: func(p batch.Progress) {
 			p.Line = nil // lines are read by page; progress stays small
@@ -294,7 +294,10 @@ func (s *BatchService) Run(req BatchRunRequest) (out BatchStarted, err error) {
 		}})
 		s.a.log.Info("batch run stopped", "run", run.ID, "done", p.Done, "failed", p.Failed, "pending", p.Pending, "err", err)
 		return p, err
-	})
+	}); err != nil {
+		s.release(run.ID)
+		return BatchStarted{}, err
+	}
 	return out, nil
 }
 
@@ -316,10 +319,14 @@ func (s *BatchService) Regenerate(req BatchLineRef) (id string, err error) {
 	if err := s.claim(req.RunID, opID); err != nil {
 		return "", err
 	}
-	return s.a.ops.Start(opID, OpBatchRegenerate, func(ctx context.Context, op *Op) (any, error) {
+	id, err = s.a.ops.Start(opID, OpBatchRegenerate, func(ctx context.Context, op *Op) (any, error) {
 		defer s.release(req.RunID)
 		return r.Regenerate(ctx, req.RunID, req.LineID)
-	}), nil
+	})
+	if err != nil {
+		s.release(req.RunID)
+	}
+	return id, err
 }
 
 // List returns every run with its counts, newest first.
