@@ -997,6 +997,8 @@ func (l *Library) Remove(ref string) (err error) {
 	delete(l.docs, d.ID)
 	l.mu.Unlock()
 	l.afterDelete(d)
+	// The embedding status counted the removed chunks: the worker reports it again.
+	l.kickEmbedding()
 	return nil
 }
 

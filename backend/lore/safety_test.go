@@ -456,6 +456,27 @@ func TestRemoveWhileStoredVectorsLoad(t *testing.T) {
 	}
 }
 
+func TestRemoveRecountsTheEmbedStatus(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	addWorld(t, lib)
+	lib.SetEmbedder(HashEmbedder{N: 8}, nil)
+	waitEmbedded(t, lib)
+	gone, _ := lib.Get("oren-vale.md")
+	if err := lib.Remove(gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, d := range lib.List(DocFilter{}) {
+		total += d.Chunks
+	}
+	if s := lib.EmbedStatus(); s.Total != total || s.Done != total || s.State != "ready" {
+		t.Errorf("status after removing %s: %+v, want %d of %d ready", gone.Name, s, total, total)
+	}
+	if s := waitEmbedded(t, lib); s.Total != total || s.Done != total {
+		t.Errorf("status once the worker reported: %+v, want %d of %d", s, total, total)
+	}
+}
+
 // pausedEmbedder reports its first call on called, then embeds once open is closed.
 type pausedEmbedder struct {
 	HashEmbedder

@@ -224,8 +224,9 @@ func (l *Library) stopEmbedding() {
 	}
 }
 
-// kickEmbedding wakes the worker after documents changed; the status says "embedding" at
-// once when chunks lack vectors, so nobody sees a stale "ready".
+// kickEmbedding wakes the worker after documents changed. The status counts the chunks
+// at once, and says "embedding" when some lack vectors, so nobody sees a stale "ready" or
+// the count of a removed document.
 func (l *Library) kickEmbedding() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -236,8 +237,11 @@ func (l *Library) kickEmbedding() {
 	for _, d := range l.docs {
 		total += d.Chunks
 	}
-	if p := &l.vectors.progress; l.vectors.target != nil && len(l.vectors.target.rows) != total {
-		p.State, p.Total, p.Done, p.Error = "embedding", total, len(l.vectors.target.rows), ""
+	if p, t := &l.vectors.progress, l.vectors.target; t != nil && p.Embedder == t.id {
+		p.Total, p.Done = total, len(t.rows)
+		if len(t.rows) != total {
+			p.State, p.Error = "embedding", ""
+		}
 	}
 	select {
 	case l.vectors.kick <- struct{}{}:
