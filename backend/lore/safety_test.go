@@ -258,12 +258,21 @@ func TestRechunkWithReplayedCollisionsLosesNothing(t *testing.T) {
 }
 
 func TestCloseDuringReindex(t *testing.T) {
+	reindex := func(opt ReindexOptions) func(context.Context, *Library) error {
+		return func(ctx context.Context, lib *Library) error { return lib.Reindex(ctx, opt) }
+	}
+	newFile := writeFile(t, t.TempDir(), "salt-hall.md", []byte("The salt hall keeps the tithe ledgers."))
 	for _, tc := range []struct {
 		name, point string
+		run         func(context.Context, *Library) error
 		opt         ReindexOptions
 	}{
-		{"keyword rebuild, before the new index is swapped in", "keyword-swap", ReindexOptions{}},
-		{"re-chunk, before a document is committed", "commit", ReindexOptions{Chunking: &ChunkOptions{Strategy: Cloud}}},
+		{"keyword rebuild, before the new index is swapped in", "keyword-swap", reindex(ReindexOptions{}), ReindexOptions{}},
+		{"re-chunk, before a document is committed", "commit", reindex(ReindexOptions{Chunking: &ChunkOptions{Strategy: Cloud}}), ReindexOptions{Chunking: &ChunkOptions{Strategy: Cloud}}},
+		{"import, before the document is committed", "commit", func(ctx context.Context, lib *Library) error {
+			_, err := lib.Add(ctx, []string{newFile}, AddOptions{})
+			return err
+		}, ReindexOptions{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -294,14 +303,14 @@ func TestCloseDuringReindex(t *testing.T) {
 				}
 			}
 			errc := make(chan error, 1)
-			go func() { errc <- lib.Reindex(ctx, tc.opt) }()
+			go func() { errc <- tc.run(ctx, lib) }()
 			<-reached
 			if err := lib.Close(); err != nil {
 				t.Fatalf("close: %v", err)
 			}
 			close(closeReturned)
 			if err := <-errc; !errors.Is(err, ErrClosed) {
-				t.Fatalf("the reindex cut short by Close returned %v, want ErrClosed", err)
+				t.Fatalf("the work cut short by Close returned %v, want ErrClosed", err)
 			}
 			if err := lib.Close(); err != nil {
 				t.Errorf("closing again: %v", err)
