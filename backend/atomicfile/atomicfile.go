@@ -31,13 +31,22 @@ func Write(path string, perm fs.FileMode, write func(w io.Writer) error) (err er
 	if err = f.Chmod(perm); err != nil {
 		return err
 	}
-	if err = f.Sync(); err != nil {
+	return Place(f, path)
+}
+
+// Place puts a finished temporary file at path the way Write does: f is synced, closed,
+// renamed over path, and the folder synced. f must be in path's folder. For a file whose
+// fate is known only once it is written (an import kept only when its text is new); on
+// error f is closed and left for the caller to remove.
+func Place(f *os.File, path string) error {
+	if err := f.Sync(); err != nil {
+		f.Close()
 		return err
 	}
-	if err = f.Close(); err != nil {
+	if err := f.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(f.Name(), path); err != nil {
+	if err := os.Rename(f.Name(), path); err != nil {
 		return err
 	}
 	return SyncDir(filepath.Dir(path))

@@ -38,3 +38,39 @@ func TestWriteReplacesWholeOrNothing(t *testing.T) {
 		t.Fatalf("after write: %q %v", got, st.Mode())
 	}
 }
+
+func TestPlaceMovesAFinishedFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "doc.txt")
+	f, err := os.CreateTemp(dir, ".import-*.tmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(f, "the whole text"); err != nil {
+		t.Fatal(err)
+	}
+	if err := Place(f, path); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "the whole text" {
+		t.Fatalf("placed file holds %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("want only the placed file, got %v", entries)
+	}
+	if _, err := f.Write([]byte("x")); err == nil {
+		t.Error("Place left the file open")
+	}
+
+	// Into a folder that is gone: an error, and the temporary file is still there to remove.
+	g, err := os.CreateTemp(dir, ".import-*.tmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Place(g, filepath.Join(dir, "gone", "doc.txt")); err == nil {
+		t.Fatal("placing into a missing folder succeeded")
+	}
+	if _, err := os.Stat(g.Name()); err != nil {
+		t.Errorf("the temporary file should stay for the caller: %v", err)
+	}
+}

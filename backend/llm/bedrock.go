@@ -17,6 +17,7 @@ import (
 
 	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/npcstudio/npcstudio/backend/provider"
+	"github.com/npcstudio/npcstudio/backend/retryafter"
 )
 
 // bedrockProvider calls the Bedrock runtime's Converse (whole answer) and ConverseStream.
@@ -212,7 +213,7 @@ func (b *bedrockProvider) failure(err error) error {
 	}
 	retryable := func(code string, format string, args ...any) *Error {
 		e := failure(code, true, err, format, args...)
-		e.Status, e.RetryAfter = status, retryAfter(header, b.opts.Now())
+		e.Status, e.RetryAfter = status, retryafter.Parse(header, b.opts.Now())
 		return e
 	}
 	var ae smithy.APIError

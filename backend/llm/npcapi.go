@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/npcstudio/npcstudio/backend/provider"
+	"github.com/npcstudio/npcstudio/backend/retryafter"
 )
 
 // Endpoints of the deployed API, as Request.Model or the provider's Model names them.
@@ -127,7 +128,7 @@ func (n *npcAPIProvider) statusFailure(resp *http.Response, raw []byte) *Error {
 	default:
 		e = failure(CodeBadRequest, false, nil, "the endpoint refused the request (HTTP %d: %s)", s, msg)
 	}
-	e.Status, e.RetryAfter = resp.StatusCode, retryAfter(resp.Header, n.opts.Now())
+	e.Status, e.RetryAfter = resp.StatusCode, retryafter.Parse(resp.Header, n.opts.Now())
 	return e
 }
 

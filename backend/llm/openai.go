@@ -14,6 +14,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/npcstudio/npcstudio/backend/provider"
+	"github.com/npcstudio/npcstudio/backend/retryafter"
 )
 
 // openAIProvider is any server that speaks OpenAI's /v1/chat/completions: OpenAI,
@@ -194,7 +195,7 @@ func (o *openAIProvider) failure(err error, model string, h http.Header) error {
 		return failure(CodeRateLimited, false, err, "the account has no quota left (%s): check its plan and billing", detail)
 	case status == http.StatusTooManyRequests:
 		e := failure(CodeRateLimited, true, err, "rate limited (%s)", detail)
-		e.Status, e.RetryAfter = status, retryAfter(h, o.opts.Now())
+		e.Status, e.RetryAfter = status, retryafter.Parse(h, o.opts.Now())
 		return e
 	case status == http.StatusNotFound:
 		if !strings.HasSuffix(strings.TrimRight(o.p.BaseURL, "/"), "/v1") {
@@ -203,7 +204,7 @@ func (o *openAIProvider) failure(err error, model string, h http.Header) error {
 		return failure(CodeBadRequest, false, err, "%s: pull or load model %q on the server, or fix the model name", detail, model)
 	case status == http.StatusRequestTimeout || status >= 500:
 		e := failure(CodeUnavailable, true, err, "the server failed (%s)", detail)
-		e.Status, e.RetryAfter = status, retryAfter(h, o.opts.Now())
+		e.Status, e.RetryAfter = status, retryafter.Parse(h, o.opts.Now())
 		return e
 	}
 	e := failure(CodeBadRequest, false, err, "the server refused the request (%s)", detail)

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/npcstudio/npcstudio/backend/provider"
+	"github.com/npcstudio/npcstudio/backend/retryafter"
 )
 
 // RetryPolicy says how a provider retries a request that failed before any of the
@@ -46,44 +46,6 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 	return d
 }
 
-// retryAfter reads how long a server asks to wait: OpenAI's retry-after-ms, or
-// Retry-After in seconds or as an HTTP date. Zero means it did not say.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	if h == nil {
-		return 0
-	}
-	if ms, err := strconv.ParseFloat(strings.TrimSpace(h.Get("Retry-After-Ms")), 64); err == nil && ms > 0 {
-		return time.Duration(ms * float64(time.Millisecond))
-	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		return time.Duration(s * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
-}
-
 // caller is what every provider shares: who it is, its options with defaults filled in,
 // and the retry loop.
 type caller struct {
@@ -116,7 +78,7 @@ func newCaller(p provider.Provider, opts Options) *caller {
 		opts.Retry.MaxAttempts = 1
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = retryafter.Sleep
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

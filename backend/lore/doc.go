@@ -18,9 +18,11 @@
 //	lore_state     embedder                -> EmbedderState: the embedder whose vectors
 //	                                          search uses, and its dimension
 //
-// Document ids are a slug of the file name and four random characters; a re-import gets a
-// new id and the old one is removed once the new one is indexed, so a search never sees a
-// half-imported document. Names (the imported file's name) are unique in a library.
+// Document ids are a slug of the file name and four random characters, drawn again until no
+// document (the one being replaced included) and no text file has the id; a re-import gets
+// a new id and the old one is removed once the new one is indexed, so a search never sees a
+// half-imported document. Names (the imported file's name) are unique in a library. A
+// document's text file is synced, with its folder, before the record naming it is committed.
 //
 // Files beside the database, under <dataDir>/lore/ (exported with the workspace):
 //

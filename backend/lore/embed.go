@@ -10,7 +10,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/viterin/vek/vek32"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/npcstudio/npcstudio/backend/retryafter"
 )
 
 // Embedder turns texts into vectors. ID names the model and its settings: vectors from
@@ -59,6 +60,11 @@ type OpenAIConfig struct {
 	// BatchSize is how many texts go in one request (default 64).
 	BatchSize  int
 	HTTPClient *http.Client
+	// Sleep waits between attempts and must return early with ctx's error when ctx ends;
+	// nil uses a timer. Now tells the time for Retry-After dates; nil uses time.Now.
+	// Tests replace both to check waits without waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Now   func() time.Time
 }
 
 // OpenAIEmbedder calls an OpenAI-compatible /v1/embeddings endpoint.
@@ -82,6 +88,12 @@ func NewOpenAIEmbedder(cfg OpenAIConfig) (*OpenAIEmbedder, error) {
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 2 * time.Minute}
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = retryafter.Sleep
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	e := &OpenAIEmbedder{cfg: cfg, id: "openai:" + u.Host + strings.TrimRight(u.Path, "/") + ":" + cfg.Model}
@@ -134,13 +146,11 @@ func (e *OpenAIEmbedder) embedBatch(ctx context.Context, texts []string) ([][]fl
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 			lastErr = &EmbedError{Embedder: e.id, Status: resp.StatusCode, Message: serverMessage(raw)}
 			wait := time.Duration(try+1) * 500 * time.Millisecond
-			if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
-				wait = min(time.Duration(s)*time.Second, 10*time.Second)
+			if d := retryafter.Parse(resp.Header, e.cfg.Now()); d > 0 {
+				wait = min(d, 10*time.Second)
 			}
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(wait):
+			if err := e.cfg.Sleep(ctx, wait); err != nil {
+				return nil, err
 			}
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -18,7 +19,8 @@ import (
 
 func TestOpenAIEmbedder(t *testing.T) {
 	srv := newEmbeddingsServer(t, 24)
-	e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: srv.URL + "/v1/", Model: "all-minilm", BatchSize: 3})
+	var waits waitLog
+	e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: srv.URL + "/v1/", Model: "all-minilm", BatchSize: 3, Sleep: waits.sleep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +39,10 @@ func TestOpenAIEmbedder(t *testing.T) {
 	}
 	if n := srv.requests.Load(); n != 4 {
 		t.Errorf("%d requests, want 4 (one refused, three batches)", n)
+	}
+	// "Retry-After: 0" does not say how long: the first backoff step.
+	if got := waits.all(); len(got) != 1 || got[0] != 500*time.Millisecond {
+		t.Errorf("waits %v, want [500ms]", got)
 	}
 
 	tests := []struct {
@@ -58,6 +64,55 @@ func TestOpenAIEmbedder(t *testing.T) {
 			var ee *EmbedError
 			if !errors.As(err, &ee) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// waitLog records the waits of a retrying client instead of waiting.
+type waitLog struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (w *waitLog) sleep(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.waits = append(w.waits, d)
+	return ctx.Err()
+}
+
+func (w *waitLog) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.waits...)
+}
+
+func TestOpenAIEmbedderHonoursRetryAfter(t *testing.T) {
+	now := time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, header string
+		want         time.Duration
+	}{
+		{"seconds", "3", 3 * time.Second},
+		{"HTTP date", now.Add(7 * time.Second).Format(http.TimeFormat), 7 * time.Second},
+		{"longer than the cap", now.Add(time.Hour).Format(http.TimeFormat), 10 * time.Second},
+		{"unreadable", "soon", 500 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newEmbeddingsServer(t, 8)
+			srv.retryAfter.Store(&tc.header)
+			srv.fail.Store(1)
+			var waits waitLog
+			e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: srv.URL + "/v1", Model: "m", Sleep: waits.sleep, Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Embed(context.Background(), []string{"the glass crown"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := waits.all(); len(got) != 1 || got[0] != tc.want {
+				t.Errorf("Retry-After %q: waits %v, want [%v]", tc.header, got, tc.want)
 			}
 		})
 	}

@@ -15,6 +15,9 @@ var (
 	ErrNoTextLayer = errors.New("no text layer (scanned?): run it through OCR and import the text")
 	// ErrEmpty: a document with no text.
 	ErrEmpty = errors.New("the document has no text")
+	// ErrClosed: the library was closed (the workspace is closing, or being exported or
+	// replaced); open it again to go on.
+	ErrClosed = errors.New("the lore library is closed")
 	// ErrNoEmbedder: vector search needs an embedder.
 	ErrNoEmbedder = errors.New("no embedder is configured: set one in lore settings, or search by keyword")
 )

@@ -90,7 +90,9 @@ type embeddingsServer struct {
 	*httptest.Server
 	requests atomic.Int64
 	fail     atomic.Int64 // answer this many requests with 429 first
-	dim      int
+	// retryAfter is the Retry-After header of those 429s (default "0").
+	retryAfter atomic.Pointer[string]
+	dim        int
 }
 
 func newEmbeddingsServer(t testing.TB, dim int) *embeddingsServer {
@@ -104,7 +106,11 @@ func newEmbeddingsServer(t testing.TB, dim int) *embeddingsServer {
 		}
 		if s.fail.Load() > 0 {
 			s.fail.Add(-1)
-			w.Header().Set("Retry-After", "0")
+			ra := "0"
+			if p := s.retryAfter.Load(); p != nil {
+				ra = *p
+			}
+			w.Header().Set("Retry-After", ra)
 			w.WriteHeader(http.StatusTooManyRequests)
 			w.Write([]byte(`{"error":{"message":"slow down","type":"rate_limit"}}`))
 			return

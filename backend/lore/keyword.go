@@ -17,8 +17,9 @@ import (
 // keywordIndex is the BM25 index of chunk text, kept by bleve beside the workspace.
 // Documents in it are chunks, with the bleve id "<docID>#<ord>".
 type keywordIndex struct {
-	idx  bleve.Index
-	path string
+	idx    bleve.Index
+	path   string
+	closed bool // bleve panics when an index is closed twice
 }
 
 // keywordDoc is what bleve indexes for a chunk. Title holds the document's title and the
@@ -129,4 +130,11 @@ func (k *keywordIndex) search(ctx context.Context, text string, docs []string, n
 
 func (k *keywordIndex) count() (uint64, error) { return k.idx.DocCount() }
 
-func (k *keywordIndex) close() error { return k.idx.Close() }
+// close closes the index once; the caller holds Library.mu (or owns k alone).
+func (k *keywordIndex) close() error {
+	if k.closed {
+		return nil
+	}
+	k.closed = true
+	return k.idx.Close()
+}

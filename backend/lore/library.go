@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
@@ -70,19 +71,30 @@ type Options struct {
 }
 
 // Library is the lore of one workspace: documents, chunks and their indexes.
-// Its methods are safe for concurrent use.
+// Its methods are safe for concurrent use. Once Close has begun, every method that can
+// fail fails with ErrClosed.
 type Library struct {
 	st  *store.Store
 	dir string
 	opt Options
 	log *slog.Logger
 
-	write sync.Mutex // one Add, Remove, UpdateMeta or Reindex at a time
+	// life ends when Close begins: an import or reindex under way stops at its next batch.
+	life context.Context
+	stop context.CancelFunc
+
+	write sync.Mutex // one Add, Remove, UpdateMeta or Reindex at a time; Close waits for it
 
 	mu      sync.RWMutex
+	closed  bool // set when Close begins
 	kw      *keywordIndex
 	docs    map[string]*Document
 	vectors embedding
+
+	// hook, set only by tests before the library is used, is called at named points of
+	// long operations so a test can act at exactly that moment. An error it returns
+	// fails the operation there.
+	hook func(ctx context.Context, point string) error
 }
 
 // NewLibrary opens the lore of the workspace st. The keyword index lives in
@@ -100,6 +112,7 @@ func NewLibrary(st *store.Store, opt Options) (*Library, error) {
 		return nil, err
 	}
 	l := &Library{st: st, dir: filepath.Join(st.Dir(), "lore"), opt: opt, log: opt.Logger, docs: map[string]*Document{}}
+	l.life, l.stop = context.WithCancel(context.Background())
 	if err := os.MkdirAll(filepath.Join(l.dir, "docs"), 0o700); err != nil {
 		return nil, fmt.Errorf("lore folder: %w", err)
 	}
@@ -136,12 +149,59 @@ func NewLibrary(st *store.Store, opt Options) (*Library, error) {
 	return l, nil
 }
 
-// Close stops background embedding and closes the keyword index.
+// Close stops background embedding, cuts short the import or reindex under way (it stops
+// at its next batch, fails with ErrClosed and leaves the library as it was before it),
+// waits for it, and closes the keyword index. Closing again does nothing.
 func (l *Library) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	l.mu.Unlock()
+	l.stop()
 	l.stopEmbedding()
+	l.write.Lock()
+	defer l.write.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.kw.close()
+}
+
+// checkOpen fails with ErrClosed once Close has begun.
+func (l *Library) checkOpen() error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// beginWrite takes the writer's turn for an operation that changes the library. The
+// context it returns also ends when Close begins; end, deferred with the operation's
+// error, gives the turn back and reports an operation cut short by Close as ErrClosed.
+func (l *Library) beginWrite(ctx context.Context) (_ context.Context, end func(*error), _ error) {
+	l.write.Lock()
+	if err := l.checkOpen(); err != nil {
+		l.write.Unlock()
+		return ctx, nil, err
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(l.life, func() { cancel(ErrClosed) })
+	return ctx, func(errp *error) {
+		if *errp != nil && errors.Is(context.Cause(ctx), ErrClosed) {
+			*errp = ErrClosed
+		}
+		stop()
+		cancel(nil)
+		l.write.Unlock()
+	}, nil
+}
+
+// at calls the test hook, if any, at a named point.
+func (l *Library) at(ctx context.Context, point string) error {
+	if l.hook == nil {
+		return nil
+	}
+	return l.hook(ctx, point)
 }
 
 // dropOrphans deletes chunks whose document is not in the library.
@@ -227,11 +287,12 @@ type FileProblem struct {
 // text changed; a file whose text is already there under another name is refused as a
 // duplicate. A file that cannot be imported is reported in AddReport.Failed and the others
 // go on; the error is only for a cancelled context or a workspace that cannot be written.
-func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (AddReport, error) {
-	var rep AddReport
+func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep AddReport, err error) {
+	if err := l.checkOpen(); err != nil {
+		return rep, err
+	}
 	chunking := l.opt.Chunking
 	if opt.Chunking != nil {
-		var err error
 		if chunking, err = opt.Chunking.Normalize(); err != nil {
 			return rep, err
 		}
@@ -247,8 +308,11 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (AddR
 		progress = func(AddProgress) {}
 	}
 	seen := map[string]string{}
-	l.write.Lock()
-	defer l.write.Unlock()
+	ctx, end, err := l.beginWrite(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer end(&err)
 	for i, path := range files {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -380,15 +444,17 @@ func (l *Library) addFile(ctx context.Context, path, name, collection string, ta
 	if fi, err := os.Stat(path); err == nil && format != "pdf" && format != "docx" && fi.Size() > l.opt.MaxDocumentBytes {
 		return Document{}, "", &FileError{Path: path, Reason: fmt.Sprintf("%s of text is more than this library takes (%s): split the file", humanBytes(fi.Size()), humanBytes(l.opt.MaxDocumentBytes))}
 	}
+	// The text goes to a temporary file first: whether it is kept is known only once it
+	// is read (its hash finds duplicates and unchanged files).
 	tmp, err := os.CreateTemp(filepath.Join(l.dir, "docs"), ".import-*.tmp")
 	if err != nil {
 		return Document{}, "", &storeError{err}
 	}
-	defer os.Remove(tmp.Name())
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
 	info, err := extract(&limitWriter{w: tmp, n: l.opt.MaxDocumentBytes}, path, format)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		return Document{}, "", &storeError{cerr}
-	}
 	var fe *FileError
 	switch {
 	case errors.Is(err, errTooLarge):
@@ -430,7 +496,11 @@ func (l *Library) addFile(ctx context.Context, path, name, collection string, ta
 		return d, "unchanged", nil
 	}
 
-	doc := &Document{V: 1, ID: newDocID(name), Name: name, Source: path, Format: format, Hash: info.Hash, Size: info.Size,
+	id, err := l.unusedDocID(name)
+	if err != nil {
+		return Document{}, "", err
+	}
+	doc := &Document{V: 1, ID: id, Name: name, Source: path, Format: format, Hash: info.Hash, Size: info.Size,
 		Collection: collection, Tags: tags, Chunking: chunking, Pages: len(info.PageStarts), PageStarts: info.PageStarts, AddedAt: now, UpdatedAt: now}
 	if old != nil {
 		doc.AddedAt = old.AddedAt
@@ -447,16 +517,20 @@ func (l *Library) addFile(ctx context.Context, path, name, collection string, ta
 		p.Bytes, p.Chunks = done, chunks
 		progress(p)
 	})
+	if err == nil {
+		doc.Chunks = n
+		// The text is on disk for good before the record that names it is committed.
+		if perr := atomicfile.Place(tmp, l.textPath(doc.ID)); perr != nil {
+			err = &storeError{fmt.Errorf("save the text of %s: %w", name, perr)}
+		}
+	}
+	if err == nil {
+		err = l.at(ctx, "commit")
+	}
+	if err == nil {
+		err = l.commitDoc(doc, old)
+	}
 	if err != nil {
-		l.dropChunks(doc.ID, n)
-		return Document{}, "", err
-	}
-	doc.Chunks = n
-	if err := os.Rename(tmp.Name(), l.textPath(doc.ID)); err != nil {
-		l.dropChunks(doc.ID, n)
-		return Document{}, "", &storeError{err}
-	}
-	if err := l.commitDoc(doc, old); err != nil {
 		l.dropChunks(doc.ID, n)
 		os.Remove(l.textPath(doc.ID))
 		return Document{}, "", err
@@ -624,6 +698,25 @@ func (l *Library) putDoc(d *Document) error {
 	return nil
 }
 
+// unusedDocID draws ids for name until one is free: no document has it (the one being
+// replaced included) and no text file has its name. Two documents with one id would
+// overwrite each other's record, chunks and text.
+func (l *Library) unusedDocID(name string) (string, error) {
+	for range 1000 {
+		id := newDocID(name)
+		l.mu.RLock()
+		_, used := l.docs[id]
+		l.mu.RUnlock()
+		if !used {
+			if _, err := os.Lstat(l.textPath(id)); errors.Is(err, fs.ErrNotExist) {
+				return id, nil
+			}
+		}
+		l.at(context.Background(), "id-taken")
+	}
+	return "", &storeError{fmt.Errorf("no unused document id for %s after 1000 draws", name)}
+}
+
 // newDocID is a slug of the name and four random characters.
 func newDocID(name string) string {
 	var b strings.Builder
@@ -786,6 +879,9 @@ func (l *Library) find(ref string) (*Document, error) {
 func (l *Library) Get(ref string) (Document, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
+	if l.closed {
+		return Document{}, ErrClosed
+	}
 	d, err := l.find(ref)
 	if err != nil {
 		return Document{}, err
@@ -849,9 +945,12 @@ type MetaUpdate struct {
 
 // UpdateMeta changes a document's collection or tags. Search sees the change at once:
 // filters are applied per document, so no chunk is indexed again.
-func (l *Library) UpdateMeta(ref string, u MetaUpdate) (Document, error) {
-	l.write.Lock()
-	defer l.write.Unlock()
+func (l *Library) UpdateMeta(ref string, u MetaUpdate) (_ Document, err error) {
+	_, end, err := l.beginWrite(context.Background())
+	if err != nil {
+		return Document{}, err
+	}
+	defer end(&err)
 	l.mu.RLock()
 	cur, err := l.find(ref)
 	l.mu.RUnlock()
@@ -879,9 +978,12 @@ func (l *Library) UpdateMeta(ref string, u MetaUpdate) (Document, error) {
 }
 
 // Remove deletes a document, its chunks, vectors and text.
-func (l *Library) Remove(ref string) error {
-	l.write.Lock()
-	defer l.write.Unlock()
+func (l *Library) Remove(ref string) (err error) {
+	_, end, err := l.beginWrite(context.Background())
+	if err != nil {
+		return err
+	}
+	defer end(&err)
 	l.mu.RLock()
 	d, err := l.find(ref)
 	l.mu.RUnlock()
@@ -895,6 +997,8 @@ func (l *Library) Remove(ref string) error {
 	delete(l.docs, d.ID)
 	l.mu.Unlock()
 	l.afterDelete(d)
+	// The embedding status counted the removed chunks: the worker reports it again.
+	l.kickEmbedding()
 	return nil
 }
 
@@ -909,61 +1013,78 @@ type ReindexOptions struct {
 
 // Reindex rebuilds the keyword index from the workspace, and re-chunks every document
 // when asked to. Search goes on meanwhile on the old index.
-func (l *Library) Reindex(ctx context.Context, opt ReindexOptions) error {
-	l.write.Lock()
-	defer l.write.Unlock()
+func (l *Library) Reindex(ctx context.Context, opt ReindexOptions) (err error) {
+	var chunking ChunkOptions
 	if opt.Chunking != nil {
-		chunking, err := opt.Chunking.Normalize()
-		if err != nil {
+		if chunking, err = opt.Chunking.Normalize(); err != nil {
 			return err
 		}
-		for _, d := range l.List(DocFilter{}) {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			nd := d
-			nd.ID, nd.Chunking, nd.UpdatedAt = newDocID(d.Name), chunking, time.Now().UTC().Format(time.RFC3339)
-			tmp := l.textPath(nd.ID) + ".tmp"
-			if err := copyFile(l.textPath(d.ID), tmp); err != nil {
-				return fmt.Errorf("reindex %s: %w", d.Name, err)
-			}
-			n, err := l.indexText(ctx, &nd, tmp, nd.PageStarts, func(int64, int) {})
-			if err != nil {
-				os.Remove(tmp)
-				l.dropChunks(nd.ID, n)
-				return fmt.Errorf("reindex %s: %w", d.Name, err)
-			}
-			nd.Chunks = n
-			if err := os.Rename(tmp, l.textPath(nd.ID)); err != nil {
-				l.dropChunks(nd.ID, n)
-				return err
-			}
-			old := d
-			if err := l.commitDoc(&nd, &old); err != nil {
-				return err
-			}
-		}
-		l.kickEmbedding()
-		return nil
 	}
-	return l.rebuildKeyword(ctx, opt.Progress)
+	ctx, end, err := l.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer end(&err)
+	if opt.Chunking == nil {
+		return l.rebuildKeyword(ctx, opt.Progress)
+	}
+	l.mu.RLock()
+	docs := make([]Document, 0, len(l.docs))
+	for _, d := range l.docs {
+		docs = append(docs, *d)
+	}
+	l.mu.RUnlock()
+	sort.Slice(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := l.rechunk(ctx, d, chunking); err != nil {
+			return fmt.Errorf("reindex %s: %w", d.Name, err)
+		}
+	}
+	l.kickEmbedding()
+	return nil
 }
 
-func copyFile(src, dst string) error {
+// rechunk cuts a document again from its stored text, under a new id, and replaces it.
+func (l *Library) rechunk(ctx context.Context, d Document, chunking ChunkOptions) error {
+	id, err := l.unusedDocID(d.Name)
+	if err != nil {
+		return err
+	}
+	nd := d
+	nd.ID, nd.Chunking, nd.UpdatedAt = id, chunking, time.Now().UTC().Format(time.RFC3339)
+	if err := cloneText(l.textPath(d.ID), l.textPath(nd.ID)); err != nil {
+		return err
+	}
+	n, err := l.indexText(ctx, &nd, l.textPath(nd.ID), nd.PageStarts, func(int64, int) {})
+	if err == nil {
+		nd.Chunks = n
+		err = l.at(ctx, "commit")
+	}
+	if err == nil {
+		err = l.commitDoc(&nd, &d)
+	}
+	if err != nil {
+		l.dropChunks(nd.ID, n)
+		os.Remove(l.textPath(nd.ID))
+		return err
+	}
+	return nil
+}
+
+// cloneText copies a document's text to a new name, synced before anything names it.
+func cloneText(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
+	return atomicfile.Write(dst, 0o600, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	})
 }
 
 // rebuildKeyword builds a new keyword index beside the current one from the chunks in
@@ -1013,26 +1134,34 @@ func (l *Library) rebuildKeyword(ctx context.Context, progress func(done, total 
 	if err == nil {
 		err = idx.Batch(b)
 	}
-	if err != nil {
-		idx.Close()
-		os.RemoveAll(next)
-		return fmt.Errorf("rebuild keyword index: %w", err)
+	if err == nil {
+		err = l.at(ctx, "keyword-swap")
 	}
-	if err := idx.Close(); err != nil {
+	if err == nil {
+		err = ctx.Err()
+	}
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(next)
 		return fmt.Errorf("rebuild keyword index: %w", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.kw.close()
 	os.RemoveAll(path)
-	if err := os.Rename(next, path); err != nil {
-		return fmt.Errorf("rebuild keyword index: %w", err)
-	}
+	rerr := os.Rename(next, path)
+	// Whatever happened, the library keeps an open index at path (a new, empty one when
+	// the swap failed: the count check at the next open rebuilds it).
 	kw, _, err := openKeyword(path)
 	if err != nil {
 		return err
 	}
 	l.kw = kw
+	if rerr != nil {
+		return fmt.Errorf("rebuild keyword index: %w", rerr)
+	}
 	if progress != nil {
 		progress(done, total)
 	}

@@ -91,6 +91,10 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 		return SearchResults{}, fault.Invalid("k", "k must be between 1 and %d", MaxK)
 	}
 	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return SearchResults{}, ErrClosed
+	}
 	active := l.vectors.active
 	var embID string
 	if active != nil {
@@ -148,7 +152,11 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 	if res.Mode != Vector {
 		// Held through the search: a rebuild swaps and closes the index under the write lock.
 		l.mu.RLock()
-		kwHits, err = l.kw.search(ctx, q.Text, allowed, n)
+		if l.closed {
+			err = ErrClosed
+		} else {
+			kwHits, err = l.kw.search(ctx, q.Text, allowed, n)
+		}
 		l.mu.RUnlock()
 		if err != nil {
 			return res, fmt.Errorf("keyword search: %w", err)

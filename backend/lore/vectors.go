@@ -1,9 +1,10 @@
 package lore
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -166,13 +167,18 @@ type embedderState struct {
 // every chunk that has no vector from it yet (vectors already stored for it are reused).
 // Until the new embedder has a vector for every chunk, search keeps using the previous one,
 // or keyword search alone. progress (optional) is called as batches finish. A nil embedder
-// turns vector search off. New documents are embedded as they are added.
+// turns vector search off. New documents are embedded as they are added. After Close it
+// does nothing.
 func (l *Library) SetEmbedder(e Embedder, progress func(EmbedProgress)) {
 	l.stopEmbedding()
 	if progress == nil {
 		progress = func(EmbedProgress) {}
 	}
 	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
 	if e == nil {
 		l.vectors = embedding{progress: EmbedProgress{State: "off"}}
 		l.mu.Unlock()
@@ -218,8 +224,9 @@ func (l *Library) stopEmbedding() {
 	}
 }
 
-// kickEmbedding wakes the worker after documents changed; the status says "embedding" at
-// once when chunks lack vectors, so nobody sees a stale "ready".
+// kickEmbedding wakes the worker after documents changed. The status counts the chunks
+// at once, and says "embedding" when some lack vectors, so nobody sees a stale "ready" or
+// the count of a removed document.
 func (l *Library) kickEmbedding() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -230,8 +237,11 @@ func (l *Library) kickEmbedding() {
 	for _, d := range l.docs {
 		total += d.Chunks
 	}
-	if p := &l.vectors.progress; l.vectors.target != nil && len(l.vectors.target.rows) != total {
-		p.State, p.Total, p.Done, p.Error = "embedding", total, len(l.vectors.target.rows), ""
+	if p, t := &l.vectors.progress, l.vectors.target; t != nil && p.Embedder == t.id {
+		p.Total, p.Done = total, len(t.rows)
+		if len(t.rows) != total {
+			p.State, p.Error = "embedding", ""
+		}
 	}
 	select {
 	case l.vectors.kick <- struct{}{}:
@@ -242,6 +252,7 @@ func (l *Library) kickEmbedding() {
 func (l *Library) dropVectors(docID string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.at(context.Background(), "vectors-drop")
 	for _, s := range []*vectorSet{l.vectors.active, l.vectors.pending} {
 		if s != nil {
 			s.removeDoc(docID)
@@ -303,7 +314,7 @@ func (l *Library) embedWorker(ctx context.Context, set *vectorSet, kick, done ch
 // catchUp embeds every chunk the set has no vector for.
 func (l *Library) catchUp(ctx context.Context, set *vectorSet) error {
 	if !set.loaded {
-		if err := l.loadVectors(set); err != nil {
+		if err := l.loadVectors(ctx, set); err != nil {
 			return err
 		}
 	}
@@ -336,17 +347,21 @@ func (l *Library) embedSome(ctx context.Context, set *vectorSet, missing []chunk
 	l.report(set, "embedding", nil)
 	texts := make([]string, 0, len(missing))
 	chunks := make([]Chunk, 0, len(missing))
+	raws := make([][]byte, 0, len(missing)) // the chunks as stored, to see they are still there
 	err := l.st.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(BucketChunks))
 		for _, m := range missing {
+			raw := b.Get([]byte(chunkKey(m.doc, m.ord)))
+			if raw == nil {
+				continue // removed meanwhile
+			}
 			var c Chunk
-			if err := store.GetJSON(tx, BucketChunks, chunkKey(m.doc, m.ord), &c); err != nil {
-				if errors.Is(err, store.ErrNotFound) {
-					continue // removed meanwhile
-				}
-				return err
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return fmt.Errorf("read chunk %s: %w", ChunkID(m.doc, m.ord), err)
 			}
 			chunks = append(chunks, c)
 			texts = append(texts, embedText(c))
+			raws = append(raws, append([]byte(nil), raw...))
 		}
 		return nil
 	})
@@ -368,15 +383,24 @@ func (l *Library) embedSome(ctx context.Context, set *vectorSet, missing []chunk
 			return &EmbedError{Embedder: set.id, Message: fmt.Sprintf("a zero or invalid vector for chunk %s", ChunkID(chunks[i].DocID, chunks[i].Ord))}
 		}
 	}
+	// A document removed (or re-chunked) while the embedder worked has lost these chunks:
+	// their vectors are not stored, or nothing would ever remove them.
+	stored := make([]bool, len(chunks))
 	err = l.st.Update(func(tx *bolt.Tx) error {
 		b, err := tx.Bucket([]byte(BucketVectors)).CreateBucketIfNotExists([]byte(set.id))
 		if err != nil {
 			return err
 		}
+		cb := tx.Bucket([]byte(BucketChunks))
 		for i, c := range chunks {
-			if err := b.Put([]byte(chunkKey(c.DocID, c.Ord)), encodeVec(vecs[i])); err != nil {
+			key := []byte(chunkKey(c.DocID, c.Ord))
+			if !bytes.Equal(cb.Get(key), raws[i]) {
+				continue
+			}
+			if err := b.Put(key, encodeVec(vecs[i])); err != nil {
 				return err
 			}
+			stored[i] = true
 		}
 		return nil
 	})
@@ -385,7 +409,7 @@ func (l *Library) embedSome(ctx context.Context, set *vectorSet, missing []chunk
 	}
 	l.mu.Lock()
 	for i, c := range chunks {
-		if d, ok := l.docs[c.DocID]; ok && c.Ord < d.Chunks {
+		if d, ok := l.docs[c.DocID]; ok && stored[i] && c.Ord < d.Chunks {
 			set.add(c.DocID, c.Ord, vecs[i])
 		}
 	}
@@ -429,18 +453,20 @@ func (l *Library) missing(set *vectorSet, n int) []chunkRef {
 	return out
 }
 
-// loadVectors reads the vectors stored for the set's embedder.
-// The set is still the worker's own (pending), so it is filled without the library lock.
-func (l *Library) loadVectors(set *vectorSet) error {
+// loadVectors reads the vectors stored for the set's embedder into a set of its own, then
+// installs them under the library lock, leaving out documents removed meanwhile (their
+// removal may already have been applied to set).
+func (l *Library) loadVectors(ctx context.Context, set *vectorSet) error {
 	var vec []float32
 	l.mu.RLock()
 	live := make(map[string]int, len(l.docs))
 	for id, d := range l.docs {
 		live[id] = d.Chunks
 	}
+	read := &vectorSet{id: set.id, dim: set.dim, row: map[string]int{}, docIdx: map[string]int32{}}
 	l.mu.RUnlock()
 	err := l.st.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(BucketVectors)).Bucket([]byte(set.id))
+		b := tx.Bucket([]byte(BucketVectors)).Bucket([]byte(read.id))
 		if b == nil {
 			return nil
 		}
@@ -453,19 +479,41 @@ func (l *Library) loadVectors(set *vectorSet) error {
 			if n, ok := live[docID]; !ok || ord >= n {
 				return nil
 			}
-			if set.dim == 0 {
-				set.dim = len(raw) / 4
+			if read.dim == 0 {
+				read.dim = len(raw) / 4
 			}
-			if len(raw) != 4*set.dim {
+			if len(raw) != 4*read.dim {
 				return nil // from an older configuration of the same id: embedded again
 			}
 			vec = decodeVec(raw, vec[:0])
-			set.add(docID, ord, vec)
+			read.add(docID, ord, vec)
 			return nil
 		})
 	})
 	if err != nil {
 		return fmt.Errorf("read vectors: %w", err)
+	}
+	if err := l.at(ctx, "vectors-read"); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range read.docIDs {
+		if _, ok := l.docs[id]; !ok {
+			read.removeDoc(id)
+		}
+	}
+	if set.dim == 0 {
+		set.dim = read.dim
+	}
+	if len(set.rows) == 0 && set.dim == read.dim {
+		set.data, set.rows, set.row, set.docIdx, set.docIDs = read.data, read.rows, read.row, read.docIdx, read.docIDs
+	} else if set.dim == read.dim {
+		for _, r := range read.rows {
+			docID := read.docIDs[r.doc]
+			i := read.row[ChunkID(docID, int(r.ord))]
+			set.add(docID, int(r.ord), read.data[i*read.dim:(i+1)*read.dim])
+		}
 	}
 	set.loaded = true
 	return nil
