@@ -195,7 +195,12 @@ func (l *Library) SetEmbedder(e Embedder, progress func(EmbedProgress)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	l.vectors.cancel, l.vectors.done, l.vectors.kick, l.vectors.notify = cancel, make(chan struct{}), make(chan struct{}, 1), progress
 	l.vectors.target = target
+	// The status says at once which embedder search keeps using meanwhile, as report does
+	// once the worker runs.
 	l.vectors.progress = EmbedProgress{Embedder: target.id, Dim: target.dim, State: "embedding"}
+	if l.vectors.active != nil {
+		l.vectors.progress.Searching = l.vectors.active.id
+	}
 	l.vectors.kick <- struct{}{}
 	done, kick := l.vectors.done, l.vectors.kick
 	l.mu.Unlock()
