@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/npcstudio/npcstudio/backend/chat"
+	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/npcstudio/npcstudio/backend/dataset"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
@@ -50,6 +51,7 @@ type App struct {
 	Datasets   *DatasetService
 	Chat       *ChatService
 	Lore       *LoreService
+	Cloud      *CloudService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -61,6 +63,7 @@ func buckets() []string {
 	out = append(out, persona.Buckets...)
 	out = append(out, chat.Buckets...)
 	out = append(out, lore.Buckets...)
+	out = append(out, cloud.Buckets...)
 	return out
 }
 
@@ -83,6 +86,7 @@ func New(opts Options) *App {
 	a.Personas = &PersonaService{a: a}
 	a.Chat = &ChatService{a: a}
 	a.Lore = &LoreService{a: a}
+	a.Cloud = &CloudService{a: a}
 	a.open()
 	return a
 }
@@ -114,7 +118,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Cloud}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

@@ -59,6 +59,8 @@ type Env struct {
 	json    bool
 	app     *app.App
 	closers []io.Closer
+	// onProgress, if set, receives the progress of the operation runOp waits for.
+	onProgress func(any)
 }
 
 // App opens the workspace on first use.
@@ -187,6 +189,7 @@ services headless, for scripts and CI.`,
 		personaCmd(env),
 		chatCmd(env),
 		loreCmd(env),
+		cloudCmd(env), pushCmd(env), uploadsCmd(env),
 		serveCmd(env),
 	)
 	// Unknown commands and bad argument counts are usage errors.

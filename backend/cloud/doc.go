@@ -16,7 +16,7 @@
 //	                                    (number, ETag, SHA-256); once "done": what, where,
 //	                                    when, by whom (STS ARN), version id, checksum
 //
-// Upload ids are the UTC start time and four random bytes ("20260105T101500Z-1a2b3c4d"), so
+// Upload ids are the UTC start time and four random bytes ("20260105T101500.123456789Z-1a2b3c4d"), so
 // the history sorts by time. Staged files live beside the database, under
 // <dataDir>/cloud/staging/<uploadID>.<ext>, until their upload is done.
 //

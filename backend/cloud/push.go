@@ -113,7 +113,7 @@ func (u *Uploads) stagingDir() string { return filepath.Join(u.dataDir, "cloud",
 func (u *Uploads) newUploadID() string {
 	var b [4]byte
 	rand.Read(b[:])
-	return u.now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+	return u.now().UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(b[:])
 }
 
 // Request describes a push to stage.

@@ -1,0 +1,398 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/npcstudio/npcstudio/app"
+	"github.com/npcstudio/npcstudio/backend/cloud"
+	"github.com/npcstudio/npcstudio/backend/dataset"
+	"github.com/spf13/cobra"
+)
+
+func cloudCmd(env *Env) *cobra.Command {
+	cc := &cobra.Command{Use: "cloud", Short: "Connect to the team's AWS deployments and see what they hold"}
+	var d cloud.Deployment
+	connect := &cobra.Command{
+		Use:   "connect --workload W --stage S --region R [--profile P] [--name N]",
+		Short: "Sign in through the AWS chain, discover a deployment, save it and make it current",
+		Example: `  npcstudio cloud connect --workload Ada --stage QA --region us-east-1
+  npcstudio cloud connect --workload Ada --stage PROD --region us-east-1 --profile writers --name ada-prod`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if d.Workload == "" || d.Stage == "" || d.Region == "" {
+				return usagef("--workload, --stage and --region are required")
+			}
+			st, err := env.App().Cloud.Connect(app.ConnectRequest{Deployment: d})
+			if err != nil {
+				return err
+			}
+			return env.print(st, func(w io.Writer) { printCloudStatus(w, st) })
+		},
+	}
+	f := connect.Flags()
+	f.StringVar(&d.Workload, "workload", "", "workload name the stacks start with (the guidance's default: Ada)")
+	f.StringVar(&d.Stage, "stage", "", "stage whose lore bucket pushes go to: QA or PROD")
+	f.StringVar(&d.Region, "region", "", "AWS region of the deployment")
+	f.StringVar(&d.Profile, "profile", "", "AWS profile (default: the standard chain)")
+	f.StringVar(&d.Name, "name", "", "name to save it under (default: WORKLOAD-STAGE)")
+
+	list := &cobra.Command{
+		Use: "list", Short: "List saved deployments", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			l, err := env.App().Cloud.List()
+			if err != nil {
+				return err
+			}
+			return env.print(l, func(w io.Writer) {
+				if len(l.Deployments) == 0 {
+					fmt.Fprintln(w, "no deployments: npcstudio cloud connect --workload W --stage QA --region R")
+					return
+				}
+				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "\tNAME\tWORKLOAD\tSTAGE\tREGION\tPROFILE\tACCOUNT")
+				for _, d := range l.Deployments {
+					cur := ""
+					if d.Name == l.Current {
+						cur = "*"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cur, d.Name, d.Workload, d.Stage, d.Region, orDash(d.Profile), orDash(d.Account))
+				}
+				tw.Flush()
+			})
+		},
+	}
+	use := &cobra.Command{
+		Use: "use NAME", Short: "Make a saved deployment current", Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			d, err := env.App().Cloud.Use(app.DeploymentRequest{Name: args[0]})
+			if err != nil {
+				return err
+			}
+			return env.print(d, func(w io.Writer) { fmt.Fprintf(w, "current deployment: %s\n", d.Name) })
+		},
+	}
+	remove := &cobra.Command{
+		Use: "remove NAME", Short: "Forget a saved deployment (its upload history stays)", Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if err := env.App().Cloud.Remove(app.DeploymentRequest{Name: args[0]}); err != nil {
+				return err
+			}
+			return env.print(map[string]string{"removed": args[0]}, func(w io.Writer) { fmt.Fprintf(w, "removed deployment %s\n", args[0]) })
+		},
+	}
+	status := &cobra.Command{
+		Use: "status [NAME]", Short: "Identity, account, buckets, endpoints and CustomModelName of a deployment", Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			st, err := env.App().Cloud.Status(app.DeploymentRequest{Name: name})
+			if err != nil {
+				return err
+			}
+			return env.print(st, func(w io.Writer) { printCloudStatus(w, st) })
+		},
+	}
+	cc.AddCommand(connect, list, use, remove, status)
+	return cc
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func printCloudStatus(w io.Writer, st cloud.Status) {
+	d := st.Deployment
+	fmt.Fprintf(w, "deployment %s: workload %s, stage %s, region %s\n", d.Name, d.Workload, d.Stage, d.Region)
+	fmt.Fprintf(w, "signed in as %s (account %s)\n", st.Identity.ARN, st.Identity.Account)
+	if st.S3Endpoint != "" {
+		fmt.Fprintf(w, "S3 endpoint %s (path-style %v)\n", st.S3Endpoint, st.PathStyle)
+	}
+	for _, f := range st.Findings {
+		line := fmt.Sprintf("[%s] %s: ", mark(f.Found), f.What)
+		if f.Found {
+			line += f.Value
+		} else {
+			line += "missing (" + f.Where + ")"
+		}
+		if f.Detail != "" {
+			line += ": " + f.Detail
+		}
+		fmt.Fprintln(w, line)
+	}
+	if st.Missing > 0 {
+		fmt.Fprintf(w, "%d missing: pushes need the buckets; check the workload, stage, region and account\n", st.Missing)
+	}
+}
+
+// stdinIsTerminal says whether the command can ask for confirmation.
+func (e *Env) stdinIsTerminal() bool {
+	f, ok := e.Stdin.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func (e *Env) stderrIsTerminal() bool {
+	f, ok := e.Stderr.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func pushCmd(env *Env) *cobra.Command {
+	var resume, yes, force bool
+	pc := &cobra.Command{
+		Use:   "push (lore|dataset) ... | push --resume",
+		Short: "Push lore or a dataset to the current deployment's buckets (starting its pipelines), or finish unfinished pushes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !resume {
+				return usagef("say what to push (push lore, push dataset) or --resume")
+			}
+			res, err := resumePushes(env, cmd)
+			if err != nil {
+				return err
+			}
+			return env.print(res, func(w io.Writer) {
+				if len(res.Finished) == 0 {
+					fmt.Fprintln(w, "no unfinished pushes")
+				}
+				for _, up := range res.Finished {
+					printPushed(w, up)
+				}
+			})
+		},
+	}
+	pf := pc.PersistentFlags()
+	pf.BoolVar(&resume, "resume", false, "first finish pushes a killed or cancelled run left unfinished")
+	pf.BoolVar(&yes, "yes", false, "push without asking (required when standard input is not a terminal)")
+	pf.BoolVar(&force, "force", false, "push even content already pushed to the same target")
+
+	var collection, stage string
+	lorePush := &cobra.Command{
+		Use:   "lore (--collection C | DOC...) [--stage S] [--yes]",
+		Short: "Push one combined .txt of a collection or documents to a stage's lore bucket (replaces the stage's index)",
+		Example: `  npcstudio push lore --collection "Ashfall" --yes
+  npcstudio push lore ember_court.md saltwhistle.txt --stage PROD`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (collection == "") == (len(args) == 0) {
+				return usagef("give --collection C or documents, not both")
+			}
+			return pushPlanned(env, cmd, resume, yes, force, func() (cloud.Plan, error) {
+				return env.App().Cloud.PlanLore(app.LorePlanRequest{Source: cloud.LoreSource{Collection: collection, Docs: args}, Stage: stage})
+			})
+		},
+	}
+	lorePush.Flags().StringVar(&collection, "collection", "", "push every document of this collection")
+	lorePush.Flags().StringVar(&stage, "stage", "", "stage to push to (default: the current deployment's)")
+
+	var baseModel string
+	var version int
+	dsPush := &cobra.Command{
+		Use:   "dataset NAME|FILE [--yes] [--force] [--resume]",
+		Short: "Validate a dataset against its base model and push it to the tuning bucket (starts fine-tuning)",
+		Example: `  npcstudio push dataset "Mira lines"
+  npcstudio push dataset train.jsonl --base-model amazon.titan-text-express-v1 --yes`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src := cloud.DatasetSource{BaseModel: baseModel, Version: version}
+			if info, err := os.Stat(args[0]); err == nil && !info.IsDir() {
+				src.File = args[0]
+				if baseModel == "" {
+					return usagef("pushing a file needs --base-model (the model the tuning job starts from)")
+				}
+			} else {
+				d, err := findDataset(env, args[0])
+				if err != nil {
+					return err
+				}
+				src.DatasetID = d.ID
+			}
+			err := pushPlanned(env, cmd, resume, yes, force, func() (cloud.Plan, error) {
+				return env.App().Cloud.PlanDataset(app.DatasetPlanRequest{Source: src})
+			})
+			if rep, ok := app.DatasetInvalid(err); ok {
+				if perr := env.print(map[string]any{"error": app.FormatError(err), "report": rep}, func(w io.Writer) {
+					fmt.Fprintf(w, "%s\n\n", err)
+					name := args[0]
+					dataset.PrintReport(w, name, modelOf(src, env), rep.Training)
+				}); perr != nil {
+					return perr
+				}
+				return InvalidResult
+			}
+			return err
+		},
+	}
+	dsPush.Flags().StringVar(&baseModel, "base-model", "", "base model of a FILE push (a dataset uses its own)")
+	dsPush.Flags().IntVar(&version, "version", 0, "dataset version to push (default: the latest)")
+	pc.AddCommand(lorePush, dsPush)
+	return pc
+}
+
+func modelOf(src cloud.DatasetSource, env *Env) string {
+	if src.BaseModel != "" {
+		return src.BaseModel
+	}
+	if d, err := env.App().Datasets.Get(app.DatasetRequest{ID: src.DatasetID}); err == nil {
+		return d.BaseModel
+	}
+	return ""
+}
+
+func resumePushes(env *Env, cmd *cobra.Command) (app.ResumeResult, error) {
+	out, err := env.runOpProgress(cmd, func(opID string) (string, error) {
+		return env.App().Cloud.Resume(app.ResumeRequest{OpID: opID})
+	})
+	if err != nil {
+		return app.ResumeResult{}, err
+	}
+	return out.(app.ResumeResult), nil
+}
+
+// pushPlanned stages a push, shows it, asks (unless --yes), and sends it.
+func pushPlanned(env *Env, cmd *cobra.Command, resume, yes, force bool, plan func() (cloud.Plan, error)) error {
+	if !yes && !env.stdinIsTerminal() {
+		return usagef("standard input is not a terminal: add --yes to confirm the push")
+	}
+	if resume {
+		res, err := resumePushes(env, cmd)
+		if err != nil {
+			return err
+		}
+		if !env.json {
+			for _, up := range res.Finished {
+				printPushed(env.Stdout, up)
+			}
+		}
+	}
+	p, err := plan()
+	if err != nil {
+		return err
+	}
+	svc := env.App().Cloud
+	if p.Earlier != nil && !force {
+		svc.Discard(app.PlanRequest{ID: p.Upload.ID})
+		return &cloud.AlreadyPushedError{Earlier: *p.Earlier}
+	}
+	if !yes {
+		printPlan(env.Stderr, p)
+		fmt.Fprint(env.Stderr, "Push? [y/N] ")
+		line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			svc.Discard(app.PlanRequest{ID: p.Upload.ID})
+			return errors.New("not pushed")
+		}
+	}
+	out, err := env.runOpProgress(cmd, func(opID string) (string, error) {
+		return svc.Push(app.PushRequest{OpID: opID, PlanID: p.Upload.ID, Force: force})
+	})
+	if err != nil {
+		return err
+	}
+	up := out.(cloud.Upload)
+	return env.print(up, func(w io.Writer) { printPushed(w, up) })
+}
+
+func printPlan(w io.Writer, p cloud.Plan) {
+	u := p.Upload
+	fmt.Fprintf(w, "push %s\n  to      s3://%s/%s\n  size    %s\n  starts  %s\n", u.What, u.Bucket, u.Key, sizeOf(u.Size), u.Trigger)
+	if p.Replaces != "" {
+		fmt.Fprintf(w, "  NOTE    %s\n", p.Replaces)
+	}
+	if p.Earlier != nil {
+		fmt.Fprintf(w, "  already pushed on %s (upload %s); pushing again with --force\n", p.Earlier.Finished, p.Earlier.ID)
+	}
+}
+
+func printPushed(w io.Writer, up cloud.Upload) {
+	fmt.Fprintf(w, "pushed %s to s3://%s/%s (%s, version %s, checksum %s)\nstarted: %s\n",
+		up.What, up.Bucket, up.Key, sizeOf(up.Size), orDash(up.VersionID), up.Checksum, up.Trigger)
+}
+
+func sizeOf(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 2, 64) + " GB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// runOpProgress is runOp with a progress bar on a terminal's standard error (never with --json).
+func (e *Env) runOpProgress(cmd *cobra.Command, start func(opID string) (string, error)) (any, error) {
+	if e.json || !e.stderrIsTerminal() {
+		return e.runOp(cmd, start)
+	}
+	e.onProgress = func(data any) {
+		p, ok := data.(app.PushProgress)
+		if !ok || p.Total <= 0 {
+			return
+		}
+		const width = 30
+		filled := int(int64(width) * p.Done / p.Total)
+		fmt.Fprintf(e.Stderr, "\r[%s%s] %3d%% %s of %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
+			100*p.Done/p.Total, sizeOf(p.Done), sizeOf(p.Total))
+	}
+	defer func() {
+		e.onProgress = nil
+		fmt.Fprintln(e.Stderr)
+	}()
+	return e.runOp(cmd, start)
+}
+
+func uploadsCmd(env *Env) *cobra.Command {
+	uc := &cobra.Command{Use: "uploads", Short: "The history of pushes to the cloud"}
+	uc.AddCommand(&cobra.Command{
+		Use: "list", Short: "List pushes, newest first, unfinished ones included", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			ups, err := env.App().Cloud.Uploads()
+			if err != nil {
+				return err
+			}
+			return env.print(map[string]any{"uploads": ups}, func(w io.Writer) {
+				if len(ups) == 0 {
+					fmt.Fprintln(w, "no pushes yet")
+					return
+				}
+				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tSTATUS\tWHAT\tTARGET\tSIZE\tVERSION\tBY\tWHEN")
+				for _, u := range ups {
+					when := u.Finished
+					if when == "" {
+						when = u.Started
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\ts3://%s/%s\t%s\t%s\t%s\t%s\n", u.ID, u.Status, u.What, u.Bucket, u.Key,
+						sizeOf(u.Size), orDash(u.VersionID), u.By, when)
+				}
+				tw.Flush()
+				for _, u := range ups {
+					if u.Status == cloud.StatusUploading {
+						fmt.Fprintln(w, "unfinished pushes: npcstudio push --resume finishes them")
+						break
+					}
+				}
+			})
+		},
+	})
+	return uc
+}
