@@ -55,7 +55,8 @@ type Transfer struct {
 	// Save records the upload's state; it is called after the upload id is made and after
 	// every finished part, and must be durable when it returns.
 	Save func(*Upload) error
-	// OnProgress is called with the bytes acknowledged so far and the total.
+	// OnProgress is called with the bytes acknowledged so far and the total, one call at a
+	// time, in increasing order.
 	OnProgress func(done, total int64)
 	// OnPartSaved is called after part n has been saved (tests stop a process here).
 	OnPartSaved func(n int32)
@@ -192,14 +193,15 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 				mu.Lock()
 				up.Parts = append(up.Parts, p)
 				err = t.Save(up)
-				sent += partLen(up, n)
-				s := sent
+				if err == nil {
+					sent += partLen(up, n)
+					t.progress(sent, up.Size)
+				}
 				mu.Unlock()
 				if err != nil {
 					fail(fmt.Errorf("record part %d of upload %s: %w", n, up.ID, err))
 					continue
 				}
-				t.progress(s, up.Size)
 				if t.OnPartSaved != nil {
 					t.OnPartSaved(n)
 				}
