@@ -394,3 +394,28 @@ func DatasetInvalid(err error) (dataset.PairReport, bool) {
 	}
 	return dataset.PairReport{}, false
 }
+
+// Runs lists the deployment's recent hydration jobs and tuning pipeline executions, each
+// matched to the push in the history that started it. The window calls it again every few
+// seconds while a run is running.
+func (s *CloudService) Runs(req DeploymentRequest) (out cloud.Runs, err error) {
+	defer guard(s.a.log, &err)
+	d, err := s.deployment(req.Name, "")
+	if err != nil {
+		return out, err
+	}
+	ups, err := s.uploads()
+	if err != nil {
+		return out, err
+	}
+	history, err := ups.List()
+	if err != nil {
+		return out, err
+	}
+	ctx := s.a.ctx()
+	c, err := cloud.NewClients(ctx, d, s.clientOptions)
+	if err != nil {
+		return out, err
+	}
+	return cloud.ListRuns(ctx, c, d, history)
+}

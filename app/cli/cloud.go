@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/npcstudio/npcstudio/app"
 	"github.com/npcstudio/npcstudio/backend/cloud"
@@ -101,8 +102,70 @@ func cloudCmd(env *Env) *cobra.Command {
 			return env.print(st, func(w io.Writer) { printCloudStatus(w, st) })
 		},
 	}
-	cc.AddCommand(connect, list, use, remove, status)
+	var watch bool
+	runs := &cobra.Command{
+		Use: "runs [NAME] [--watch]", Short: "Recent hydration jobs and tuning pipeline runs, with the push that started each", Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			for {
+				rs, err := env.App().Cloud.Runs(app.DeploymentRequest{Name: name})
+				if err != nil {
+					return err
+				}
+				if err := env.print(rs, func(w io.Writer) { printRuns(w, rs) }); err != nil {
+					return err
+				}
+				if !watch || !anyRunning(rs.Runs) {
+					return nil
+				}
+				select {
+				case <-cmd.Context().Done():
+					return nil
+				case <-time.After(runsRefresh):
+				}
+			}
+		},
+	}
+	runs.Flags().BoolVar(&watch, "watch", false, "print again every 15 seconds while a run is running")
+	cc.AddCommand(connect, list, use, remove, status, runs)
 	return cc
+}
+
+// runsRefresh is how often runs --watch asks again.
+const runsRefresh = 15 * time.Second
+
+func anyRunning(rs []cloud.Run) bool {
+	for _, r := range rs {
+		if r.Running {
+			return true
+		}
+	}
+	return false
+}
+
+func printRuns(w io.Writer, rs cloud.Runs) {
+	if len(rs.Runs) == 0 {
+		fmt.Fprintln(w, "no runs yet")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if len(rs.Runs) > 0 {
+		fmt.Fprintln(tw, "KIND\tRUN\tSTATUS\tSTARTED\tENDED\tPUSH")
+	}
+	for _, r := range rs.Runs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Kind, r.Name, r.Status, r.Started, orDash(r.Ended), orDash(r.UploadID))
+	}
+	tw.Flush()
+	for _, r := range rs.Runs {
+		if r.FailureReason != "" || r.Hint != "" {
+			fmt.Fprintf(w, "%s %s failed: %s\n  what to do: %s\n", r.Kind, r.Name, orDash(r.FailureReason), r.Hint)
+		}
+	}
+	for _, n := range rs.Notes {
+		fmt.Fprintln(w, "note:", n)
+	}
 }
 
 func orDash(s string) string {

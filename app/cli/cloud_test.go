@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/npcstudio/npcstudio/backend/cloud/cloudtest"
 	"github.com/npcstudio/npcstudio/backend/secrets"
@@ -68,7 +69,7 @@ func TestCloudConnectAndPush(t *testing.T) {
 	}
 	r = npc("push", "lore", "--collection", "ashfall", "--yes", "--json")
 	var up struct {
-		Key, Bucket, Status, SHA256, VersionID, By string
+		ID, Key, Bucket, Status, SHA256, VersionID, By string
 	}
 	decode(r, &up)
 	if r.code != ExitOK || up.Key != "lore/ashfall.txt" || up.Status != "done" || up.VersionID == "" || up.By != st.Identity.ARN {
@@ -76,6 +77,19 @@ func TestCloudConnectAndPush(t *testing.T) {
 	}
 	if body := l.Get(t, l.LoreBucket, "lore/ashfall.txt"); !strings.Contains(string(body), "ember-court.md") {
 		t.Fatalf("pushed lore lacks a document of the collection: %.200s", body)
+	}
+	// The deployment's trigger starts hydration; runs shows it with the push that started it.
+	job := l.PlayTrigger(t, l.LoreBucket, up.Key, time.Now())
+	r = npc("cloud", "runs", "--json")
+	var runs struct {
+		Runs []struct{ Kind, Name, Status, UploadID string } `json:"runs"`
+	}
+	decode(r, &runs)
+	if r.code != ExitOK || len(runs.Runs) != 1 || runs.Runs[0].Name != job || runs.Runs[0].UploadID != up.ID || runs.Runs[0].Kind != "hydration" {
+		t.Fatalf("runs: %+v", r)
+	}
+	if r := npc("cloud", "runs"); r.code != ExitOK || !strings.Contains(r.stdout, job) || !strings.Contains(r.stdout, up.ID) {
+		t.Fatalf("runs: %+v", r)
 	}
 	r = npc("push", "lore", "--collection", "ashfall", "--yes", "--json")
 	var e struct {

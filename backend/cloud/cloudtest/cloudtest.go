@@ -12,12 +12,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -31,12 +34,14 @@ type Local struct {
 	LoreBucket, TuningBucket         string
 	TextURL, RAGURL                  string
 	S3                               *s3.Client
+	sm                               *sagemaker.Client
 }
 
 // Deploy points the AWS SDK at the test servers (for this test) and creates a deployment:
 // stacks <W>-QA (TextApiEndpointUrl, RagApiEndpointUrl) and <W>-TUNING
-// (TuningDataBucketName), SSM <W>-QA-RagEndpointParameter and CustomModelName, and the
-// versioned buckets <w>-qa-<region>-<acct> and <w>-tuning-<region>-<acct>.
+// (TuningDataBucketName), SSM <W>-QA-RagEndpointParameter and CustomModelName, the
+// versioned buckets <w>-qa-<region>-<acct> and <w>-tuning-<region>-<acct>, and the SageMaker
+// pipeline <W>-FMOpsPipeline.
 func Deploy(t *testing.T) *Local {
 	t.Helper()
 	testenv.UseCloudAWS(t)
@@ -68,7 +73,49 @@ func Deploy(t *testing.T) *Local {
 	for _, b := range []string{l.TuningBucket, l.LoreBucket} {
 		MakeBucket(t, l.S3, b)
 	}
+	l.sm = sagemaker.NewFromConfig(cfg)
+	def := `{"Version":"2020-12-01","Steps":[{"Name":"DataPreprocessing","Type":"Processing"},{"Name":"FineTuning","Type":"Callback"},{"Name":"ModelEvaluation","Type":"Processing"},{"Name":"Register-RegisterModel","Type":"RegisterModel"}]}`
+	if _, err := l.sm.CreatePipeline(ctx, &sagemaker.CreatePipelineInput{PipelineName: aws.String(w + "-FMOpsPipeline"),
+		PipelineDefinition: aws.String(def), RoleArn: aws.String(l.role())}); err != nil {
+		t.Fatal(err)
+	}
 	return l
+}
+
+func (l *Local) role() string {
+	return "arn:aws:iam::" + l.Account + ":role/" + l.Workload + "-SageMakerRole"
+}
+
+// PlayTrigger does what the deployment's S3 trigger does when key lands: a .txt in the lore
+// bucket starts the hydration processing job <W>-RAG-Ingest-%m-%d-%H-%M-%S; a
+// …raw-data/data.jsonl in the tuning bucket starts <W>-FMOpsPipeline. It returns the job name
+// or the execution ARN.
+func (l *Local) PlayTrigger(t *testing.T, bucket, key string, at time.Time) string {
+	t.Helper()
+	ctx := context.Background()
+	switch {
+	case bucket == l.LoreBucket && strings.HasSuffix(key, ".txt"):
+		name := l.Workload + "-RAG-Ingest-" + at.UTC().Format("01-02-15-04-05")
+		_, err := l.sm.CreateProcessingJob(ctx, &sagemaker.CreateProcessingJobInput{ProcessingJobName: aws.String(name),
+			AppSpecification: &smtypes.AppSpecification{ImageUri: aws.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/ingest:latest")},
+			ProcessingResources: &smtypes.ProcessingResources{ClusterConfig: &smtypes.ProcessingClusterConfig{
+				InstanceCount: aws.Int32(1), InstanceType: smtypes.ProcessingInstanceTypeMlT3Medium, VolumeSizeInGB: aws.Int32(30)}},
+			StoppingCondition: &smtypes.ProcessingStoppingCondition{MaxRuntimeInSeconds: aws.Int32(1800)},
+			RoleArn:           aws.String(l.role())})
+		if err != nil {
+			t.Fatalf("start hydration job for s3://%s/%s: %v", bucket, key, err)
+		}
+		return name
+	case bucket == l.TuningBucket && strings.HasSuffix(key, "raw-data/data.jsonl"):
+		out, err := l.sm.StartPipelineExecution(ctx, &sagemaker.StartPipelineExecutionInput{PipelineName: aws.String(l.Workload + "-FMOpsPipeline"),
+			PipelineParameters: []smtypes.Parameter{{Name: aws.String("InputDataUrl"), Value: aws.String("s3://" + bucket + "/" + key)}}})
+		if err != nil {
+			t.Fatalf("start tuning pipeline for s3://%s/%s: %v", bucket, key, err)
+		}
+		return aws.ToString(out.PipelineExecutionArn)
+	}
+	t.Fatalf("s3://%s/%s triggers nothing", bucket, key)
+	return ""
 }
 
 func createStack(t *testing.T, c *cloudformation.Client, name string, outputs map[string]string, param, value string) {

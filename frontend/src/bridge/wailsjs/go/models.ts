@@ -2954,6 +2954,68 @@ export namespace cloud {
 		    return a;
 		}
 	}
+	export class Run {
+	    kind: string;
+	    name: string;
+	    arn: string;
+	    status: string;
+	    running: boolean;
+	    started: string;
+	    ended?: string;
+	    failureReason?: string;
+	    hint?: string;
+	    uploadId?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Run(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.status = source["status"];
+	        this.running = source["running"];
+	        this.started = source["started"];
+	        this.ended = source["ended"];
+	        this.failureReason = source["failureReason"];
+	        this.hint = source["hint"];
+	        this.uploadId = source["uploadId"];
+	    }
+	}
+	export class Runs {
+	    runs: Run[];
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Runs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runs = this.convertValues(source["runs"], Run);
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Status {
 	    deployment: Deployment;
 	    identity: Identity;

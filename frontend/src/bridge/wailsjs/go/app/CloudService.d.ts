@@ -19,6 +19,8 @@ export function Remove(arg1:app.DeploymentRequest):Promise<void>;
 
 export function Resume(arg1:app.ResumeRequest):Promise<string>;
 
+export function Runs(arg1:app.DeploymentRequest):Promise<cloud.Runs>;
+
 export function Status(arg1:app.DeploymentRequest):Promise<cloud.Status>;
 
 export function Uploads():Promise<Array<cloud.Upload>>;

@@ -34,6 +34,10 @@ export function Resume(arg1) {
   return window['go']['app']['CloudService']['Resume'](arg1);
 }
 
+export function Runs(arg1) {
+  return window['go']['app']['CloudService']['Runs'](arg1);
+}
+
 export function Status(arg1) {
   return window['go']['app']['CloudService']['Status'](arg1);
 }

@@ -1,0 +1,161 @@
+package cloud
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+)
+
+// Kinds of run.
+const (
+	RunHydration = "hydration"
+	RunTuning    = "tuning"
+)
+
+// Run is one pipeline run a push starts: a hydration processing job (<W>-RAG-Ingest-…) or an
+// execution of <W>-FMOpsPipeline.
+type Run struct {
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	ARN    string `json:"arn"`
+	Status string `json:"status"`
+	// Running says the run has not ended.
+	Running bool   `json:"running"`
+	Started string `json:"started"`
+	Ended   string `json:"ended,omitempty"`
+	// FailureReason is the cloud's reason; Hint says what to do about it.
+	FailureReason string `json:"failureReason,omitempty"`
+	Hint          string `json:"hint,omitempty"`
+	// UploadID is the push that started it, when one in the history matches.
+	UploadID string `json:"uploadId,omitempty"`
+}
+
+// Runs is what ListRuns found, with notes on what it could not read.
+type Runs struct {
+	Runs  []Run    `json:"runs"`
+	Notes []string `json:"notes,omitempty"`
+}
+
+// runLimit is how many recent runs of each kind are listed.
+const runLimit = 20
+
+// ListRuns lists the deployment's recent hydration jobs and tuning pipeline executions, newest
+// first, each matched to the upload of the history that started it.
+func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (Runs, error) {
+	sm := sagemaker.NewFromConfig(c.Config)
+	out := Runs{Runs: []Run{}}
+	jobs, err := sm.ListProcessingJobs(ctx, &sagemaker.ListProcessingJobsInput{NameContains: aws.String(d.IngestJobPrefix()),
+		SortBy: smtypes.SortByCreationTime, SortOrder: smtypes.SortOrderDescending, MaxResults: aws.Int32(runLimit)})
+	if err != nil {
+		return out, fmt.Errorf("list hydration jobs: %s", explainAPI(err, "list processing jobs"))
+	}
+	for _, j := range jobs.ProcessingJobSummaries {
+		name := aws.ToString(j.ProcessingJobName)
+		if !strings.HasPrefix(name, d.IngestJobPrefix()) {
+			continue
+		}
+		r := Run{Kind: RunHydration, Name: name, ARN: aws.ToString(j.ProcessingJobArn), Status: string(j.ProcessingJobStatus),
+			Started: stamp(j.CreationTime), Ended: stamp(j.ProcessingEndTime), FailureReason: aws.ToString(j.FailureReason)}
+		r.Running = r.Status == string(smtypes.ProcessingJobStatusInProgress) || r.Status == string(smtypes.ProcessingJobStatusStopping)
+		if r.Status == string(smtypes.ProcessingJobStatusFailed) {
+			r.Hint = fmt.Sprintf("the job's log is under processing-logs/%s/ in the lore bucket; the job reads UTF-8 .txt files only, and a failed hydration leaves the index empty until the next push", name)
+		}
+		out.Runs = append(out.Runs, r)
+	}
+	execs, err := sm.ListPipelineExecutions(ctx, &sagemaker.ListPipelineExecutionsInput{PipelineName: aws.String(d.FMOpsPipeline()),
+		SortBy: smtypes.SortPipelineExecutionsByCreationTime, SortOrder: smtypes.SortOrderDescending, MaxResults: aws.Int32(runLimit)})
+	switch {
+	case err != nil && (isCode(err, "ResourceNotFound") || isCode(err, "ValidationException")):
+		out.Notes = append(out.Notes, fmt.Sprintf("no pipeline %s in this account and region: is the tuning stack deployed?", d.FMOpsPipeline()))
+	case err != nil:
+		return out, fmt.Errorf("list tuning runs: %s", explainAPI(err, "list pipeline executions"))
+	default:
+		for _, e := range execs.PipelineExecutionSummaries {
+			arn := aws.ToString(e.PipelineExecutionArn)
+			r := Run{Kind: RunTuning, Name: executionID(arn), ARN: arn, Status: string(e.PipelineExecutionStatus),
+				Started: stamp(e.StartTime), FailureReason: aws.ToString(e.PipelineExecutionFailureReason)}
+			if r.FailureReason == "None" { // moto writes Python's None as text
+				r.FailureReason = ""
+			}
+			r.Running = r.Status == string(smtypes.PipelineExecutionStatusExecuting) || r.Status == string(smtypes.PipelineExecutionStatusStopping)
+			if r.Status == string(smtypes.PipelineExecutionStatusFailed) {
+				r.Hint = fmt.Sprintf("open the failed step of %s in SageMaker Studio; a DataPreprocessing failure is usually the dataset (npcstudio dataset validate), a FineTuning one the Bedrock job %s-TuningJob-%s (quota, base model access)", d.FMOpsPipeline(), d.Workload, r.Name)
+			}
+			out.Runs = append(out.Runs, r)
+		}
+	}
+	matchUploads(out.Runs, history, d)
+	sort.SliceStable(out.Runs, func(i, j int) bool { return out.Runs[i].Started > out.Runs[j].Started })
+	return out, nil
+}
+
+// executionID is the last part of a pipeline execution ARN (…/execution/<id>).
+func executionID(arn string) string {
+	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+func stamp(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// matchSkew allows for the cloud's clock being a little behind this machine's.
+const matchSkew = 5 * time.Second
+
+// matchUploads gives each done upload of the deployment the first run of its kind that started
+// after it finished (the trigger fires within seconds of the object landing).
+func matchUploads(runs []Run, history []Upload, d Deployment) {
+	ups := make([]Upload, 0, len(history))
+	for _, u := range history {
+		if u.Status == StatusDone && u.Workload == d.Workload && u.Region == d.Region {
+			ups = append(ups, u)
+		}
+	}
+	sort.Slice(ups, func(i, j int) bool { return ups[i].Finished < ups[j].Finished })
+	order := make([]int, len(runs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return runs[order[a]].Started < runs[order[b]].Started })
+	for k, u := range ups {
+		kind := RunHydration
+		if u.Kind == KindDataset {
+			kind = RunTuning
+		}
+		fin, err := time.Parse(time.RFC3339, u.Finished)
+		if err != nil {
+			continue
+		}
+		// A run after the next upload of the same kind belongs to that one.
+		var next time.Time
+		for _, v := range ups[k+1:] {
+			if v.Kind == u.Kind {
+				next, _ = time.Parse(time.RFC3339, v.Finished)
+				break
+			}
+		}
+		for _, i := range order {
+			r := &runs[i]
+			st, err := time.Parse(time.RFC3339, r.Started)
+			if err != nil || r.Kind != kind || r.UploadID != "" || st.Before(fin.Add(-matchSkew)) {
+				continue
+			}
+			if !next.IsZero() && !st.Before(next.Add(-matchSkew)) {
+				break
+			}
+			r.UploadID = u.ID
+			break
+		}
+	}
+}

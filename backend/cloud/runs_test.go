@@ -1,0 +1,101 @@
+package cloud
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/npcstudio/npcstudio/backend/cloud/cloudtest"
+)
+
+// Pushes, the runs their triggers start in moto, and the runs listed with the push that
+// started each.
+func TestRunsAreMatchedToThePushesThatStartedThem(t *testing.T) {
+	l := cloudtest.Deploy(t)
+	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
+	if err := d.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClients(context.Background(), d, ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld := &localDeployment{Deployment: d, Clients: c, Account: l.Account, Lore: l.LoreBucket, Tuning: l.TuningBucket}
+	ups := NewUploads(openStore(t))
+	push := func(bucket, key, body string) Upload {
+		t.Helper()
+		req := rawRequest(ld, bucket, key, []byte(body))
+		if bucket == l.TuningBucket {
+			req.Kind = KindDataset
+		}
+		plan, err := ups.Stage(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, err := ups.Push(context.Background(), &Transfer{S3: c.S3}, plan, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return up
+	}
+
+	before, err := ListRuns(context.Background(), c, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Runs) != 0 {
+		t.Fatalf("a fresh deployment has runs: %+v", before.Runs)
+	}
+	lorePush := push(l.LoreBucket, "lore/ashfall.txt", "The Ember Court meets at dusk.")
+	job := l.PlayTrigger(t, l.LoreBucket, "lore/ashfall.txt", time.Now())
+	dsPush := push(l.TuningBucket, "npcstudio/mira/20260101T000000Z-abcd1234/raw-data/data.jsonl", `{"input":"a","output":"b"}`)
+	exec := l.PlayTrigger(t, l.TuningBucket, dsPush.Key, time.Now())
+
+	history, _ := ups.List()
+	runs, err := ListRuns(context.Background(), c, d, history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs.Runs) != 2 {
+		t.Fatalf("runs %+v, want the hydration job and the pipeline execution", runs)
+	}
+	byKind := map[string]Run{}
+	for _, r := range runs.Runs {
+		byKind[r.Kind] = r
+	}
+	h, tu := byKind[RunHydration], byKind[RunTuning]
+	if h.Name != job || h.UploadID != lorePush.ID || h.Started == "" {
+		t.Errorf("hydration run %+v, want job %s matched to upload %s", h, job, lorePush.ID)
+	}
+	if tu.ARN != exec || tu.UploadID != dsPush.ID || !strings.HasSuffix(exec, "/"+tu.Name) {
+		t.Errorf("tuning run %+v, want execution %s matched to upload %s", tu, exec, dsPush.ID)
+	}
+	// moto ends both at once: the statuses are the cloud's own.
+	if tu.Status != "Succeeded" || tu.Running || h.Status != "Completed" || h.Running {
+		t.Errorf("statuses: tuning %s (running %v), hydration %s (running %v)", tu.Status, tu.Running, h.Status, h.Running)
+	}
+}
+
+func TestMatchUploadsGivesEachRunToTheLatestPushBeforeIt(t *testing.T) {
+	d := Deployment{Workload: "Ada", Stage: "QA", Region: "us-east-1"}
+	ups := []Upload{
+		{ID: "u1", Kind: KindLore, Status: StatusDone, Workload: "Ada", Region: "us-east-1", Finished: "2026-01-01T10:00:00Z"},
+		{ID: "u2", Kind: KindLore, Status: StatusDone, Workload: "Ada", Region: "us-east-1", Finished: "2026-01-01T11:00:00Z"},
+		{ID: "u3", Kind: KindDataset, Status: StatusDone, Workload: "Ada", Region: "us-east-1", Finished: "2026-01-01T10:30:00Z"},
+		{ID: "other", Kind: KindLore, Status: StatusDone, Workload: "Bob", Region: "us-east-1", Finished: "2026-01-01T09:00:00Z"},
+	}
+	runs := []Run{
+		{Kind: RunHydration, Name: "late", Started: "2026-01-01T11:00:02Z"},
+		{Kind: RunHydration, Name: "early", Started: "2026-01-01T10:00:01Z"},
+		{Kind: RunHydration, Name: "before-any", Started: "2026-01-01T08:00:00Z"},
+		{Kind: RunTuning, Name: "tuning", Started: "2026-01-01T10:30:03Z"},
+	}
+	matchUploads(runs, ups, d)
+	want := map[string]string{"late": "u2", "early": "u1", "before-any": "", "tuning": "u3"}
+	for _, r := range runs {
+		if r.UploadID != want[r.Name] {
+			t.Errorf("run %s matched %q, want %q", r.Name, r.UploadID, want[r.Name])
+		}
+	}
+}
