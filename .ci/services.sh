@@ -125,6 +125,8 @@ svc_minio_env() {
   echo "NPCSTUDIO_TEST_S3_URL=http://127.0.0.1:$port"
   echo "NPCSTUDIO_TEST_S3_ACCESS_KEY=$MINIO_USER"
   echo "NPCSTUDIO_TEST_S3_SECRET_KEY=$MINIO_PASSWORD"
+  # Tests that need a server of their own (bucket notifications to their own webhook) start this.
+  echo "NPCSTUDIO_TEST_MINIO_BIN=$CACHE/bin/minio"
 }
 
 running() { local n=$1; [ -f "$STATE/$n.pid" ] && kill -0 "$(cat "$STATE/$n.pid")" 2>/dev/null; }

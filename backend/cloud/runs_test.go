@@ -99,3 +99,76 @@ func TestMatchUploadsGivesEachRunToTheLatestPushBeforeIt(t *testing.T) {
 		}
 	}
 }
+
+// The whole path with the trigger played for real: a push lands in MinIO, MinIO's bucket
+// notification reaches the webhook, which starts the run in moto; runs then shows it with
+// the push that started it. A multipart push notifies once, when it completes.
+func TestPushStartsItsRunThroughTheBucketNotification(t *testing.T) {
+	tr := cloudtest.DeployTriggered(t)
+	d := Deployment{Workload: tr.Workload, Stage: tr.Stage, Region: tr.Region}
+	if err := d.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClients(context.Background(), d, ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Discover(context.Background(), c, d)
+	if err != nil || st.Missing != 0 {
+		t.Fatalf("discover: %+v %v", st, err)
+	}
+	ld := &localDeployment{Deployment: d, Clients: c, Account: tr.Account, Lore: tr.LoreBucket, Tuning: tr.TuningBucket}
+	ups := NewUploads(openStore(t))
+	started := func(what string) string {
+		t.Helper()
+		select {
+		case name := <-tr.Started:
+			return name
+		case <-time.After(2 * time.Minute): // a guard against a hang, not a speed check
+			t.Fatalf("%s: no run started", what)
+			return ""
+		}
+	}
+
+	plan, err := ups.Stage(context.Background(), rawRequest(ld, tr.LoreBucket, "lore/ashfall.txt", payload(5, 2*MinPartSize+10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lorePush, err := ups.Push(context.Background(), &Transfer{S3: c.S3, PartSize: MinPartSize}, plan, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := started("lore push")
+
+	req := rawRequest(ld, tr.TuningBucket, "", []byte(`{"input":"Who keeps the light?","output":"Old Maren, since the storm."}`+"\n"))
+	req.Kind, req.Ext = KindDataset, ".jsonl"
+	req.KeyFor = func(sum string) string { return "npcstudio/maren/20260101T000000Z-" + sum[:8] + "/raw-data/data.jsonl" }
+	plan, err = ups.Stage(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsPush, err := ups.Push(context.Background(), &Transfer{S3: c.S3}, plan, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := started("dataset push")
+	select {
+	case extra := <-tr.Started:
+		t.Fatalf("a run started that no push asked for: %s", extra)
+	default:
+	}
+
+	history, _ := ups.List()
+	runs, err := ListRuns(context.Background(), c, d, history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range runs.Runs {
+		got[r.ARN] = r.UploadID
+		got[r.Name] = r.UploadID
+	}
+	if got[job] != lorePush.ID || got[exec] != dsPush.ID {
+		t.Fatalf("runs %+v: want %s from %s and %s from %s", runs.Runs, job, lorePush.ID, exec, dsPush.ID)
+	}
+}

@@ -92,6 +92,14 @@ func (l *Local) role() string {
 // or the execution ARN.
 func (l *Local) PlayTrigger(t *testing.T, bucket, key string, at time.Time) string {
 	t.Helper()
+	name, err := l.start(bucket, key, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func (l *Local) start(bucket, key string, at time.Time) (string, error) {
 	ctx := context.Background()
 	switch {
 	case bucket == l.LoreBucket && strings.HasSuffix(key, ".txt"):
@@ -103,19 +111,18 @@ func (l *Local) PlayTrigger(t *testing.T, bucket, key string, at time.Time) stri
 			StoppingCondition: &smtypes.ProcessingStoppingCondition{MaxRuntimeInSeconds: aws.Int32(1800)},
 			RoleArn:           aws.String(l.role())})
 		if err != nil {
-			t.Fatalf("start hydration job for s3://%s/%s: %v", bucket, key, err)
+			return "", fmt.Errorf("start hydration job for s3://%s/%s: %w", bucket, key, err)
 		}
-		return name
+		return name, nil
 	case bucket == l.TuningBucket && strings.HasSuffix(key, "raw-data/data.jsonl"):
 		out, err := l.sm.StartPipelineExecution(ctx, &sagemaker.StartPipelineExecutionInput{PipelineName: aws.String(l.Workload + "-FMOpsPipeline"),
 			PipelineParameters: []smtypes.Parameter{{Name: aws.String("InputDataUrl"), Value: aws.String("s3://" + bucket + "/" + key)}}})
 		if err != nil {
-			t.Fatalf("start tuning pipeline for s3://%s/%s: %v", bucket, key, err)
+			return "", fmt.Errorf("start tuning pipeline for s3://%s/%s: %w", bucket, key, err)
 		}
-		return aws.ToString(out.PipelineExecutionArn)
+		return aws.ToString(out.PipelineExecutionArn), nil
 	}
-	t.Fatalf("s3://%s/%s triggers nothing", bucket, key)
-	return ""
+	return "", fmt.Errorf("s3://%s/%s triggers nothing", bucket, key)
 }
 
 func createStack(t *testing.T, c *cloudformation.Client, name string, outputs map[string]string, param, value string) {
