@@ -8,6 +8,7 @@ const loaders = {
   chat: () => import('./areas/chat/ChatPage').then((m) => ({ default: m.ChatPage })),
   lore: () => import('./areas/lore/LorePage').then((m) => ({ default: m.LorePage })),
   datasets: () => import('./areas/datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })),
+  cloud: () => import('./areas/cloud/CloudPage').then((m) => ({ default: m.CloudPage })),
   workspace: () => import('./areas/workspace/WorkspaceHome').then((m) => ({ default: m.WorkspaceHome })),
   settings: () => import('./areas/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
 }
@@ -32,6 +33,7 @@ export const areas: Area[] = [
   { id: 'chat', label: 'Chat', icon: '❝', component: lazy(loaders.chat) },
   { id: 'lore', label: 'Lore', icon: '§', component: lazy(loaders.lore) },
   { id: 'datasets', label: 'Datasets', icon: '▤', component: lazy(loaders.datasets) },
+  { id: 'cloud', label: 'Cloud', icon: '☁', component: lazy(loaders.cloud) },
   { id: 'workspace', label: 'Workspace', icon: '◈', component: lazy(loaders.workspace) },
   { id: 'settings', label: 'Settings', icon: '⚙', component: lazy(loaders.settings), bottom: true },
 ]
