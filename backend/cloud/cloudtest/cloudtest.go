@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -23,6 +24,7 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/npcstudio/npcstudio/backend/testenv"
 )
@@ -37,49 +39,73 @@ type Local struct {
 	sm                               *sagemaker.Client
 }
 
-// Deploy points the AWS SDK at the test servers (for this test) and creates a deployment:
-// stacks <W>-QA (TextApiEndpointUrl, RagApiEndpointUrl) and <W>-TUNING
-// (TuningDataBucketName), SSM <W>-QA-RagEndpointParameter and CustomModelName, the
-// versioned buckets <w>-qa-<region>-<acct> and <w>-tuning-<region>-<acct>, and the SageMaker
-// pipeline <W>-FMOpsPipeline.
+// Deploy points the AWS SDK at the test servers (for this test) and sets up a deployment with
+// a workload name of its own (see Setup).
 func Deploy(t *testing.T) *Local {
 	t.Helper()
 	testenv.UseCloudAWS(t)
-	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var rnd [3]byte
 	rand.Read(rnd[:])
-	w := "Ada" + hex.EncodeToString(rnd[:])
-	l := &Local{Workload: w, Stage: "QA", Region: cfg.Region, Account: aws.ToString(id.Account),
-		TextURL: "https://text.example.test/prod/", RAGURL: "https://rag.example.test/prod/",
-		S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
-	l.LoreBucket = strings.ToLower(w) + "-qa-" + l.Region + "-" + l.Account
-	l.TuningBucket = strings.ToLower(w) + "-tuning-" + l.Region + "-" + l.Account
-	cfn := cloudformation.NewFromConfig(cfg)
-	createStack(t, cfn, w+"-QA", map[string]string{"TextApiEndpointUrl": l.TextURL, "RagApiEndpointUrl": l.RAGURL},
-		w+"-QA-RagEndpointParameter", l.RAGURL)
-	createStack(t, cfn, w+"-TUNING", map[string]string{"TuningDataBucketName": l.TuningBucket}, w+"-TUNING-Marker", "1")
-	if _, err := ssm.NewFromConfig(cfg).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("CustomModelName"),
-		Value: aws.String("PLACEHOLDER"), Type: "String", Overwrite: aws.Bool(true)}); err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range []string{l.TuningBucket, l.LoreBucket} {
-		MakeBucket(t, l.S3, b)
-	}
-	l.sm = sagemaker.NewFromConfig(cfg)
-	def := `{"Version":"2020-12-01","Steps":[{"Name":"DataPreprocessing","Type":"Processing"},{"Name":"FineTuning","Type":"Callback"},{"Name":"ModelEvaluation","Type":"Processing"},{"Name":"Register-RegisterModel","Type":"RegisterModel"}]}`
-	if _, err := l.sm.CreatePipeline(ctx, &sagemaker.CreatePipelineInput{PipelineName: aws.String(w + "-FMOpsPipeline"),
-		PipelineDefinition: aws.String(def), RoleArn: aws.String(l.role())}); err != nil {
+	l, err := Setup(context.Background(), "Ada"+hex.EncodeToString(rnd[:]))
+	if err != nil {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// Setup creates a deployment of workload w where the AWS SDK's environment points: stacks
+// <W>-QA (TextApiEndpointUrl, RagApiEndpointUrl) and <W>-TUNING (TuningDataBucketName), SSM
+// <W>-QA-RagEndpointParameter and CustomModelName, the versioned buckets
+// <w>-qa-<region>-<acct> and <w>-tuning-<region>-<acct>, and the SageMaker pipeline
+// <W>-FMOpsPipeline. Pieces that already exist are kept.
+func Setup(ctx context.Context, w string) (*Local, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, err
+	}
+	l := &Local{Workload: w, Stage: "QA", Region: cfg.Region, Account: aws.ToString(id.Account),
+		TextURL: "https://text.example.test/prod/", RAGURL: "https://rag.example.test/prod/",
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), sm: sagemaker.NewFromConfig(cfg)}
+	l.LoreBucket = strings.ToLower(w) + "-qa-" + l.Region + "-" + l.Account
+	l.TuningBucket = strings.ToLower(w) + "-tuning-" + l.Region + "-" + l.Account
+	cfn := cloudformation.NewFromConfig(cfg)
+	if err := createStack(ctx, cfn, w+"-QA", map[string]string{"TextApiEndpointUrl": l.TextURL, "RagApiEndpointUrl": l.RAGURL},
+		w+"-QA-RagEndpointParameter", l.RAGURL); err != nil {
+		return nil, err
+	}
+	if err := createStack(ctx, cfn, w+"-TUNING", map[string]string{"TuningDataBucketName": l.TuningBucket}, w+"-TUNING-Marker", "1"); err != nil {
+		return nil, err
+	}
+	if _, err := ssm.NewFromConfig(cfg).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("CustomModelName"),
+		Value: aws.String("PLACEHOLDER"), Type: "String", Overwrite: aws.Bool(true)}); err != nil {
+		return nil, err
+	}
+	for _, b := range []string{l.TuningBucket, l.LoreBucket} {
+		if err := makeBucket(ctx, l.S3, b); err != nil {
+			return nil, err
+		}
+	}
+	def := `{"Version":"2020-12-01","Steps":[{"Name":"DataPreprocessing","Type":"Processing"},{"Name":"FineTuning","Type":"Callback"},{"Name":"ModelEvaluation","Type":"Processing"},{"Name":"Register-RegisterModel","Type":"RegisterModel"}]}`
+	if _, err := l.sm.CreatePipeline(ctx, &sagemaker.CreatePipelineInput{PipelineName: aws.String(w + "-FMOpsPipeline"),
+		PipelineDefinition: aws.String(def), RoleArn: aws.String(l.role())}); err != nil && !exists(err) {
+		return nil, fmt.Errorf("create pipeline %s-FMOpsPipeline: %w", w, err)
+	}
+	return l, nil
+}
+
+// exists recognises "already exists" answers, so Setup can run again on the same servers.
+func exists(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		c := ae.ErrorCode()
+		return c == "AlreadyExistsException" || c == "BucketAlreadyOwnedByYou" || c == "BucketAlreadyExists" ||
+			c == "ResourceInUse" || c == "ValidationException" && strings.Contains(ae.ErrorMessage(), "already exists")
+	}
+	return false
 }
 
 func (l *Local) role() string {
@@ -125,8 +151,7 @@ func (l *Local) start(bucket, key string, at time.Time) (string, error) {
 	return "", fmt.Errorf("s3://%s/%s triggers nothing", bucket, key)
 }
 
-func createStack(t *testing.T, c *cloudformation.Client, name string, outputs map[string]string, param, value string) {
-	t.Helper()
+func createStack(ctx context.Context, c *cloudformation.Client, name string, outputs map[string]string, param, value string) error {
 	res := fmt.Sprintf(`"P": {"Type": "AWS::SSM::Parameter", "Properties": {"Name": %q, "Type": "String", "Value": %q}}`, param, value)
 	keys := make([]string, 0, len(outputs))
 	for k := range outputs {
@@ -138,23 +163,30 @@ func createStack(t *testing.T, c *cloudformation.Client, name string, outputs ma
 		outs = append(outs, fmt.Sprintf(`%q: {"Value": %q}`, k, outputs[k]))
 	}
 	body := fmt.Sprintf(`{"Resources": {%s}, "Outputs": {%s}}`, res, strings.Join(outs, ","))
-	if _, err := c.CreateStack(context.Background(), &cloudformation.CreateStackInput{
-		StackName: aws.String(name), TemplateBody: aws.String(body)}); err != nil {
-		t.Fatalf("create stack %s: %v", name, err)
+	if _, err := c.CreateStack(ctx, &cloudformation.CreateStackInput{
+		StackName: aws.String(name), TemplateBody: aws.String(body)}); err != nil && !exists(err) {
+		return fmt.Errorf("create stack %s: %w", name, err)
 	}
+	return nil
 }
 
 // MakeBucket creates a versioned bucket.
 func MakeBucket(t *testing.T, c *s3.Client, name string) {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-		t.Fatalf("create bucket %s: %v", name, err)
+	if err := makeBucket(context.Background(), c, name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func makeBucket(ctx context.Context, c *s3.Client, name string) error {
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil && !exists(err) {
+		return fmt.Errorf("create bucket %s: %w", name, err)
 	}
 	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(name),
 		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatal(err)
+		return fmt.Errorf("turn on versioning of %s: %w", name, err)
 	}
+	return nil
 }
 
 // Keys lists the keys in a bucket.

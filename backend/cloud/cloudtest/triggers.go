@@ -22,20 +22,116 @@ import (
 // webhookID names the notification target in the private MinIO's configuration.
 const webhookID = "NPCSTUDIO"
 
-// Triggered is a deployment whose S3 triggers fire for real: a MinIO of the test's own sends
-// bucket notifications (the S3 event JSON Lambda receives) to a webhook in the test, which
-// starts the hydration job or the tuning pipeline in moto as the guidance's Lambda does.
-type Triggered struct {
-	*Local
+// Triggers is a MinIO of its own whose bucket notifications (the S3 event JSON Lambda
+// receives) reach a webhook here, which starts the hydration job or the tuning pipeline in
+// moto as the guidance's Lambda does.
+type Triggers struct {
+	// S3URL is the MinIO's address: point AWS_ENDPOINT_URL_S3 at it.
+	S3URL string
 	// Started receives the job name or execution ARN of every run a notification started.
 	Started chan string
+	// Errors receives what went wrong starting a run.
+	Errors chan error
 
-	mu     sync.Mutex
-	errors []error
+	cmd   *exec.Cmd
+	srv   *http.Server
+	mu    sync.Mutex
+	local *Local
 }
 
-// DeployTriggered starts the webhook and a MinIO of the test's own wired to it, then deploys
-// as Deploy does, with notifications on both buckets for the keys that start pipelines.
+// StartTriggers starts the webhook and a MinIO (binary bin, data under dir) wired to it,
+// with the root keys given. Close stops both.
+func StartTriggers(ctx context.Context, bin, dir, accessKey, secretKey string) (*Triggers, error) {
+	tr := &Triggers{Started: make(chan string, 64), Errors: make(chan error, 64)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	tr.srv = &http.Server{Handler: http.HandlerFunc(tr.serve)}
+	go tr.srv.Serve(ln)
+	hook := "http://" + ln.Addr().String() + "/"
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	console, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
+		return nil, err
+	}
+	tr.cmd = exec.Command(bin, "server", "--quiet", "--address", "127.0.0.1:"+port, "--console-address", "127.0.0.1:"+console, filepath.Join(dir, "data"))
+	tr.cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+accessKey, "MINIO_ROOT_PASSWORD="+secretKey,
+		"MINIO_BROWSER=off", "MINIO_NOTIFY_WEBHOOK_ENABLE_"+webhookID+"=on", "MINIO_NOTIFY_WEBHOOK_ENDPOINT_"+webhookID+"="+hook)
+	logf, err := os.Create(filepath.Join(dir, "minio.log"))
+	if err != nil {
+		return nil, err
+	}
+	tr.cmd.Stdout, tr.cmd.Stderr = logf, logf
+	if err := tr.cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	go func() { tr.cmd.Wait(); logf.Close() }()
+	tr.S3URL = "http://127.0.0.1:" + port
+	for range 1200 { // up to a minute on a loaded machine
+		if err := ctx.Err(); err != nil {
+			tr.Close()
+			return nil, err
+		}
+		if res, err := http.Get(tr.S3URL + "/minio/health/ready"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return tr, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tr.Close()
+	log, _ := os.ReadFile(filepath.Join(dir, "minio.log"))
+	return nil, fmt.Errorf("MinIO did not start: %s", log)
+}
+
+// Close stops the MinIO and the webhook.
+func (tr *Triggers) Close() {
+	if tr.cmd != nil && tr.cmd.Process != nil {
+		tr.cmd.Process.Kill()
+	}
+	tr.srv.Close()
+}
+
+// Attach makes l's buckets notify the webhook for the keys that start pipelines; the runs
+// start in l's account.
+func (tr *Triggers) Attach(ctx context.Context, l *Local) error {
+	tr.mu.Lock()
+	tr.local = l
+	tr.mu.Unlock()
+	arn := "arn:minio:sqs::" + webhookID + ":webhook"
+	for bucket, suffix := range map[string]string{l.LoreBucket: ".txt", l.TuningBucket: "raw-data/data.jsonl"} {
+		_, err := l.S3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+			Bucket: aws.String(bucket),
+			NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
+				QueueArn: aws.String(arn), Events: []s3types.Event{"s3:ObjectCreated:*"},
+				Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
+					{Name: s3types.FilterRuleNameSuffix, Value: aws.String(suffix)}}}},
+			}}},
+		})
+		if err != nil {
+			return fmt.Errorf("notifications on %s: %w", bucket, err)
+		}
+	}
+	return nil
+}
+
+// Triggered is a test's deployment whose S3 triggers fire for real (see Triggers).
+type Triggered struct {
+	*Local
+	*Triggers
+}
+
+// DeployTriggered starts Triggers for the test, then deploys as Deploy does in its MinIO,
+// with the notifications attached.
 func DeployTriggered(t *testing.T) *Triggered {
 	t.Helper()
 	bin := os.Getenv("NPCSTUDIO_TEST_MINIO_BIN")
@@ -45,63 +141,28 @@ func DeployTriggered(t *testing.T) *Triggered {
 		}
 		t.Skip("no MinIO binary: run `make services` and export what it prints, or run `make test`")
 	}
-	tr := &Triggered{Started: make(chan string, 16)}
-	hook := httptest(t, http.HandlerFunc(tr.serve))
-	port := freePort(t)
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "server", "--quiet", "--address", "127.0.0.1:"+port, "--console-address", "127.0.0.1:"+freePort(t), filepath.Join(dir, "data"))
-	cmd.Env = append(os.Environ(),
-		"MINIO_ROOT_USER="+os.Getenv("NPCSTUDIO_TEST_S3_ACCESS_KEY"), "MINIO_ROOT_PASSWORD="+os.Getenv("NPCSTUDIO_TEST_S3_SECRET_KEY"),
-		"MINIO_BROWSER=off", "MINIO_NOTIFY_WEBHOOK_ENABLE_"+webhookID+"=on", "MINIO_NOTIFY_WEBHOOK_ENDPOINT_"+webhookID+"="+hook)
-	logf, err := os.Create(filepath.Join(dir, "minio.log"))
+	ctx := context.Background()
+	trig, err := StartTriggers(ctx, bin, t.TempDir(), os.Getenv("NPCSTUDIO_TEST_S3_ACCESS_KEY"), os.Getenv("NPCSTUDIO_TEST_S3_SECRET_KEY"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
+	t.Cleanup(trig.Close)
+	t.Setenv("NPCSTUDIO_TEST_S3_URL", trig.S3URL)
+	l := Deploy(t)
+	if err := trig.Attach(ctx, l); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); logf.Close() })
-	s3url := "http://127.0.0.1:" + port
-	ready := false
-	for range 1200 { // up to a minute on a loaded machine
-		if res, err := http.Get(s3url + "/minio/health/ready"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				ready = true
-				break
+	t.Cleanup(func() {
+		for {
+			select {
+			case err := <-trig.Errors:
+				t.Errorf("trigger: %v", err)
+			default:
+				return
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if !ready {
-		log, _ := os.ReadFile(logf.Name())
-		t.Fatalf("MinIO did not start: %s", log)
-	}
-	t.Setenv("NPCSTUDIO_TEST_S3_URL", s3url)
-	tr.Local = Deploy(t)
-	arn := "arn:minio:sqs::" + webhookID + ":webhook"
-	for bucket, suffix := range map[string]string{tr.LoreBucket: ".txt", tr.TuningBucket: "raw-data/data.jsonl"} {
-		_, err := tr.S3.PutBucketNotificationConfiguration(context.Background(), &s3.PutBucketNotificationConfigurationInput{
-			Bucket: aws.String(bucket),
-			NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
-				QueueArn: aws.String(arn), Events: []s3types.Event{"s3:ObjectCreated:*"},
-				Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
-					{Name: s3types.FilterRuleNameSuffix, Value: aws.String(suffix)}}}},
-			}}},
-		})
-		if err != nil {
-			t.Fatalf("notifications on %s: %v", bucket, err)
-		}
-	}
-	t.Cleanup(func() {
-		tr.mu.Lock()
-		defer tr.mu.Unlock()
-		for _, err := range tr.errors {
-			t.Errorf("trigger: %v", err)
-		}
 	})
-	return tr
+	return &Triggered{Local: l, Triggers: trig}
 }
 
 // s3Event is the part of the S3 event notification the guidance's Lambda reads.
@@ -119,22 +180,28 @@ type s3Event struct {
 	} `json:"Records"`
 }
 
-func (tr *Triggered) serve(w http.ResponseWriter, r *http.Request) {
+func (tr *Triggers) serve(w http.ResponseWriter, r *http.Request) {
 	var ev s3Event
 	if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
 		w.WriteHeader(http.StatusOK) // MinIO checks the target with an empty request
 		return
 	}
+	tr.mu.Lock()
+	l := tr.local
+	tr.mu.Unlock()
 	for _, rec := range ev.Records {
+		if l == nil {
+			continue
+		}
 		// Keys arrive URL-encoded, as in AWS's events.
 		key, err := url.QueryUnescape(rec.S3.Object.Key)
 		if err != nil {
-			tr.fail(err)
+			tr.Errors <- err
 			continue
 		}
-		name, err := tr.start(rec.S3.Bucket.Name, key, time.Now())
+		name, err := l.start(rec.S3.Bucket.Name, key, time.Now())
 		if err != nil {
-			tr.fail(err)
+			tr.Errors <- err
 			continue
 		}
 		tr.Started <- name
@@ -142,31 +209,11 @@ func (tr *Triggered) serve(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func (tr *Triggered) fail(err error) {
-	tr.mu.Lock()
-	tr.errors = append(tr.errors, err)
-	tr.mu.Unlock()
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
+func freePort() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer ln.Close()
-	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-}
-
-// httptest serves h on 127.0.0.1 for the test and returns its URL.
-func httptest(t *testing.T, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String() + "/"
+	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port), nil
 }
