@@ -187,7 +187,7 @@ func parameter(ctx context.Context, c *ssm.Client, what, name string) Finding {
 		f.Value = aws.ToString(out.Parameter.Value)
 		f.Found = true
 		if name == CustomModelParameter && f.Value == "PLACEHOLDER" {
-			f.Detail = "PLACEHOLDER: the text endpoint runs the base model"
+			f.Detail = "the text endpoint runs the base model"
 		}
 	}
 	return f

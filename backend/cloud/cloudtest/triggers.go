@@ -69,6 +69,7 @@ func StartTriggers(ctx context.Context, bin, dir, accessKey, secretKey string) (
 		return nil, err
 	}
 	tr.cmd.Stdout, tr.cmd.Stderr = logf, logf
+	tr.cmd.SysProcAttr = procAttr()
 	if err := tr.cmd.Start(); err != nil {
 		logf.Close()
 		return nil, err
