@@ -417,5 +417,12 @@ func (s *CloudService) Runs(req DeploymentRequest) (out cloud.Runs, err error) {
 	if err != nil {
 		return out, err
 	}
-	return cloud.ListRuns(ctx, c, d, history)
+	out, err = cloud.ListRuns(ctx, c, d, history)
+	if err != nil {
+		return out, err
+	}
+	if err := ups.SetRuns(out.Runs); err != nil {
+		s.a.log.Warn("runs not recorded in the upload history", "err", err)
+	}
+	return out, nil
 }

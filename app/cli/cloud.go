@@ -350,6 +350,19 @@ func pushPlanned(env *Env, cmd *cobra.Command, resume, yes, force bool, plan fun
 		return err
 	}
 	svc := env.App().Cloud
+	if !resume && !env.json {
+		if ups, err := svc.Uploads(); err == nil {
+			n := 0
+			for _, u := range ups {
+				if u.Status == cloud.StatusUploading {
+					n++
+				}
+			}
+			if n > 0 {
+				fmt.Fprintf(env.Stderr, "note: %d earlier push(es) did not finish: npcstudio push --resume finishes them\n", n)
+			}
+		}
+	}
 	if p.Earlier != nil && !force {
 		svc.Discard(app.PlanRequest{ID: p.Upload.ID})
 		return &cloud.AlreadyPushedError{Earlier: *p.Earlier}
@@ -438,14 +451,14 @@ func uploadsCmd(env *Env) *cobra.Command {
 					return
 				}
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSTATUS\tWHAT\tTARGET\tSIZE\tVERSION\tBY\tWHEN")
+				fmt.Fprintln(tw, "ID\tSTATUS\tWHAT\tTARGET\tSIZE\tVERSION\tBY\tWHEN\tRUN")
 				for _, u := range ups {
 					when := u.Finished
 					if when == "" {
 						when = u.Started
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\ts3://%s/%s\t%s\t%s\t%s\t%s\n", u.ID, u.Status, u.What, u.Bucket, u.Key,
-						sizeOf(u.Size), orDash(u.VersionID), u.By, when)
+					fmt.Fprintf(tw, "%s\t%s\t%s\ts3://%s/%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Status, u.What, u.Bucket, u.Key,
+						sizeOf(u.Size), orDash(u.VersionID), u.By, when, orDash(u.Run))
 				}
 				tw.Flush()
 				for _, u := range ups {

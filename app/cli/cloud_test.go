@@ -91,6 +91,10 @@ func TestCloudConnectAndPush(t *testing.T) {
 	if r := npc("cloud", "runs"); r.code != ExitOK || !strings.Contains(r.stdout, job) || !strings.Contains(r.stdout, up.ID) {
 		t.Fatalf("runs: %+v", r)
 	}
+	// The history now names the run the push started.
+	if r := npc("uploads", "list"); r.code != ExitOK || !strings.Contains(r.stdout, job) {
+		t.Fatalf("uploads list does not name the run: %+v", r)
+	}
 	r = npc("push", "lore", "--collection", "ashfall", "--yes", "--json")
 	var e struct {
 		Error struct{ Code, Message string }

@@ -75,6 +75,9 @@ type Upload struct {
 	Finished string `json:"finished,omitempty"`
 	// Forced says the writer pushed content already pushed to this target.
 	Forced bool `json:"forced,omitempty"`
+	// Run names the pipeline run the upload started (a processing job name or a pipeline
+	// execution ARN), once a look at the runs has matched it.
+	Run string `json:"run,omitempty"`
 }
 
 // AlreadyPushedError refuses a push of content already pushed to the same target.
@@ -310,7 +313,41 @@ func (u *Uploads) Resume(ctx context.Context, t *Transfer, id string) (Upload, e
 	if up.Status != StatusUploading {
 		return up, fault.Invalid("id", "upload %s is already done", id)
 	}
+	// The parts already sent are of the file as it was: make sure it still is.
+	if sum, size, err := hashFile(up.File); err != nil || sum != up.SHA256 || size != up.Size {
+		return up, fmt.Errorf("resume upload %s: %w (%s): push the content again", id, ErrStagedFileChanged, up.File)
+	}
 	return u.run(ctx, t, up)
+}
+
+// SetRuns records, for each run matched to an upload, the run the upload started.
+func (u *Uploads) SetRuns(runs []Run) error {
+	return u.st.Update(func(tx *bolt.Tx) error {
+		for _, r := range runs {
+			if r.UploadID == "" {
+				continue
+			}
+			var up Upload
+			if err := store.GetJSON(tx, BucketUploads, r.UploadID, &up); err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				return err
+			}
+			name := r.ARN
+			if r.Kind == RunHydration {
+				name = r.Name
+			}
+			if up.Run == name {
+				continue
+			}
+			up.Run = name
+			if err := store.PutJSON(tx, BucketUploads, up.ID, up); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func (u *Uploads) run(ctx context.Context, t *Transfer, up Upload) (Upload, error) {

@@ -334,3 +334,30 @@ func killChild(t *testing.T) {
 	ups.Push(context.Background(), tr, plan, false)
 	t.Fatal("the push finished before the kill point")
 }
+
+// A staged file changed after some parts were sent is not resumed into a mixed object.
+func TestResumeRefusesAChangedStagedFile(t *testing.T) {
+	ld := newLocalDeployment(t)
+	ups := NewUploads(openStore(t))
+	plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/changed.txt", payload(6, 3*MinPartSize)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(int32) { cancel() }}
+	if _, err := ups.Push(ctx, tr, plan, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled push: %v", err)
+	}
+	f, err := os.OpenFile(plan.Upload.File, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte("changed"), int64(2*MinPartSize)+10)
+	f.Close()
+	if _, err := ups.Resume(context.Background(), &Transfer{S3: ld.Clients.S3}, plan.Upload.ID); !errors.Is(err, ErrStagedFileChanged) {
+		t.Fatalf("resume of a changed file: %v, want ErrStagedFileChanged", err)
+	}
+	if ks := keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
+		t.Fatalf("objects %v", ks)
+	}
+}

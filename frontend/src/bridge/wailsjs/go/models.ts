@@ -2865,6 +2865,7 @@ export namespace cloud {
 	    started: string;
 	    finished?: string;
 	    forced?: boolean;
+	    run?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Upload(source);
@@ -2900,6 +2901,7 @@ export namespace cloud {
 	        this.started = source["started"];
 	        this.finished = source["finished"];
 	        this.forced = source["forced"];
+	        this.run = source["run"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
