@@ -376,6 +376,30 @@ func (s *CloudService) Resume(req ResumeRequest) (id string, err error) {
 	}), nil
 }
 
+// AbandonRequest names an unfinished upload to give up.
+type AbandonRequest struct {
+	UploadID string `json:"uploadId"`
+}
+
+// Abandon gives up an unfinished upload: S3 drops its parts and nothing is triggered.
+func (s *CloudService) Abandon(req AbandonRequest) (out cloud.Upload, err error) {
+	defer guard(s.a.log, &err)
+	ups, err := s.uploads()
+	if err != nil {
+		return out, err
+	}
+	up, err := ups.Get(req.UploadID)
+	if err != nil {
+		return out, err
+	}
+	ctx := s.a.ctx()
+	c, err := cloud.NewClients(ctx, cloud.Deployment{Name: up.Deployment, Workload: up.Workload, Stage: up.Stage, Region: up.Region, Profile: up.Profile}, s.clientOptions)
+	if err != nil {
+		return out, err
+	}
+	return ups.Abandon(ctx, c.S3, up.ID)
+}
+
 // Uploads returns the upload history, newest first, unfinished ones included.
 func (s *CloudService) Uploads() (out []cloud.Upload, err error) {
 	defer guard(s.a.log, &err)

@@ -463,10 +463,21 @@ func uploadsCmd(env *Env) *cobra.Command {
 				tw.Flush()
 				for _, u := range ups {
 					if u.Status == cloud.StatusUploading {
-						fmt.Fprintln(w, "unfinished pushes: npcstudio push --resume finishes them")
+						fmt.Fprintln(w, "unfinished pushes: npcstudio push --resume finishes them; npcstudio uploads abandon ID gives one up")
 						break
 					}
 				}
+			})
+		},
+	}, &cobra.Command{
+		Use: "abandon ID", Short: "Give up an unfinished push (S3 drops its parts; nothing is triggered)", Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			up, err := env.App().Cloud.Abandon(app.AbandonRequest{UploadID: args[0]})
+			if err != nil {
+				return err
+			}
+			return env.print(up, func(w io.Writer) {
+				fmt.Fprintf(w, "abandoned the push of %s to s3://%s/%s\n", up.What, up.Bucket, up.Key)
 			})
 		},
 	})

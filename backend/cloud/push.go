@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/text/unicode/norm"
 
@@ -34,6 +36,8 @@ const (
 const (
 	StatusUploading = "uploading"
 	StatusDone      = "done"
+	// StatusAbandoned: the writer gave up an unfinished upload; S3 dropped its parts.
+	StatusAbandoned = "abandoned"
 )
 
 // Upload is one push: while it runs, what a resume needs (staged file, upload id, finished
@@ -318,6 +322,32 @@ func (u *Uploads) Resume(ctx context.Context, t *Transfer, id string) (Upload, e
 		return up, fmt.Errorf("resume upload %s: %w (%s): push the content again", id, ErrStagedFileChanged, up.File)
 	}
 	return u.run(ctx, t, up)
+}
+
+// Abandon gives up an unfinished upload: S3 drops the parts it holds (nothing was ever
+// triggered), the staged file goes, and the history keeps the line as abandoned.
+func (u *Uploads) Abandon(ctx context.Context, c *s3.Client, id string) (Upload, error) {
+	up, err := u.Get(id)
+	if err != nil {
+		return up, err
+	}
+	if up.Status != StatusUploading {
+		return up, fault.Invalid("id", "upload %s is %s, not unfinished", id, up.Status)
+	}
+	if up.UploadID != "" {
+		_, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(up.Bucket), Key: aws.String(up.Key), UploadId: aws.String(up.UploadID)})
+		if err != nil && !isCode(err, "NoSuchUpload") {
+			return up, pushError(err, &up)
+		}
+	}
+	staged := up.File
+	up.Status, up.File, up.Parts, up.UploadID = StatusAbandoned, "", nil, ""
+	up.Finished = u.now().UTC().Format(time.RFC3339)
+	if err := u.Save(&up); err != nil {
+		return up, err
+	}
+	os.Remove(staged)
+	return up, nil
 }
 
 // SetRuns records, for each run matched to an upload, the run the upload started.

@@ -361,3 +361,44 @@ func TestResumeRefusesAChangedStagedFile(t *testing.T) {
 		t.Fatalf("objects %v", ks)
 	}
 }
+
+// An abandoned push leaves no parts in S3, no staged file, and a history line that says so.
+func TestAbandonDropsTheParts(t *testing.T) {
+	ld := newLocalDeployment(t)
+	ups := NewUploads(openStore(t))
+	plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/abandoned.txt", payload(7, 3*MinPartSize)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(int32) { cancel() }}
+	if _, err := ups.Push(ctx, tr, plan, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled push: %v", err)
+	}
+	inFlight := func() int {
+		out, err := ld.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(ld.Lore)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Uploads)
+	}
+	if n := inFlight(); n != 1 {
+		t.Fatalf("%d unfinished uploads in S3 after the cancel, want 1", n)
+	}
+	up, err := ups.Abandon(context.Background(), ld.Clients.S3, plan.Upload.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := inFlight(); n != 0 || up.Status != StatusAbandoned {
+		t.Fatalf("after abandon: %d unfinished uploads in S3, status %s", n, up.Status)
+	}
+	if _, err := os.Stat(plan.Upload.File); !os.IsNotExist(err) {
+		t.Errorf("staged file kept: %v", err)
+	}
+	if p, _ := ups.Pending(); len(p) != 0 {
+		t.Errorf("still pending: %+v", p)
+	}
+	if _, err := ups.Resume(context.Background(), &Transfer{S3: ld.Clients.S3}, up.ID); err == nil {
+		t.Error("an abandoned upload was resumed")
+	}
+}

@@ -452,6 +452,7 @@ export const cloud = {
       onStart?.(opId)
       return Cloud.Push({ opId, planId, force })
     }, onProgress),
+  abandon: (uploadId: string): Promise<CloudUpload> => call(Cloud.Abandon({ uploadId })),
   resume: (onProgress?: (p: PushProgress) => void) =>
     loreOperation<ResumeResult, PushProgress>((opId) => Cloud.Resume({ opId, uploadId: '' }), onProgress),
 }

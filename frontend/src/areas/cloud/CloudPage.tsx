@@ -399,7 +399,14 @@ function UploadsPanel() {
                 <td>{formatBytes(u.size)}</td>
                 <td className="mono">{u.versionId || '—'}</td>
                 <td className="mono small">{u.by}</td>
-                <td>{u.status}</td>
+                <td>
+                  {u.status}
+                  {u.status === 'uploading' && (
+                    <button className="danger" onClick={() => cloud.abandon(u.id).then(load).catch(setError)} disabled={!!resuming}>
+                      Abandon
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

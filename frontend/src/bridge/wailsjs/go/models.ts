@@ -34,6 +34,18 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class AbandonRequest {
+	    uploadId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AbandonRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.uploadId = source["uploadId"];
+	    }
+	}
 	export class AddProviderRequest {
 	    provider: provider.Provider;
 	    apiKey: string;

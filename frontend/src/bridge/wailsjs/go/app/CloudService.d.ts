@@ -3,6 +3,8 @@
 import {app} from '../models';
 import {cloud} from '../models';
 
+export function Abandon(arg1:app.AbandonRequest):Promise<cloud.Upload>;
+
 export function Connect(arg1:app.ConnectRequest):Promise<cloud.Status>;
 
 export function Discard(arg1:app.PlanRequest):Promise<void>;
