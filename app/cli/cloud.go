@@ -159,6 +159,20 @@ func printRuns(w io.Writer, rs cloud.Runs) {
 	}
 	tw.Flush()
 	for _, r := range rs.Runs {
+		if len(r.Steps) > 0 {
+			var steps []string
+			for _, st := range r.Steps {
+				steps = append(steps, st.Name+" "+st.Status)
+			}
+			fmt.Fprintf(w, "%s %s steps: %s\n", r.Kind, r.Name, strings.Join(steps, ", "))
+		}
+		for _, st := range r.Steps {
+			if st.FailureReason != "" {
+				fmt.Fprintf(w, "  step %s failed: %s\n", st.Name, st.FailureReason)
+			}
+		}
+	}
+	for _, r := range rs.Runs {
 		if r.FailureReason != "" || r.Hint != "" {
 			fmt.Fprintf(w, "%s %s failed: %s\n  what to do: %s\n", r.Kind, r.Name, orDash(r.FailureReason), r.Hint)
 		}

@@ -34,7 +34,21 @@ type Run struct {
 	Hint          string `json:"hint,omitempty"`
 	// UploadID is the push that started it, when one in the history matches.
 	UploadID string `json:"uploadId,omitempty"`
+	// Steps are a tuning run's pipeline steps, in order, as far as they have started.
+	Steps []RunStep `json:"steps,omitempty"`
 }
+
+// RunStep is one step of a tuning pipeline run.
+type RunStep struct {
+	Name          string `json:"name"`
+	Status        string `json:"status"`
+	Started       string `json:"started,omitempty"`
+	Ended         string `json:"ended,omitempty"`
+	FailureReason string `json:"failureReason,omitempty"`
+}
+
+// stepsLimit is how many of the newest tuning runs get their steps listed.
+const stepsLimit = 5
 
 // Runs is what ListRuns found, with notes on what it could not read.
 type Runs struct {
@@ -76,7 +90,7 @@ func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (
 	case err != nil:
 		return out, fmt.Errorf("list tuning runs: %s", explainAPI(err, "list pipeline executions"))
 	default:
-		for _, e := range execs.PipelineExecutionSummaries {
+		for k, e := range execs.PipelineExecutionSummaries {
 			arn := aws.ToString(e.PipelineExecutionArn)
 			r := Run{Kind: RunTuning, Name: executionID(arn), ARN: arn, Status: string(e.PipelineExecutionStatus),
 				Started: stamp(e.StartTime), FailureReason: aws.ToString(e.PipelineExecutionFailureReason)}
@@ -84,8 +98,15 @@ func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (
 				r.FailureReason = ""
 			}
 			r.Running = r.Status == string(smtypes.PipelineExecutionStatusExecuting) || r.Status == string(smtypes.PipelineExecutionStatusStopping)
+			if k < stepsLimit || r.Running {
+				steps, err := executionSteps(ctx, sm, arn)
+				if err != nil {
+					out.Notes = append(out.Notes, fmt.Sprintf("steps of %s: %s", r.Name, explainAPI(err, "list pipeline steps")))
+				}
+				r.Steps = steps
+			}
 			if r.Status == string(smtypes.PipelineExecutionStatusFailed) {
-				r.Hint = fmt.Sprintf("open the failed step of %s in SageMaker Studio; a DataPreprocessing failure is usually the dataset (npcstudio dataset validate), a FineTuning one the Bedrock job %s-TuningJob-%s (quota, base model access)", d.FMOpsPipeline(), d.Workload, r.Name)
+				r.Hint = tuningHint(d, r)
 			}
 			out.Runs = append(out.Runs, r)
 		}
@@ -93,6 +114,43 @@ func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (
 	matchUploads(out.Runs, history, d)
 	sort.SliceStable(out.Runs, func(i, j int) bool { return out.Runs[i].Started > out.Runs[j].Started })
 	return out, nil
+}
+
+// executionSteps lists a run's steps in pipeline order (SageMaker lists the newest first).
+func executionSteps(ctx context.Context, sm *sagemaker.Client, arn string) ([]RunStep, error) {
+	out, err := sm.ListPipelineExecutionSteps(ctx, &sagemaker.ListPipelineExecutionStepsInput{PipelineExecutionArn: aws.String(arn),
+		SortOrder: smtypes.SortOrderAscending})
+	if err != nil {
+		return nil, err
+	}
+	steps := make([]RunStep, 0, len(out.PipelineExecutionSteps))
+	for _, s := range out.PipelineExecutionSteps {
+		steps = append(steps, RunStep{Name: aws.ToString(s.StepName), Status: string(s.StepStatus),
+			Started: stamp(s.StartTime), Ended: stamp(s.EndTime), FailureReason: aws.ToString(s.FailureReason)})
+	}
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].Started < steps[j].Started })
+	return steps, nil
+}
+
+// tuningHint says what to do about a failed tuning run, by the step that failed.
+func tuningHint(d Deployment, r Run) string {
+	job := d.Workload + "-TuningJob-" + r.Name
+	for _, s := range r.Steps {
+		if s.Status != string(smtypes.StepStatusFailed) {
+			continue
+		}
+		switch s.Name {
+		case "DataPreprocessing":
+			return "the dataset was refused before tuning: check it with npcstudio dataset validate against the base model, fix it and push again"
+		case "FineTuning":
+			return fmt.Sprintf("the Bedrock customization job %s failed: look at its failure message in the Bedrock console (quota, access to the base model, hyperparameters)", job)
+		case "ModelEvaluation":
+			return fmt.Sprintf("the tuned model was made but its evaluation failed: see s3://<tuning bucket>/%s/evaluation/", r.Name)
+		default:
+			return fmt.Sprintf("step %s failed: open the run in SageMaker Studio for its log", s.Name)
+		}
+	}
+	return fmt.Sprintf("open the run of %s in SageMaker Studio to see which step failed and why", d.FMOpsPipeline())
 }
 
 // executionID is the last part of a pipeline execution ARN (…/execution/<id>).

@@ -172,3 +172,42 @@ func TestPushStartsItsRunThroughTheBucketNotification(t *testing.T) {
 		t.Fatalf("runs %+v: want %s from %s and %s from %s", runs.Runs, job, lorePush.ID, exec, dsPush.ID)
 	}
 }
+
+// A tuning run lists its steps; a failed step shows its reason and what to do.
+func TestTuningRunStepsAndAFailure(t *testing.T) {
+	l := cloudtest.Deploy(t)
+	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
+	if err := d.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClients(context.Background(), d, ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := l.PlayTrigger(t, l.TuningBucket, "npcstudio/a/1/raw-data/data.jsonl", time.Now())
+	bad := l.PlayTrigger(t, l.TuningBucket, "npcstudio/b/2/raw-data/data.jsonl", time.Now())
+	l.SageMaker.FailStep(bad, "DataPreprocessing", "ClientError: line 3 of data.jsonl has no output")
+	runs, err := ListRuns(context.Background(), c, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byARN := map[string]Run{}
+	for _, r := range runs.Runs {
+		byARN[r.ARN] = r
+	}
+	good := byARN[ok]
+	var names []string
+	for _, s := range good.Steps {
+		names = append(names, s.Name+":"+s.Status)
+	}
+	if strings.Join(names, " ") != "DataPreprocessing:Succeeded FineTuning:Succeeded ModelEvaluation:Succeeded Register-RegisterModel:Succeeded" {
+		t.Errorf("steps of a finished run: %v (notes %v)", names, runs.Notes)
+	}
+	failed := byARN[bad]
+	if failed.Status != "Failed" || len(failed.Steps) != 1 || failed.Steps[0].FailureReason != "ClientError: line 3 of data.jsonl has no output" {
+		t.Fatalf("failed run %+v", failed)
+	}
+	if !strings.Contains(failed.Hint, "npcstudio dataset validate") {
+		t.Errorf("hint %q does not say what to do about a refused dataset", failed.Hint)
+	}
+}

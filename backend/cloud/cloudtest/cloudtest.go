@@ -36,20 +36,29 @@ type Local struct {
 	LoreBucket, TuningBucket         string
 	TextURL, RAGURL                  string
 	S3                               *s3.Client
-	sm                               *sagemaker.Client
+	// SageMaker is the front before moto's SageMaker (set by Deploy).
+	SageMaker *SageMakerFront
+	sm        *sagemaker.Client
 }
 
 // Deploy points the AWS SDK at the test servers (for this test) and sets up a deployment with
 // a workload name of its own (see Setup).
 func Deploy(t *testing.T) *Local {
 	t.Helper()
-	testenv.UseCloudAWS(t)
+	moto, _ := testenv.UseCloudAWS(t)
+	front, err := StartSageMakerFront(context.Background(), moto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(front.Close)
+	t.Setenv("AWS_ENDPOINT_URL_SAGEMAKER", front.URL)
 	var rnd [3]byte
 	rand.Read(rnd[:])
 	l, err := Setup(context.Background(), "Ada"+hex.EncodeToString(rnd[:]))
 	if err != nil {
 		t.Fatal(err)
 	}
+	l.SageMaker = front
 	return l
 }
 

@@ -321,7 +321,19 @@ function RunsPanel() {
             {runs.runs.map((r) => (
               <tr key={r.arn}>
                 <td>{r.kind}</td>
-                <td className="mono">{r.name}</td>
+                <td className="mono">
+                  {r.name}
+                  {r.steps && r.steps.length > 0 && (
+                    <ol className="steps small">
+                      {r.steps.map((s) => (
+                        <li key={s.name} className={s.status === 'Failed' ? 'fail' : s.status === 'Succeeded' ? 'ok' : ''}>
+                          {s.name}: {s.status}
+                          {s.failureReason && <span> — {s.failureReason}</span>}
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                </td>
                 <td className={r.status === 'Failed' ? 'fail' : r.running ? '' : 'ok'}>
                   {r.status}
                   {r.failureReason && <div className="small">{r.failureReason}</div>}

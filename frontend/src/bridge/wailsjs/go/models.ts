@@ -2968,6 +2968,26 @@ export namespace cloud {
 		    return a;
 		}
 	}
+	export class RunStep {
+	    name: string;
+	    status: string;
+	    started?: string;
+	    ended?: string;
+	    failureReason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.started = source["started"];
+	        this.ended = source["ended"];
+	        this.failureReason = source["failureReason"];
+	    }
+	}
 	export class Run {
 	    kind: string;
 	    name: string;
@@ -2979,6 +2999,7 @@ export namespace cloud {
 	    failureReason?: string;
 	    hint?: string;
 	    uploadId?: string;
+	    steps?: RunStep[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Run(source);
@@ -2996,8 +3017,28 @@ export namespace cloud {
 	        this.failureReason = source["failureReason"];
 	        this.hint = source["hint"];
 	        this.uploadId = source["uploadId"];
+	        this.steps = this.convertValues(source["steps"], RunStep);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
+	
 	export class Runs {
 	    runs: Run[];
 	    notes?: string[];
