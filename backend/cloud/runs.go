@@ -64,16 +64,12 @@ const runLimit = 20
 func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (Runs, error) {
 	sm := sagemaker.NewFromConfig(c.Config)
 	out := Runs{Runs: []Run{}}
-	jobs, err := sm.ListProcessingJobs(ctx, &sagemaker.ListProcessingJobsInput{NameContains: aws.String(d.IngestJobPrefix()),
-		SortBy: smtypes.SortByCreationTime, SortOrder: smtypes.SortOrderDescending, MaxResults: aws.Int32(runLimit)})
+	jobs, err := ingestJobs(ctx, sm, d.IngestJobPrefix())
 	if err != nil {
 		return out, fmt.Errorf("list hydration jobs: %s", explainAPI(err, "list processing jobs"))
 	}
-	for _, j := range jobs.ProcessingJobSummaries {
+	for _, j := range jobs {
 		name := aws.ToString(j.ProcessingJobName)
-		if !strings.HasPrefix(name, d.IngestJobPrefix()) {
-			continue
-		}
 		r := Run{Kind: RunHydration, Name: name, ARN: aws.ToString(j.ProcessingJobArn), Status: string(j.ProcessingJobStatus),
 			Started: stamp(j.CreationTime), Ended: stamp(j.ProcessingEndTime), FailureReason: aws.ToString(j.FailureReason)}
 		r.Running = r.Status == string(smtypes.ProcessingJobStatusInProgress) || r.Status == string(smtypes.ProcessingJobStatusStopping)
@@ -113,6 +109,34 @@ func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (
 	}
 	matchUploads(out.Runs, history, d)
 	sort.SliceStable(out.Runs, func(i, j int) bool { return out.Runs[i].Started > out.Runs[j].Started })
+	return out, nil
+}
+
+// ingestJobs returns the newest hydration jobs (up to runLimit). Pages are read until enough
+// match: a page may hold fewer matches than it could (moto filters after paging).
+func ingestJobs(ctx context.Context, sm *sagemaker.Client, prefix string) ([]smtypes.ProcessingJobSummary, error) {
+	var out []smtypes.ProcessingJobSummary
+	in := &sagemaker.ListProcessingJobsInput{NameContains: aws.String(prefix), SortBy: smtypes.SortByCreationTime,
+		SortOrder: smtypes.SortOrderDescending, MaxResults: aws.Int32(100)}
+	for page := 0; page < 100; page++ {
+		res, err := sm.ListProcessingJobs(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range res.ProcessingJobSummaries {
+			if strings.HasPrefix(aws.ToString(j.ProcessingJobName), prefix) {
+				out = append(out, j)
+			}
+		}
+		if len(out) >= runLimit || aws.ToString(res.NextToken) == "" {
+			break
+		}
+		in.NextToken = res.NextToken
+	}
+	sort.SliceStable(out, func(i, j int) bool { return aws.ToTime(out[i].CreationTime).After(aws.ToTime(out[j].CreationTime)) })
+	if len(out) > runLimit {
+		out = out[:runLimit]
+	}
 	return out, nil
 }
 
