@@ -2,7 +2,8 @@
 // from the standard AWS chain and who the writer is signed in as; the saved deployments and
 // their discovery (CloudFormation outputs, SSM parameters, the bucket naming rule); and pushes
 // of lore and datasets to the buckets that start the hydration and tuning pipelines, with
-// their upload history.
+// their upload history; and the runs those pushes start (hydration processing jobs, tuning
+// pipeline executions and their steps), matched to the push that started each.
 //
 // # Storage
 //
@@ -14,11 +15,14 @@
 //	cloud_uploads      <uploadID>    -> Upload: one push. While "uploading": the staged file,
 //	                                    part size, S3 upload id and the parts S3 acknowledged
 //	                                    (number, ETag, SHA-256); once "done": what, where,
-//	                                    when, by whom (STS ARN), version id, checksum
+//	                                    when, by whom (STS ARN), version id, checksum, and the
+//	                                    run it started once matched; "abandoned" when the
+//	                                    writer gave it up (S3 dropped its parts)
 //
 // Upload ids are the UTC start time and four random bytes ("20260105T101500.123456789Z-1a2b3c4d"), so
 // the history sorts by time. Staged files live beside the database, under
-// <dataDir>/cloud/staging/<uploadID>.<ext>, until their upload is done.
+// <dataDir>/cloud/staging/<uploadID>.<ext>, until their upload is done or abandoned; those of
+// plans never pushed are removed after a day.
 //
 // # Pushes
 //

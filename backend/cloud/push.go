@@ -149,6 +149,7 @@ func (u *Uploads) Stage(ctx context.Context, req Request) (Plan, error) {
 	if err := os.MkdirAll(u.stagingDir(), 0o700); err != nil {
 		return Plan{}, fmt.Errorf("stage the push: %w", err)
 	}
+	u.sweep()
 	id := u.newUploadID()
 	path := filepath.Join(u.stagingDir(), id+req.Ext)
 	var sum string
@@ -196,6 +197,33 @@ func (u *Uploads) Stage(ctx context.Context, req Request) (Plan, error) {
 		plan.Earlier = &e
 	}
 	return plan, nil
+}
+
+// staleStaging is how old a staged file no unfinished upload uses must be to be removed: a
+// plan the window showed but the writer never confirmed or dismissed.
+const staleStaging = 24 * time.Hour
+
+// sweep removes staged files of plans never pushed (no unfinished upload names them).
+func (u *Uploads) sweep() {
+	entries, err := os.ReadDir(u.stagingDir())
+	if err != nil {
+		return
+	}
+	pending, err := u.Pending()
+	if err != nil {
+		return
+	}
+	used := map[string]bool{}
+	for _, p := range pending {
+		used[filepath.Base(p.File)] = true
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || used[e.Name()] || u.now().Sub(info.ModTime()) < staleStaging {
+			continue
+		}
+		os.Remove(filepath.Join(u.stagingDir(), e.Name()))
+	}
 }
 
 func hashFile(path string) (string, int64, error) {

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -400,5 +401,35 @@ func TestAbandonDropsTheParts(t *testing.T) {
 	}
 	if _, err := ups.Resume(context.Background(), &Transfer{S3: ld.Clients.S3}, up.ID); err == nil {
 		t.Error("an abandoned upload was resumed")
+	}
+}
+
+// Staged files of plans never pushed go after a day; those of unfinished uploads stay.
+func TestStagingSweepKeepsUnfinishedUploads(t *testing.T) {
+	ld := newLocalDeployment(t)
+	ups := NewUploads(openStore(t))
+	never, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/never.txt", []byte("never pushed")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unfinished, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/unfinished.txt", payload(8, 2*MinPartSize+1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(int32) { cancel() }}
+	if _, err := ups.Push(ctx, tr, unfinished, false); !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(staleStaging + time.Hour)
+	ups.now = func() time.Time { return later }
+	if _, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/next.txt", []byte("next"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(never.Upload.File); !os.IsNotExist(err) {
+		t.Errorf("a plan never pushed kept its staged file: %v", err)
+	}
+	if _, err := os.Stat(unfinished.Upload.File); err != nil {
+		t.Errorf("an unfinished upload lost its staged file: %v", err)
 	}
 }
