@@ -283,7 +283,7 @@ func pushCmd(env *Env) *cobra.Command {
 	var version int
 	dsPush := &cobra.Command{
 		Use:   "dataset NAME|FILE [--yes] [--force] [--resume]",
-		Short: "Validate a dataset against its base model and push it to the tuning bucket (starts fine-tuning)",
+		Short: "Validate a dataset (or a JSON Lines FILE that exists) against its base model and push it to the tuning bucket (starts fine-tuning)",
 		Example: `  npcstudio push dataset "Mira lines"
   npcstudio push dataset train.jsonl --base-model amazon.titan-text-express-v1 --yes`,
 		Args: cobra.ExactArgs(1),

@@ -67,6 +67,11 @@ func TestCloudConnectAndPush(t *testing.T) {
 	if ks := l.Keys(t, l.LoreBucket); len(ks) != 0 {
 		t.Fatalf("a push without --yes sent %v", ks)
 	}
+	// Another stage of the deployment: its lore bucket is not there, and nothing is sent.
+	if r := npc("push", "lore", "--collection", "ashfall", "--stage", "PROD", "--yes"); r.code != ExitError ||
+		!strings.Contains(r.stderr, "PROD lore bucket") || !strings.Contains(r.stderr, "cloud status") {
+		t.Fatalf("push to a stage without a lore bucket: %+v", r)
+	}
 	r = npc("push", "lore", "--collection", "ashfall", "--yes", "--json")
 	var up struct {
 		ID, Key, Bucket, Status, SHA256, VersionID, By string
