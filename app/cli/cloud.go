@@ -213,9 +213,9 @@ func printCloudStatus(w io.Writer, st cloud.Status) {
 	}
 }
 
-// stdinIsTerminal says whether the command can ask for confirmation.
-func (e *Env) stdinIsTerminal() bool {
-	f, ok := e.Stdin.(*os.File)
+// isTerminal says whether r is a terminal; tests replace it to play one.
+var isTerminal = func(r any) bool {
+	f, ok := r.(*os.File)
 	if !ok {
 		return false
 	}
@@ -223,14 +223,10 @@ func (e *Env) stdinIsTerminal() bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-func (e *Env) stderrIsTerminal() bool {
-	f, ok := e.Stderr.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
+// stdinIsTerminal says whether the command can ask for confirmation.
+func (e *Env) stdinIsTerminal() bool { return isTerminal(e.Stdin) }
+
+func (e *Env) stderrIsTerminal() bool { return isTerminal(e.Stderr) }
 
 func pushCmd(env *Env) *cobra.Command {
 	var resume, yes, force bool

@@ -156,3 +156,47 @@ func TestCloudConnectAndPush(t *testing.T) {
 		t.Fatalf("status after removing the only deployment: %+v", r)
 	}
 }
+
+// On a terminal a push shows what it will send, where, what it starts and replaces, and asks;
+// no sends nothing; yes pushes with a progress bar.
+func TestCloudPushAsksOnATerminal(t *testing.T) {
+	l := cloudtest.Deploy(t)
+	dir := t.TempDir()
+	sec := secrets.NewMemory()
+	npc := func(stdin string, args ...string) result {
+		return run(t, sec, stdin, append([]string{"--data-dir", dir}, args...)...)
+	}
+	if r := npc("", "cloud", "connect", "--workload", l.Workload, "--stage", "QA", "--region", l.Region); r.code != ExitOK {
+		t.Fatalf("connect: %+v", r)
+	}
+	if r := npc("", "lore", "add", world, "--collection", "ashfall"); r.code != ExitOK {
+		t.Fatalf("lore add: %+v", r)
+	}
+	was := isTerminal
+	isTerminal = func(any) bool { return true }
+	t.Cleanup(func() { isTerminal = was })
+
+	r := npc("n\n", "push", "lore", "--collection", "ashfall")
+	for _, want := range []string{"to      s3://" + l.LoreBucket + "/lore/ashfall.txt", "starts  hydration: SageMaker processing job " + l.Workload + "-RAG-Ingest-",
+		"NOTE    This file replaces everything the stage's lore index holds", "Push? [y/N]"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("the question lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if r.code != ExitError || !strings.Contains(r.stderr, "not pushed") {
+		t.Fatalf("answer no: %+v", r)
+	}
+	if ks := l.Keys(t, l.LoreBucket); len(ks) != 0 {
+		t.Fatalf("answering no sent %v", ks)
+	}
+	if staged, _ := os.ReadDir(filepath.Join(dir, "cloud", "staging")); len(staged) != 0 {
+		t.Errorf("answering no left %d staged files", len(staged))
+	}
+	r = npc("y\n", "push", "lore", "--collection", "ashfall")
+	if r.code != ExitOK || !strings.Contains(r.stderr, "100%") || !strings.Contains(r.stdout, "pushed lore collection") {
+		t.Fatalf("answer yes: %+v", r)
+	}
+	if ks := l.Keys(t, l.LoreBucket); len(ks) != 1 {
+		t.Fatalf("bucket holds %v", ks)
+	}
+}
