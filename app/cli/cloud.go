@@ -166,6 +166,9 @@ func printRuns(w io.Writer, rs cloud.Runs) {
 			}
 			fmt.Fprintf(w, "%s %s steps: %s\n", r.Kind, r.Name, strings.Join(steps, ", "))
 		}
+		if r.Job != nil {
+			fmt.Fprintf(w, "%s %s Bedrock job %s: %s\n", r.Kind, r.Name, r.Job.Name, r.Job.Status)
+		}
 		for _, st := range r.Steps {
 			if st.FailureReason != "" {
 				fmt.Fprintf(w, "  step %s failed: %s\n", st.Name, st.FailureReason)

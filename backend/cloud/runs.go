@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 )
@@ -36,6 +38,18 @@ type Run struct {
 	UploadID string `json:"uploadId,omitempty"`
 	// Steps are a tuning run's pipeline steps, in order, as far as they have started.
 	Steps []RunStep `json:"steps,omitempty"`
+	// Job is the Bedrock customization job a tuning run started, once it has.
+	Job *TuningJob `json:"job,omitempty"`
+}
+
+// TuningJob is the Bedrock customization job of a tuning run (<W>-TuningJob-<execId>).
+type TuningJob struct {
+	Name   string `json:"name"`
+	ARN    string `json:"arn"`
+	Status string `json:"status"`
+	// CustomModel is the model the job makes (<W>-<execId>).
+	CustomModel    string `json:"customModel,omitempty"`
+	FailureMessage string `json:"failureMessage,omitempty"`
 }
 
 // RunStep is one step of a tuning pipeline run.
@@ -63,6 +77,7 @@ const runLimit = 20
 // first, each matched to the upload of the history that started it.
 func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (Runs, error) {
 	sm := sagemaker.NewFromConfig(c.Config)
+	br := bedrock.NewFromConfig(c.Config)
 	out := Runs{Runs: []Run{}}
 	jobs, err := ingestJobs(ctx, sm, d.IngestJobPrefix())
 	if err != nil {
@@ -100,6 +115,14 @@ func ListRuns(ctx context.Context, c *Clients, d Deployment, history []Upload) (
 					out.Notes = append(out.Notes, fmt.Sprintf("steps of %s: %s", r.Name, explainAPI(err, "list pipeline steps")))
 				}
 				r.Steps = steps
+				job, err := tuningJob(ctx, br, d.Workload+"-TuningJob-"+r.Name)
+				if err != nil {
+					out.Notes = append(out.Notes, fmt.Sprintf("customization job of %s: %s", r.Name, explainAPI(err, "read the Bedrock job")))
+				}
+				r.Job = job
+				if job != nil && job.Status == string(btypes.ModelCustomizationJobStatusFailed) && r.FailureReason == "" {
+					r.FailureReason = job.FailureMessage
+				}
 			}
 			if r.Status == string(smtypes.PipelineExecutionStatusFailed) {
 				r.Hint = tuningHint(d, r)
@@ -156,6 +179,19 @@ func executionSteps(ctx context.Context, sm *sagemaker.Client, arn string) ([]Ru
 	return steps, nil
 }
 
+// tuningJob reads the Bedrock customization job called name; nil when it has not started.
+func tuningJob(ctx context.Context, br *bedrock.Client, name string) (*TuningJob, error) {
+	out, err := br.GetModelCustomizationJob(ctx, &bedrock.GetModelCustomizationJobInput{JobIdentifier: aws.String(name)})
+	if isCode(err, "ResourceNotFoundException") {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &TuningJob{Name: aws.ToString(out.JobName), ARN: aws.ToString(out.JobArn), Status: string(out.Status),
+		CustomModel: aws.ToString(out.OutputModelName), FailureMessage: aws.ToString(out.FailureMessage)}, nil
+}
+
 // tuningHint says what to do about a failed tuning run, by the step that failed.
 func tuningHint(d Deployment, r Run) string {
 	job := d.Workload + "-TuningJob-" + r.Name
@@ -167,7 +203,11 @@ func tuningHint(d Deployment, r Run) string {
 		case "DataPreprocessing":
 			return "the dataset was refused before tuning: check it with npcstudio dataset validate against the base model, fix it and push again"
 		case "FineTuning":
-			return fmt.Sprintf("the Bedrock customization job %s failed: look at its failure message in the Bedrock console (quota, access to the base model, hyperparameters)", job)
+			msg := ""
+			if r.Job != nil && r.Job.FailureMessage != "" {
+				msg = " (" + r.Job.FailureMessage + ")"
+			}
+			return fmt.Sprintf("the Bedrock customization job %s failed%s: check the account's quota and access to the base model, and the hyperparameters, then push the dataset again", job, msg)
 		case "ModelEvaluation":
 			return fmt.Sprintf("the tuned model was made but its evaluation failed: see s3://<tuning bucket>/%s/evaluation/", r.Name)
 		default:

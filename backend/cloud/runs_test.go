@@ -187,6 +187,10 @@ func TestTuningRunStepsAndAFailure(t *testing.T) {
 	ok := l.PlayTrigger(t, l.TuningBucket, "npcstudio/a/1/raw-data/data.jsonl", time.Now())
 	bad := l.PlayTrigger(t, l.TuningBucket, "npcstudio/b/2/raw-data/data.jsonl", time.Now())
 	l.SageMaker.FailStep(bad, "DataPreprocessing", "ClientError: line 3 of data.jsonl has no output")
+	quota := l.PlayTrigger(t, l.TuningBucket, "npcstudio/c/3/raw-data/data.jsonl", time.Now())
+	quotaJob := l.Workload + "-TuningJob-" + quota[strings.LastIndexByte(quota, '/')+1:]
+	l.SageMaker.FailStep(quota, "FineTuning", "Job failed: see the customization job")
+	l.Bedrock.FailJob(quotaJob, "Insufficient quota for model customization")
 	runs, err := ListRuns(context.Background(), c, d, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -203,11 +207,18 @@ func TestTuningRunStepsAndAFailure(t *testing.T) {
 	if strings.Join(names, " ") != "DataPreprocessing:Succeeded FineTuning:Succeeded ModelEvaluation:Succeeded Register-RegisterModel:Succeeded" {
 		t.Errorf("steps of a finished run: %v (notes %v)", names, runs.Notes)
 	}
+	if good.Job == nil || good.Job.Name != l.Workload+"-TuningJob-"+good.Name || good.Job.Status == "" {
+		t.Errorf("customization job of a run: %+v (notes %v)", good.Job, runs.Notes)
+	}
 	failed := byARN[bad]
 	if failed.Status != "Failed" || len(failed.Steps) != 1 || failed.Steps[0].FailureReason != "ClientError: line 3 of data.jsonl has no output" {
 		t.Fatalf("failed run %+v", failed)
 	}
 	if !strings.Contains(failed.Hint, "npcstudio dataset validate") {
 		t.Errorf("hint %q does not say what to do about a refused dataset", failed.Hint)
+	}
+	q := byARN[quota]
+	if q.Job == nil || q.Job.Status != "Failed" || !strings.Contains(q.Hint, "Insufficient quota") || !strings.Contains(q.Hint, quotaJob) {
+		t.Errorf("run whose customization job failed: %+v hint %q", q.Job, q.Hint)
 	}
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -36,9 +38,11 @@ type Local struct {
 	LoreBucket, TuningBucket         string
 	TextURL, RAGURL                  string
 	S3                               *s3.Client
-	// SageMaker is the front before moto's SageMaker (set by Deploy).
+	// SageMaker and Bedrock are the fronts before moto's (set by Deploy).
 	SageMaker *SageMakerFront
+	Bedrock   *BedrockFront
 	sm        *sagemaker.Client
+	bedrock   *bedrock.Client
 }
 
 // Deploy points the AWS SDK at the test servers (for this test) and sets up a deployment with
@@ -52,13 +56,19 @@ func Deploy(t *testing.T) *Local {
 	}
 	t.Cleanup(front.Close)
 	t.Setenv("AWS_ENDPOINT_URL_SAGEMAKER", front.URL)
+	bfront, err := StartBedrockFront(moto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(bfront.Close)
+	t.Setenv("AWS_ENDPOINT_URL_BEDROCK", bfront.URL)
 	var rnd [3]byte
 	rand.Read(rnd[:])
 	l, err := Setup(context.Background(), "Ada"+hex.EncodeToString(rnd[:]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.SageMaker = front
+	l.SageMaker, l.Bedrock = front, bfront
 	return l
 }
 
@@ -78,7 +88,8 @@ func Setup(ctx context.Context, w string) (*Local, error) {
 	}
 	l := &Local{Workload: w, Stage: "QA", Region: cfg.Region, Account: aws.ToString(id.Account),
 		TextURL: "https://text.example.test/prod/", RAGURL: "https://rag.example.test/prod/",
-		S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), sm: sagemaker.NewFromConfig(cfg)}
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), sm: sagemaker.NewFromConfig(cfg),
+		bedrock: bedrock.NewFromConfig(cfg)}
 	l.LoreBucket = strings.ToLower(w) + "-qa-" + l.Region + "-" + l.Account
 	l.TuningBucket = strings.ToLower(w) + "-tuning-" + l.Region + "-" + l.Account
 	cfn := cloudformation.NewFromConfig(cfg)
@@ -155,7 +166,19 @@ func (l *Local) start(bucket, key string, at time.Time) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("start tuning pipeline for s3://%s/%s: %w", bucket, key, err)
 		}
-		return aws.ToString(out.PipelineExecutionArn), nil
+		// The pipeline's FineTuning step starts the Bedrock customization job.
+		arn := aws.ToString(out.PipelineExecutionArn)
+		exec := arn[strings.LastIndexByte(arn, '/')+1:]
+		_, err = l.bedrock.CreateModelCustomizationJob(ctx, &bedrock.CreateModelCustomizationJobInput{
+			JobName: aws.String(l.Workload + "-TuningJob-" + exec), CustomModelName: aws.String(l.Workload + "-" + exec),
+			RoleArn: aws.String(l.role()), BaseModelIdentifier: aws.String("amazon.titan-text-express-v1"),
+			TrainingDataConfig: &btypes.TrainingDataConfig{S3Uri: aws.String("s3://" + bucket + "/" + key)},
+			OutputDataConfig:   &btypes.OutputDataConfig{S3Uri: aws.String("s3://" + bucket + "/" + exec + "/output/")},
+			HyperParameters:    map[string]string{"epochCount": "2", "batchSize": "1", "learningRate": "0.00001"}})
+		if err != nil {
+			return "", fmt.Errorf("start the customization job of %s: %w", exec, err)
+		}
+		return arn, nil
 	}
 	return "", fmt.Errorf("s3://%s/%s triggers nothing", bucket, key)
 }

@@ -73,8 +73,14 @@ func run(workload, dir string, asJSON bool) error {
 		return err
 	}
 	defer front.Close()
+	bfront, err := cloudtest.StartBedrockFront(moto)
+	if err != nil {
+		return err
+	}
+	defer bfront.Close()
 	env := [][2]string{
-		{"AWS_ENDPOINT_URL", moto}, {"AWS_ENDPOINT_URL_S3", trig.S3URL}, {"AWS_ENDPOINT_URL_SAGEMAKER", front.URL}, {"AWS_ACCESS_KEY_ID", ak},
+		{"AWS_ENDPOINT_URL", moto}, {"AWS_ENDPOINT_URL_S3", trig.S3URL}, {"AWS_ENDPOINT_URL_SAGEMAKER", front.URL},
+		{"AWS_ENDPOINT_URL_BEDROCK", bfront.URL}, {"AWS_ACCESS_KEY_ID", ak},
 		{"AWS_SECRET_ACCESS_KEY", sk}, {"AWS_REGION", "us-east-1"}, {"AWS_CONFIG_FILE", "/dev/null"},
 		{"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
 	}

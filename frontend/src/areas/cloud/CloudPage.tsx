@@ -333,6 +333,11 @@ function RunsPanel() {
                       ))}
                     </ol>
                   )}
+                  {r.job && (
+                    <div className={`small ${r.job.status === 'Failed' ? 'fail' : ''}`}>
+                      Bedrock job {r.job.name}: {r.job.status}
+                    </div>
+                  )}
                 </td>
                 <td className={r.status === 'Failed' ? 'fail' : r.running ? '' : 'ok'}>
                   {r.status}

@@ -2968,6 +2968,26 @@ export namespace cloud {
 		    return a;
 		}
 	}
+	export class TuningJob {
+	    name: string;
+	    arn: string;
+	    status: string;
+	    customModel?: string;
+	    failureMessage?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TuningJob(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.status = source["status"];
+	        this.customModel = source["customModel"];
+	        this.failureMessage = source["failureMessage"];
+	    }
+	}
 	export class RunStep {
 	    name: string;
 	    status: string;
@@ -3000,6 +3020,7 @@ export namespace cloud {
 	    hint?: string;
 	    uploadId?: string;
 	    steps?: RunStep[];
+	    job?: TuningJob;
 	
 	    static createFrom(source: any = {}) {
 	        return new Run(source);
@@ -3018,6 +3039,7 @@ export namespace cloud {
 	        this.hint = source["hint"];
 	        this.uploadId = source["uploadId"];
 	        this.steps = this.convertValues(source["steps"], RunStep);
+	        this.job = this.convertValues(source["job"], TuningJob);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -3121,6 +3143,7 @@ export namespace cloud {
 		    return a;
 		}
 	}
+	
 
 }
 
