@@ -58,7 +58,8 @@ beforeAll(async () => {
       void go.LoreService!.Add!({ opId: 'seed-lore', paths: [world], collection: 'ashfall' })
     })
   }, world)
-})
+  // Building localcloud may compile the AWS SDK's SageMaker and Bedrock clients on a cold cache.
+}, 300_000)
 
 afterAll(async () => {
   await browser?.close()
