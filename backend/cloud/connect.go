@@ -51,7 +51,7 @@ func NewClients(ctx context.Context, d Deployment, opt ClientOptions) (*Clients,
 	}
 	c := &Clients{Config: cfg, CFN: cloudformation.NewFromConfig(cfg), SSM: ssm.NewFromConfig(cfg)}
 	// A local S3 server (MinIO, moto) is reached by path: its host name has no bucket in it.
-	c.PathStyle = S3Endpoint(cfg) != "" && os.Getenv("AWS_S3_USE_VIRTUAL_HOSTS") == ""
+	c.PathStyle = S3Endpoint(cfg) != ""
 	c.S3 = s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.UsePathStyle = c.PathStyle
 		// Checksums are asked for explicitly (SHA-256) on every upload; the SDK's default
