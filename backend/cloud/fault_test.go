@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/npcstudio/npcstudio/backend/cloud/cloudtest"
 )
 
 // cutProxy forwards TCP to a server until it is cut: then it stops listening and drops every
@@ -144,5 +147,65 @@ func TestCredentialAndBucketErrorsSayWhatToDo(t *testing.T) {
 		if strings.HasPrefix(f.What, "lore bucket") && !strings.Contains(f.Detail, "access denied") && !strings.Contains(f.Detail, "credentials") {
 			t.Errorf("lore bucket with a wrong secret: %q", f.Detail)
 		}
+	}
+}
+
+// The S3 server itself stops mid-upload (killed), then comes back on the same data: the push
+// fails saying what to do, nothing is triggered, and the resume finishes the same upload
+// without sending the recorded parts again.
+func TestS3ServerStopsMidUploadThenResume(t *testing.T) {
+	m := cloudtest.StartMinIO(t)
+	l := cloudtest.Deploy(t)
+	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
+	if err := d.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClients(context.Background(), d, ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld := &localDeployment{Deployment: d, Clients: c, Account: l.Account, Lore: l.LoreBucket, Tuning: l.TuningBucket}
+	ups := NewUploads(openStore(t))
+	data := payload(9, 5*MinPartSize)
+	plan, err := ups.Stage(context.Background(), rawRequest(ld, l.LoreBucket, "lore/stopped.txt", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &Transfer{S3: c.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(n int32) {
+		if n == 2 {
+			m.Stop()
+		}
+	}}
+	_, err = ups.Push(context.Background(), tr, plan, false)
+	if err == nil || !strings.Contains(err.Error(), "cannot reach") {
+		t.Fatalf("push while the server stopped: %v", err)
+	}
+	pending, _ := ups.Pending()
+	if len(pending) != 1 || len(pending[0].Parts) != 2 {
+		t.Fatalf("pending %+v", pending)
+	}
+	if err := m.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ks := l.Keys(t, l.LoreBucket); len(ks) != 0 {
+		t.Fatalf("objects %v after the server stopped mid-upload", ks)
+	}
+	log := &partLog{base: http.DefaultClient}
+	c2, err := NewClients(context.Background(), d, ClientOptions{HTTPClient: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := ups.Resume(context.Background(), &Transfer{S3: c2.S3, Concurrency: 2}, pending[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.UploadID != pending[0].UploadID {
+		t.Errorf("the resume started a new upload (%s, was %s)", up.UploadID, pending[0].UploadID)
+	}
+	if sent := sorted(log.sent()); !slices.Equal(sent, []int{3, 4, 5}) {
+		t.Errorf("resume sent parts %v, want 3, 4 and 5", sent)
+	}
+	if got := l.Get(t, l.LoreBucket, "lore/stopped.txt"); sha(got) != sha(data) {
+		t.Fatal("the object differs from the file")
 	}
 }

@@ -88,7 +88,10 @@ func Setup(ctx context.Context, w string) (*Local, error) {
 	}
 	l := &Local{Workload: w, Stage: "QA", Region: cfg.Region, Account: aws.ToString(id.Account),
 		TextURL: "https://text.example.test/prod/", RAGURL: "https://rag.example.test/prod/",
-		S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), sm: sagemaker.NewFromConfig(cfg),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = true
+			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		}), sm: sagemaker.NewFromConfig(cfg),
 		bedrock: bedrock.NewFromConfig(cfg)}
 	l.LoreBucket = strings.ToLower(w) + "-qa-" + l.Region + "-" + l.Account
 	l.TuningBucket = strings.ToLower(w) + "-tuning-" + l.Region + "-" + l.Account

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -33,7 +31,7 @@ type Triggers struct {
 	// Errors receives what went wrong starting a run.
 	Errors chan error
 
-	cmd   *exec.Cmd
+	minio *MinIO
 	srv   *http.Server
 	mu    sync.Mutex
 	local *Local
@@ -50,55 +48,19 @@ func StartTriggers(ctx context.Context, bin, dir, accessKey, secretKey string) (
 	tr.srv = &http.Server{Handler: http.HandlerFunc(tr.serve)}
 	go tr.srv.Serve(ln)
 	hook := "http://" + ln.Addr().String() + "/"
-	port, err := freePort()
+	tr.minio, err = NewMinIO(ctx, bin, dir, accessKey, secretKey,
+		"MINIO_NOTIFY_WEBHOOK_ENABLE_"+webhookID+"=on", "MINIO_NOTIFY_WEBHOOK_ENDPOINT_"+webhookID+"="+hook)
 	if err != nil {
+		tr.srv.Close()
 		return nil, err
 	}
-	console, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
-		return nil, err
-	}
-	tr.cmd = exec.Command(bin, "server", "--quiet", "--address", "127.0.0.1:"+port, "--console-address", "127.0.0.1:"+console, filepath.Join(dir, "data"))
-	tr.cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+accessKey, "MINIO_ROOT_PASSWORD="+secretKey,
-		"MINIO_BROWSER=off", "MINIO_NOTIFY_WEBHOOK_ENABLE_"+webhookID+"=on", "MINIO_NOTIFY_WEBHOOK_ENDPOINT_"+webhookID+"="+hook)
-	logf, err := os.Create(filepath.Join(dir, "minio.log"))
-	if err != nil {
-		return nil, err
-	}
-	tr.cmd.Stdout, tr.cmd.Stderr = logf, logf
-	tr.cmd.SysProcAttr = procAttr()
-	if err := tr.cmd.Start(); err != nil {
-		logf.Close()
-		return nil, err
-	}
-	go func() { tr.cmd.Wait(); logf.Close() }()
-	tr.S3URL = "http://127.0.0.1:" + port
-	for range 1200 { // up to a minute on a loaded machine
-		if err := ctx.Err(); err != nil {
-			tr.Close()
-			return nil, err
-		}
-		if res, err := http.Get(tr.S3URL + "/minio/health/ready"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return tr, nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tr.Close()
-	log, _ := os.ReadFile(filepath.Join(dir, "minio.log"))
-	return nil, fmt.Errorf("MinIO did not start: %s", log)
+	tr.S3URL = tr.minio.URL
+	return tr, nil
 }
 
 // Close stops the MinIO and the webhook.
 func (tr *Triggers) Close() {
-	if tr.cmd != nil && tr.cmd.Process != nil {
-		tr.cmd.Process.Kill()
-	}
+	tr.minio.Stop()
 	tr.srv.Close()
 }
 
