@@ -432,21 +432,31 @@ func (e *Env) runOpProgress(cmd *cobra.Command, start func(opID string) (string,
 	if e.json || !e.stderrIsTerminal() {
 		return e.runOp(cmd, start)
 	}
+	var total int64
+	draw := func(done, all int64) {
+		const width = 30
+		filled := int(int64(width) * done / all)
+		fmt.Fprintf(e.Stderr, "\r[%s%s] %3d%% %s of %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
+			100*done/all, sizeOf(done), sizeOf(all))
+	}
 	e.onProgress = func(data any) {
 		p, ok := data.(app.PushProgress)
 		if !ok || p.Total <= 0 {
 			return
 		}
-		const width = 30
-		filled := int(int64(width) * p.Done / p.Total)
-		fmt.Fprintf(e.Stderr, "\r[%s%s] %3d%% %s of %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
-			100*p.Done/p.Total, sizeOf(p.Done), sizeOf(p.Total))
+		total = p.Total
+		draw(p.Done, p.Total)
 	}
-	defer func() {
-		e.onProgress = nil
+	defer func() { e.onProgress = nil }()
+	out, err := e.runOp(cmd, start)
+	// Progress reports are spaced out, so the last may not be the end: draw it.
+	if err == nil && total > 0 {
+		draw(total, total)
+	}
+	if total > 0 {
 		fmt.Fprintln(e.Stderr)
-	}()
-	return e.runOp(cmd, start)
+	}
+	return out, err
 }
 
 func uploadsCmd(env *Env) *cobra.Command {
