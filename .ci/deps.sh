@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the studio and its tests need and is missing: Debian packages, the Wails CLI
-# (pinned), npm packages, and the Python venv for moto. Safe to run again: it checks first.
+# (pinned), the MinIO server (built from source, pinned), npm packages, and the Python venv
+# for moto. Safe to run again: it checks first.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 WAILS_VERSION=v2.16.0
+# MinIO publishes no semver tags: a pseudo-version pins one commit (go list -m github.com/minio/minio@latest).
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MOTO_VERSION=5.2.5
 APT_PACKAGES=(build-essential pkg-config curl util-linux libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium
   fonts-noto-color-emoji fonts-noto-core imagemagick xdotool dbus gnome-keyring libsecret-tools python3-venv)
@@ -35,6 +38,14 @@ have_wails=$("$CACHE/bin/wails" version 2>/dev/null || true)
 if [[ "$have_wails" != *"$WAILS_VERSION"* ]]; then
   log "installing the Wails CLI $WAILS_VERSION"
   GOBIN="$CACHE/bin" go install "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
+fi
+
+# The S3 test server. A cold build takes several minutes; the binary is cached and the
+# version it was built from is kept beside it.
+if [ ! -x "$CACHE/bin/minio" ] || [ "$(cat "$CACHE/bin/minio.version" 2>/dev/null)" != "$MINIO_VERSION" ]; then
+  log "building the MinIO server $MINIO_VERSION (several minutes the first time)"
+  GOBIN="$CACHE/bin" go install "github.com/minio/minio@$MINIO_VERSION"
+  echo "$MINIO_VERSION" >"$CACHE/bin/minio.version"
 fi
 
 stamp="$CACHE/npm.stamp"

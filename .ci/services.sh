@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 STATE="$CACHE/services"
 mkdir -p "$STATE"
-ALL=(moto opensearch)
+ALL=(moto opensearch minio)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -108,6 +108,25 @@ svc_opensearch_start() {
 svc_opensearch_ready() { curl -fsS "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; }
 svc_opensearch_env() {
   echo "NPCSTUDIO_TEST_OPENSEARCH_URL=http://127.0.0.1:$port"
+}
+
+# MinIO: the S3 side (real multipart, SHA-256 checksums, versioning, bucket notifications).
+# Built from source by deps.sh; a fresh data folder each run.
+MINIO_USER=npcstudio-test
+MINIO_PASSWORD=npcstudio-test-secret
+svc_minio_start() {
+  [ -x "$CACHE/bin/minio" ] || die "no MinIO binary in $CACHE/bin: run .ci/deps.sh"
+  rm -rf "$STATE/minio-data" && mkdir -p "$STATE/minio-data"
+  export MINIO_ROOT_USER=$MINIO_USER MINIO_ROOT_PASSWORD=$MINIO_PASSWORD MINIO_BROWSER=off
+  exec "$CACHE/bin/minio" server --quiet --address "127.0.0.1:$port" --console-address "127.0.0.1:$(free_port)" "$STATE/minio-data"
+}
+svc_minio_ready() { curl -fsS "http://127.0.0.1:$port/minio/health/ready" >/dev/null 2>&1; }
+svc_minio_env() {
+  echo "NPCSTUDIO_TEST_S3_URL=http://127.0.0.1:$port"
+  echo "NPCSTUDIO_TEST_S3_ACCESS_KEY=$MINIO_USER"
+  echo "NPCSTUDIO_TEST_S3_SECRET_KEY=$MINIO_PASSWORD"
+  # Tests that need a server of their own (bucket notifications to their own webhook) start this.
+  echo "NPCSTUDIO_TEST_MINIO_BIN=$CACHE/bin/minio"
 }
 
 running() { local n=$1; [ -f "$STATE/$n.pid" ] && kill -0 "$(cat "$STATE/$n.pid")" 2>/dev/null; }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/npcstudio/npcstudio/backend/batch"
 	"github.com/npcstudio/npcstudio/backend/chat"
+	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/npcstudio/npcstudio/backend/dataset"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
@@ -56,6 +57,7 @@ type App struct {
 	Chat           *ChatService
 	Lore           *LoreService
 	Batch          *BatchService
+	Cloud          *CloudService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -68,6 +70,7 @@ func buckets() []string {
 	out = append(out, chat.Buckets...)
 	out = append(out, lore.Buckets...)
 	out = append(out, batch.Buckets...)
+	out = append(out, cloud.Buckets...)
 	return out
 }
 
@@ -92,6 +95,7 @@ func New(opts Options) *App {
 	a.Chat = &ChatService{a: a}
 	a.Lore = &LoreService{a: a}
 	a.Batch = &BatchService{a: a}
+	a.Cloud = &CloudService{a: a}
 	a.open()
 	return a
 }
@@ -129,7 +133,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Cloud}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

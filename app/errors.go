@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 
+	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
@@ -22,6 +23,7 @@ var sentinels = map[error]string{
 	lore.ErrNoEmbedder:       "no_embedder",
 	lore.ErrNoTextLayer:      "no_text_layer",
 	lore.ErrEmpty:            "empty",
+	cloud.ErrNoDeployment:    "no_deployment",
 }
 
 // AppError is how every error reaches the window and the command line's --json output.

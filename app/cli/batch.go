@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -213,14 +212,10 @@ func newProgressBar(env *Env) *progressBar {
 	if env.json {
 		return &progressBar{}
 	}
-	f, ok := env.Stderr.(*os.File)
-	if !ok {
+	if !env.stderrIsTerminal() {
 		return &progressBar{}
 	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return &progressBar{}
-	}
-	return &progressBar{w: f}
+	return &progressBar{w: env.Stderr}
 }
 
 // barText is one frame of the bar.

@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/npcstudio/npcstudio/app"
 	"github.com/npcstudio/npcstudio/backend/applog"
 	"github.com/npcstudio/npcstudio/backend/secrets"
@@ -67,6 +66,8 @@ type Env struct {
 	json    bool
 	app     *app.App
 	closers []io.Closer
+	// onProgress, if set, receives the progress of the operation runOp waits for.
+	onProgress func(any)
 }
 
 // App opens the workspace on first use.
@@ -108,12 +109,6 @@ func (e *Env) openURL(url string) error {
 		return e.OpenURL(url)
 	}
 	return browser.OpenURL(url)
-}
-
-// isTerminal says whether w is a terminal (a person is there to read and click).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && isatty.IsTerminal(f.Fd())
 }
 
 func (e *Env) printLine(v any, human func(w io.Writer)) error {
@@ -214,6 +209,7 @@ services headless, for scripts and CI.`,
 		personaCmd(env),
 		chatCmd(env),
 		loreCmd(env),
+		cloudCmd(env), pushCmd(env), uploadsCmd(env),
 		serveCmd(env),
 		batchCmd(env),
 	)

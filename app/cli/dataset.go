@@ -675,7 +675,7 @@ func datasetDeleteCmd(env *Env) *cobra.Command {
 // starts it, and waits for done or error. Interrupting the command cancels the operation.
 func (e *Env) runOp(cmd *cobra.Command, start func(opID string) (string, error)) (any, error) {
 	a := e.App()
-	w := &opWaiter{done: make(chan app.OpEvent, 1)}
+	w := &opWaiter{done: make(chan app.OpEvent, 1), progress: e.onProgress}
 	w.id = fmt.Sprintf("cli-%d", time.Now().UnixNano())
 	a.SetEmitter(w)
 	if _, err := start(w.id); err != nil {
@@ -702,10 +702,16 @@ type opWaiter struct {
 	id   string
 	once sync.Once
 	done chan app.OpEvent
+	// progress, if set, receives the operation's progress reports.
+	progress func(any)
 }
 
 func (w *opWaiter) Emit(_ string, data any) {
 	ev, ok := data.(app.OpEvent)
+	if ok && ev.Op == w.id && ev.Type == "progress" && w.progress != nil {
+		w.progress(ev.Data)
+		return
+	}
 	if !ok || ev.Op != w.id || (ev.Type != "done" && ev.Type != "error") {
 		return
 	}

@@ -22,8 +22,12 @@ import (
 
 	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
+
+// humanBytes is how lore messages say a size.
+var humanBytes = prose.Size
 
 // Bucket names (see doc.go).
 const (
@@ -756,18 +760,6 @@ func docTitle(name string) string {
 		}
 		return r
 	}, base)
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // cleanMeta checks a collection name and tags.

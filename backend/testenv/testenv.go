@@ -40,3 +40,22 @@ func UseMotoAWS(t *testing.T) string {
 	}
 	return url
 }
+
+// UseCloudAWS points the AWS SDK at the local deployment: moto for the control plane (STS,
+// CloudFormation, SSM, SageMaker) and MinIO for S3, signed with MinIO's keys (moto takes any).
+// It returns the moto and S3 URLs.
+func UseCloudAWS(t *testing.T) (motoURL, s3URL string) {
+	t.Helper()
+	motoURL = UseMotoAWS(t)
+	s3URL = os.Getenv("NPCSTUDIO_TEST_S3_URL")
+	if s3URL == "" {
+		if os.Getenv("NPCSTUDIO_REQUIRE_SERVICES") == "1" {
+			t.Fatal("test server minio is not running: .ci/services.sh start minio")
+		}
+		t.Skip("no MinIO server: run `make services` and export what it prints, or run `make test`")
+	}
+	t.Setenv("AWS_ENDPOINT_URL_S3", s3URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", os.Getenv("NPCSTUDIO_TEST_S3_ACCESS_KEY"))
+	t.Setenv("AWS_SECRET_ACCESS_KEY", os.Getenv("NPCSTUDIO_TEST_S3_SECRET_KEY"))
+	return motoURL, s3URL
+}

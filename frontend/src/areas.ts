@@ -9,6 +9,7 @@ const loaders = {
   lore: () => import('./areas/lore/LorePage').then((m) => ({ default: m.LorePage })),
   batch: () => import('./areas/batch/BatchPage').then((m) => ({ default: m.BatchPage })),
   datasets: () => import('./areas/datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })),
+  cloud: () => import('./areas/cloud/CloudPage').then((m) => ({ default: m.CloudPage })),
   workspace: () => import('./areas/workspace/WorkspaceHome').then((m) => ({ default: m.WorkspaceHome })),
   settings: () => import('./areas/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
 }
@@ -34,6 +35,7 @@ export const areas: Area[] = [
   { id: 'lore', label: 'Lore', icon: '§', component: lazy(loaders.lore) },
   { id: 'batch', label: 'Batch', icon: '≣', component: lazy(loaders.batch) },
   { id: 'datasets', label: 'Datasets', icon: '▤', component: lazy(loaders.datasets) },
+  { id: 'cloud', label: 'Cloud', icon: '☁', component: lazy(loaders.cloud) },
   { id: 'workspace', label: 'Workspace', icon: '◈', component: lazy(loaders.workspace) },
   { id: 'settings', label: 'Settings', icon: '⚙', component: lazy(loaders.settings), bottom: true },
 ]

@@ -509,4 +509,47 @@ export const batches = {
   exportTo: (runId: string, dir: string, formats: BatchFormat[], all: boolean): Promise<BatchExportResult> =>
     call(Batch.Export({ runId, dir, formats, all })),
   stop: (opId: string) => call(Operations.Cancel({ id: opId })),
+// Cloud: the team's AWS deployments, pushes and runs.
+import * as Cloud from './wailsjs/go/app/CloudService'
+import type { cloud as cloudTypes } from './wailsjs/go/models'
+
+export type CloudDeployment = Plain<cloudTypes.Deployment>
+export type CloudStatus = Plain<cloudTypes.Status>
+export type CloudPlan = Plain<cloudTypes.Plan>
+export type CloudUpload = Plain<cloudTypes.Upload>
+export type CloudRuns = Plain<cloudTypes.Runs>
+export type CloudRun = Plain<cloudTypes.Run>
+// PushProgress mirrors app.PushProgress: bytes S3 has acknowledged.
+export interface PushProgress {
+  uploadId: string
+  done: number
+  total: number
+}
+export interface ResumeResult {
+  finished: CloudUpload[]
+}
+
+export const cloud = {
+  list: () => call(Cloud.List()),
+  connect: (d: { workload: string; stage: string; region: string; profile: string; name: string }): Promise<CloudStatus> =>
+    call(Cloud.Connect({ deployment: { v: 1, created: '', updated: '', ...d } } as app.ConnectRequest)),
+  use: (name: string) => call(Cloud.Use({ name })),
+  remove: (name: string) => call(Cloud.Remove({ name })),
+  status: (name = ''): Promise<CloudStatus> => call(Cloud.Status({ name })),
+  runs: (name = ''): Promise<CloudRuns> => call(Cloud.Runs({ name })),
+  uploads: (): Promise<CloudUpload[]> => call(Cloud.Uploads()),
+  planLore: (source: { collection?: string; docs?: string[] }, stage = ''): Promise<CloudPlan> =>
+    call(Cloud.PlanLore({ source, stage } as app.LorePlanRequest)),
+  planDataset: (source: { datasetId?: string; version?: number; file?: string; baseModel?: string }): Promise<CloudPlan> =>
+    call(Cloud.PlanDataset({ source } as app.DatasetPlanRequest)),
+  discard: (id: string) => call(Cloud.Discard({ id })),
+  // push sends a staged plan; onStart gets the operation id (for Cancel).
+  push: (planId: string, force: boolean, onProgress?: (p: PushProgress) => void, onStart?: (opId: string) => void) =>
+    loreOperation<CloudUpload, PushProgress>((opId) => {
+      onStart?.(opId)
+      return Cloud.Push({ opId, planId, force })
+    }, onProgress),
+  abandon: (uploadId: string): Promise<CloudUpload> => call(Cloud.Abandon({ uploadId })),
+  resume: (onProgress?: (p: PushProgress) => void) =>
+    loreOperation<ResumeResult, PushProgress>((opId) => Cloud.Resume({ opId, uploadId: '' }), onProgress),
 }

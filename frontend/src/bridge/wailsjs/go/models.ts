@@ -34,6 +34,18 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class AbandonRequest {
+	    uploadId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AbandonRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.uploadId = source["uploadId"];
+	    }
+	}
 	export class AddProviderRequest {
 	    provider: provider.Provider;
 	    apiKey: string;
@@ -434,6 +446,36 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ConnectRequest {
+	    deployment: cloud.Deployment;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.deployment = this.convertValues(source["deployment"], cloud.Deployment);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class CreateChatRequest {
 	    personaRef: string;
 	    config: chat.Config;
@@ -544,6 +586,36 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class DatasetPlanRequest {
+	    source: cloud.DatasetSource;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetPlanRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.source = this.convertValues(source["source"], cloud.DatasetSource);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class DatasetRequest {
 	    id: string;
 	
@@ -632,6 +704,50 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.datasetId = source["datasetId"];
 	        this.version = source["version"];
+	    }
+	}
+	export class DeploymentList {
+	    current: string;
+	    deployments: cloud.Deployment[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DeploymentList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.current = source["current"];
+	        this.deployments = this.convertValues(source["deployments"], cloud.Deployment);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DeploymentRequest {
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeploymentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
 	    }
 	}
 	export class WebviewStatus {
@@ -1173,6 +1289,38 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.doc = source["doc"];
 	        this.update = this.convertValues(source["update"], lore.MetaUpdate);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LorePlanRequest {
+	    source: cloud.LoreSource;
+	    stage: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LorePlanRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.source = this.convertValues(source["source"], cloud.LoreSource);
+	        this.stage = source["stage"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1746,6 +1894,18 @@ export namespace app {
 	        this.n = source["n"];
 	    }
 	}
+	export class PlanRequest {
+	    id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
 	export class PreviewRequest {
 	    persona: persona.Persona;
 	    family: string;
@@ -1794,6 +1954,22 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
+	    }
+	}
+	export class PushRequest {
+	    opId: string;
+	    planId: string;
+	    force: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new PushRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.planId = source["planId"];
+	        this.force = source["force"];
 	    }
 	}
 	export class RecordRequest {
@@ -1915,6 +2091,20 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class ResumeRequest {
+	    opId: string;
+	    uploadId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResumeRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.uploadId = source["uploadId"];
+	    }
 	}
 	export class RunRef {
 	    id: string;
@@ -2907,6 +3097,72 @@ export namespace chat {
 
 export namespace cloud {
 	
+	export class DatasetSource {
+	    datasetId?: string;
+	    version?: number;
+	    file?: string;
+	    baseModel?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DatasetSource(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.datasetId = source["datasetId"];
+	        this.version = source["version"];
+	        this.file = source["file"];
+	        this.baseModel = source["baseModel"];
+	    }
+	}
+	export class Deployment {
+	    v: number;
+	    name: string;
+	    workload: string;
+	    stage: string;
+	    region: string;
+	    profile?: string;
+	    account?: string;
+	    created: string;
+	    updated: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Deployment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.name = source["name"];
+	        this.workload = source["workload"];
+	        this.stage = source["stage"];
+	        this.region = source["region"];
+	        this.profile = source["profile"];
+	        this.account = source["account"];
+	        this.created = source["created"];
+	        this.updated = source["updated"];
+	    }
+	}
+	export class Finding {
+	    what: string;
+	    where: string;
+	    value?: string;
+	    found: boolean;
+	    detail?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Finding(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.what = source["what"];
+	        this.where = source["where"];
+	        this.value = source["value"];
+	        this.found = source["found"];
+	        this.detail = source["detail"];
+	    }
+	}
 	export class Identity {
 	    account: string;
 	    arn: string;
@@ -2925,6 +3181,332 @@ export namespace cloud {
 	        this.region = source["region"];
 	    }
 	}
+	export class LoreSource {
+	    collection?: string;
+	    docs?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreSource(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.collection = source["collection"];
+	        this.docs = source["docs"];
+	    }
+	}
+	export class PartDone {
+	    n: number;
+	    etag: string;
+	    checksumSha256: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PartDone(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.n = source["n"];
+	        this.etag = source["etag"];
+	        this.checksumSha256 = source["checksumSha256"];
+	    }
+	}
+	export class Upload {
+	    v: number;
+	    id: string;
+	    status: string;
+	    kind: string;
+	    what: string;
+	    deployment: string;
+	    workload: string;
+	    stage?: string;
+	    region: string;
+	    profile?: string;
+	    account: string;
+	    bucket: string;
+	    key: string;
+	    trigger: string;
+	    contentType: string;
+	    size: number;
+	    sha256: string;
+	    file?: string;
+	    partSize?: number;
+	    uploadId?: string;
+	    parts?: PartDone[];
+	    checksum?: string;
+	    etag?: string;
+	    versionId?: string;
+	    by: string;
+	    started: string;
+	    finished?: string;
+	    forced?: boolean;
+	    run?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Upload(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.status = source["status"];
+	        this.kind = source["kind"];
+	        this.what = source["what"];
+	        this.deployment = source["deployment"];
+	        this.workload = source["workload"];
+	        this.stage = source["stage"];
+	        this.region = source["region"];
+	        this.profile = source["profile"];
+	        this.account = source["account"];
+	        this.bucket = source["bucket"];
+	        this.key = source["key"];
+	        this.trigger = source["trigger"];
+	        this.contentType = source["contentType"];
+	        this.size = source["size"];
+	        this.sha256 = source["sha256"];
+	        this.file = source["file"];
+	        this.partSize = source["partSize"];
+	        this.uploadId = source["uploadId"];
+	        this.parts = this.convertValues(source["parts"], PartDone);
+	        this.checksum = source["checksum"];
+	        this.etag = source["etag"];
+	        this.versionId = source["versionId"];
+	        this.by = source["by"];
+	        this.started = source["started"];
+	        this.finished = source["finished"];
+	        this.forced = source["forced"];
+	        this.run = source["run"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Plan {
+	    upload: Upload;
+	    earlier?: Upload;
+	    replaces?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Plan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.upload = this.convertValues(source["upload"], Upload);
+	        this.earlier = this.convertValues(source["earlier"], Upload);
+	        this.replaces = source["replaces"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TuningJob {
+	    name: string;
+	    arn: string;
+	    status: string;
+	    customModel?: string;
+	    failureMessage?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TuningJob(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.status = source["status"];
+	        this.customModel = source["customModel"];
+	        this.failureMessage = source["failureMessage"];
+	    }
+	}
+	export class RunStep {
+	    name: string;
+	    status: string;
+	    started?: string;
+	    ended?: string;
+	    failureReason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.started = source["started"];
+	        this.ended = source["ended"];
+	        this.failureReason = source["failureReason"];
+	    }
+	}
+	export class Run {
+	    kind: string;
+	    name: string;
+	    arn: string;
+	    status: string;
+	    running: boolean;
+	    started: string;
+	    ended?: string;
+	    failureReason?: string;
+	    hint?: string;
+	    uploadId?: string;
+	    steps?: RunStep[];
+	    job?: TuningJob;
+	
+	    static createFrom(source: any = {}) {
+	        return new Run(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.status = source["status"];
+	        this.running = source["running"];
+	        this.started = source["started"];
+	        this.ended = source["ended"];
+	        this.failureReason = source["failureReason"];
+	        this.hint = source["hint"];
+	        this.uploadId = source["uploadId"];
+	        this.steps = this.convertValues(source["steps"], RunStep);
+	        this.job = this.convertValues(source["job"], TuningJob);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Runs {
+	    runs: Run[];
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Runs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runs = this.convertValues(source["runs"], Run);
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Status {
+	    deployment: Deployment;
+	    identity: Identity;
+	    loreBucket?: string;
+	    tuningBucket?: string;
+	    textUrl?: string;
+	    ragUrl?: string;
+	    customModelName?: string;
+	    s3Endpoint?: string;
+	    pathStyle: boolean;
+	    findings: Finding[];
+	    missing: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Status(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.deployment = this.convertValues(source["deployment"], Deployment);
+	        this.identity = this.convertValues(source["identity"], Identity);
+	        this.loreBucket = source["loreBucket"];
+	        this.tuningBucket = source["tuningBucket"];
+	        this.textUrl = source["textUrl"];
+	        this.ragUrl = source["ragUrl"];
+	        this.customModelName = source["customModelName"];
+	        this.s3Endpoint = source["s3Endpoint"];
+	        this.pathStyle = source["pathStyle"];
+	        this.findings = this.convertValues(source["findings"], Finding);
+	        this.missing = source["missing"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 

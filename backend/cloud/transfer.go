@@ -1,0 +1,322 @@
+package cloud
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// Part sizes and concurrency of an upload. S3 takes parts of 5 MiB to 5 GiB (the last may be
+// smaller) and at most 10,000 of them.
+const (
+	MinPartSize        = 5 << 20
+	DefaultPartSize    = 16 << 20
+	DefaultConcurrency = 4
+	maxParts           = 10000
+)
+
+// MetaSHA256 is the object metadata key holding the SHA-256 (hex) of the whole object, so an
+// object can be recognised by its content whatever its part layout.
+const MetaSHA256 = "npcstudio-sha256"
+
+// PartDone is a part S3 has acknowledged; kept in the workspace so a resumed upload skips it.
+type PartDone struct {
+	N int32 `json:"n"`
+	// ETag and ChecksumSHA256 (base64) are what CompleteMultipartUpload needs back.
+	ETag           string `json:"etag"`
+	ChecksumSHA256 string `json:"checksumSha256"`
+}
+
+// Transfer uploads one staged file to S3: one PUT for a file of up to PartSize, else a
+// multipart upload with Concurrency parts in flight. Every part carries its SHA-256, which
+// S3 checks before it accepts the part, and the completed object's composite checksum is
+// checked against the parts'.
+//
+// The SDK's upload managers (feature/s3/manager, feature/s3/transfermanager) cannot continue
+// an upload id another process started, nor say which parts are done before they finish:
+// the multipart calls are driven here so every finished part is recorded (through Save) and
+// a killed push resumes where it stopped.
+type Transfer struct {
+	S3          *s3.Client
+	PartSize    int64
+	Concurrency int
+	// Save records the upload's state; it is called after the upload id is made and after
+	// every finished part, and must be durable when it returns.
+	Save func(*Upload) error
+	// OnProgress is called with the bytes acknowledged so far and the total, one call at a
+	// time, in increasing order.
+	OnProgress func(done, total int64)
+	// OnPartSaved is called after part n has been saved (tests stop a process here).
+	OnPartSaved func(n int32)
+}
+
+func (t *Transfer) partSize(size int64) int64 {
+	ps := t.PartSize
+	if ps <= 0 {
+		ps = DefaultPartSize
+	}
+	if ps < MinPartSize {
+		ps = MinPartSize
+	}
+	// Keep within S3's 10,000 parts.
+	for (size+ps-1)/ps > maxParts {
+		ps *= 2
+	}
+	return ps
+}
+
+// ErrStagedFileChanged is returned when the file an unfinished upload was sending is gone or
+// no longer what was pushed.
+var ErrStagedFileChanged = errors.New("the staged file of this upload is missing or changed")
+
+// Run sends up.File to up.Bucket/up.Key, continuing up.UploadID when it is set. It fills in
+// the object's version, ETag and checksum. Cancelling ctx stops it; the parts done so far stay
+// recorded and a later Run finishes the upload.
+func (t *Transfer) Run(ctx context.Context, up *Upload) error {
+	f, err := os.Open(up.File)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrStagedFileChanged, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if info.Size() != up.Size {
+		return fmt.Errorf("%w: %s is %d bytes, the push was %d", ErrStagedFileChanged, up.File, info.Size(), up.Size)
+	}
+	if up.PartSize == 0 {
+		up.PartSize = t.partSize(up.Size)
+	}
+	if up.Size <= up.PartSize {
+		return t.put(ctx, f, up)
+	}
+	return t.multipart(ctx, f, up)
+}
+
+func (t *Transfer) progress(done, total int64) {
+	if t.OnProgress != nil {
+		t.OnProgress(done, total)
+	}
+}
+
+func (t *Transfer) put(ctx context.Context, f *os.File, up *Upload) error {
+	sum, err := hex.DecodeString(up.SHA256)
+	if err != nil {
+		return fmt.Errorf("upload %s: bad content hash %q", up.ID, up.SHA256)
+	}
+	out, err := t.S3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(up.Bucket), Key: aws.String(up.Key), Body: io.NewSectionReader(f, 0, up.Size),
+		ContentLength: aws.Int64(up.Size), ContentType: aws.String(up.ContentType),
+		ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256, ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum)),
+		Metadata: map[string]string{MetaSHA256: up.SHA256},
+	})
+	if err != nil {
+		return pushError(err, up)
+	}
+	up.ETag, up.VersionID, up.Checksum = aws.ToString(out.ETag), aws.ToString(out.VersionId), aws.ToString(out.ChecksumSHA256)
+	if up.Checksum != "" && up.Checksum != base64.StdEncoding.EncodeToString(sum) {
+		return fmt.Errorf("upload %s: S3 stored checksum %s, the file's is %s", up.ID, up.Checksum, base64.StdEncoding.EncodeToString(sum))
+	}
+	t.progress(up.Size, up.Size)
+	return nil
+}
+
+func (t *Transfer) start(ctx context.Context, up *Upload) error {
+	out, err := t.S3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
+		Bucket: aws.String(up.Bucket), Key: aws.String(up.Key), ContentType: aws.String(up.ContentType),
+		ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256,
+		Metadata:          map[string]string{MetaSHA256: up.SHA256},
+	})
+	if err != nil {
+		return pushError(err, up)
+	}
+	up.UploadID, up.Parts = aws.ToString(out.UploadId), nil
+	return t.Save(up)
+}
+
+func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error {
+	if up.UploadID == "" {
+		if err := t.start(ctx, up); err != nil {
+			return err
+		}
+	}
+	nParts := int32((up.Size + up.PartSize - 1) / up.PartSize)
+	var mu sync.Mutex
+	done := map[int32]bool{}
+	var sent int64
+	for _, p := range up.Parts {
+		done[p.N] = true
+		sent += partLen(up, p.N)
+	}
+	t.progress(sent, up.Size)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	todo := make(chan int32)
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	workers := t.Concurrency
+	if workers <= 0 {
+		workers = DefaultConcurrency
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range todo {
+				p, err := t.sendPart(ctx, f, up, n)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				mu.Lock()
+				up.Parts = append(up.Parts, p)
+				err = t.Save(up)
+				if err == nil {
+					sent += partLen(up, n)
+					t.progress(sent, up.Size)
+				}
+				mu.Unlock()
+				if err != nil {
+					fail(fmt.Errorf("record part %d of upload %s: %w", n, up.ID, err))
+					continue
+				}
+				if t.OnPartSaved != nil {
+					t.OnPartSaved(n)
+				}
+			}
+		}()
+	}
+feed:
+	for n := int32(1); n <= nParts; n++ {
+		if done[n] {
+			continue
+		}
+		select {
+		case todo <- n:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(todo)
+	wg.Wait()
+	if firstErr != nil {
+		if ctx.Err() != nil && errors.Is(firstErr, context.Canceled) {
+			return ctx.Err()
+		}
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return t.complete(ctx, up, nParts)
+}
+
+// partLen is the length of part n (the last may be short).
+func partLen(up *Upload, n int32) int64 {
+	off := int64(n-1) * up.PartSize
+	return min(up.PartSize, up.Size-off)
+}
+
+func (t *Transfer) sendPart(ctx context.Context, f *os.File, up *Upload, n int32) (PartDone, error) {
+	off, size := int64(n-1)*up.PartSize, partLen(up, n)
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f, off, size)); err != nil {
+		return PartDone{}, fmt.Errorf("read part %d of %s: %w", n, up.File, err)
+	}
+	sum := base64.StdEncoding.EncodeToString(h.Sum(nil))
+	out, err := t.S3.UploadPart(ctx, &s3.UploadPartInput{
+		Bucket: aws.String(up.Bucket), Key: aws.String(up.Key), UploadId: aws.String(up.UploadID),
+		PartNumber: aws.Int32(n), Body: io.NewSectionReader(f, off, size), ContentLength: aws.Int64(size),
+		ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256, ChecksumSHA256: aws.String(sum),
+	})
+	if err != nil {
+		return PartDone{}, pushError(err, up)
+	}
+	if got := aws.ToString(out.ChecksumSHA256); got != "" && got != sum {
+		return PartDone{}, fmt.Errorf("part %d of upload %s: S3 stored checksum %s, the part's is %s", n, up.ID, got, sum)
+	}
+	return PartDone{N: n, ETag: aws.ToString(out.ETag), ChecksumSHA256: sum}, nil
+}
+
+// CompositeChecksum is the checksum S3 gives a multipart object: the SHA-256 of the parts'
+// SHA-256 digests in order, base64, then "-" and the number of parts.
+func CompositeChecksum(parts []PartDone) (string, error) {
+	h := sha256.New()
+	for _, p := range parts {
+		d, err := base64.StdEncoding.DecodeString(p.ChecksumSHA256)
+		if err != nil {
+			return "", err
+		}
+		h.Write(d)
+	}
+	return base64.StdEncoding.EncodeToString(h.Sum(nil)) + "-" + strconv.Itoa(len(parts)), nil
+}
+
+func (t *Transfer) complete(ctx context.Context, up *Upload, nParts int32) error {
+	sort.Slice(up.Parts, func(i, j int) bool { return up.Parts[i].N < up.Parts[j].N })
+	if int32(len(up.Parts)) != nParts {
+		return fmt.Errorf("upload %s: %d of %d parts recorded", up.ID, len(up.Parts), nParts)
+	}
+	cp := make([]s3types.CompletedPart, len(up.Parts))
+	for i, p := range up.Parts {
+		cp[i] = s3types.CompletedPart{PartNumber: aws.Int32(p.N), ETag: aws.String(p.ETag), ChecksumSHA256: aws.String(p.ChecksumSHA256)}
+	}
+	out, err := t.S3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+		Bucket: aws.String(up.Bucket), Key: aws.String(up.Key), UploadId: aws.String(up.UploadID),
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: cp},
+	})
+	if err != nil {
+		return pushError(err, up)
+	}
+	want, err := CompositeChecksum(up.Parts)
+	if err != nil {
+		return err
+	}
+	up.ETag, up.VersionID, up.Checksum = aws.ToString(out.ETag), aws.ToString(out.VersionId), aws.ToString(out.ChecksumSHA256)
+	if up.Checksum != "" && up.Checksum != want {
+		return fmt.Errorf("upload %s: S3 stored checksum %s, the parts give %s", up.ID, up.Checksum, want)
+	}
+	if up.Checksum == "" {
+		up.Checksum = want
+	}
+	return nil
+}
+
+// ErrUploadGone is returned when S3 no longer knows an unfinished upload's id (aborted, or
+// cleaned up by a lifecycle rule).
+var ErrUploadGone = errors.New("S3 no longer has this unfinished upload")
+
+// pushError says what to do about an S3 error during a push.
+func pushError(err error, up *Upload) error {
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	case isCode(err, "NoSuchUpload"):
+		return fmt.Errorf("push to s3://%s/%s: %w: push again to start over", up.Bucket, up.Key, ErrUploadGone)
+	case isCode(err, "NoSuchBucket"):
+		return fmt.Errorf("push to s3://%s/%s: the bucket does not exist: run npcstudio cloud status to see what the deployment has", up.Bucket, up.Key)
+	}
+	return fmt.Errorf("push to s3://%s/%s: %s", up.Bucket, up.Key, explainAPI(err, "upload"))
+}
