@@ -509,6 +509,8 @@ export const batches = {
   exportTo: (runId: string, dir: string, formats: BatchFormat[], all: boolean): Promise<BatchExportResult> =>
     call(Batch.Export({ runId, dir, formats, all })),
   stop: (opId: string) => call(Operations.Cancel({ id: opId })),
+}
+
 // Cloud: the team's AWS deployments, pushes and runs.
 import * as Cloud from './wailsjs/go/app/CloudService'
 import type { cloud as cloudTypes } from './wailsjs/go/models'
