@@ -52,6 +52,7 @@ type App struct {
 	Chat       *ChatService
 	Lore       *LoreService
 	Cloud      *CloudService
+	Models     *ModelService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -87,6 +88,7 @@ func New(opts Options) *App {
 	a.Chat = &ChatService{a: a}
 	a.Lore = &LoreService{a: a}
 	a.Cloud = &CloudService{a: a}
+	a.Models = &ModelService{a: a}
 	a.open()
 	return a
 }
@@ -118,7 +120,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Cloud}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Cloud, a.Models}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

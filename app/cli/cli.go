@@ -190,6 +190,7 @@ services headless, for scripts and CI.`,
 		chatCmd(env),
 		loreCmd(env),
 		cloudCmd(env), pushCmd(env), uploadsCmd(env),
+		modelsCmd(env),
 		serveCmd(env),
 	)
 	// Unknown commands and bad argument counts are usage errors.

@@ -295,3 +295,14 @@ func ReadDeploymentState(ctx context.Context, c *Clients, d Deployment) (Deploym
 	}
 	return st, nil
 }
+
+// Consequence says what a decision sets going, for the confirmation before it is sent.
+func Consequence(d Deployment, action string, version int) string {
+	if action == ActionReject {
+		return fmt.Sprintf("Rejecting version %d of %s records the note in the model registry; nothing is deployed, and the endpoints keep the model they run.",
+			version, d.PackageGroup())
+	}
+	return fmt.Sprintf("Approving version %d of %s starts the deployment: the deployment's rule writes the custom model's provisioned throughput into SSM %s "+
+		"and restarts %s, which runs QA, then the system tests, then PROD. Players on PROD get this model when the pipeline finishes.",
+		version, d.PackageGroup(), CustomModelParameter, d.DeploymentPipeline())
+}
