@@ -4,7 +4,10 @@ import (
 	"context"
 	"slices"
 
+	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/cloud"
+	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/provider"
 )
 
 // ModelService shows the model versions the tuning runs register in the current deployment's
@@ -166,4 +169,63 @@ func (s *ModelService) Deployment() (out cloud.DeploymentState, err error) {
 		return out, err
 	}
 	return cloud.ReadDeploymentState(ctx, c, d)
+}
+
+// CandidateChat is how to talk to a version: its custom model through its provisioned
+// throughput on a Bedrock provider, and what production runs now, for a compare.
+type CandidateChat struct {
+	Version   int         `json:"version"`
+	Candidate chat.Config `json:"candidate"`
+	// Production is what the endpoints run now: SSM CustomModelName when it names a model,
+	// else the provider's base model.
+	Production      chat.Config `json:"production"`
+	ProductionLabel string      `json:"productionLabel"`
+}
+
+// Candidate returns the chat configurations of a version and of production, on the first
+// Bedrock provider of the workspace.
+func (s *ModelService) Candidate(req VersionRequest) (out CandidateChat, err error) {
+	defer guard(s.a.log, &err)
+	ps, err := s.a.Providers.List()
+	if err != nil {
+		return out, err
+	}
+	var bedrock *provider.Provider
+	for i := range ps {
+		if ps[i].Kind == provider.KindBedrock {
+			bedrock = &ps[i]
+			break
+		}
+	}
+	if bedrock == nil {
+		return out, fault.Invalid("provider", "talking to a version needs an Amazon Bedrock provider: add one (Settings, or npcstudio provider add NAME --kind bedrock --region R --model-id BASE)")
+	}
+	ctx := s.a.ctx()
+	c, d, err := s.connect(ctx)
+	if err != nil {
+		return out, err
+	}
+	opt, err := s.options()
+	if err != nil {
+		return out, err
+	}
+	v, err := cloud.ShowVersion(ctx, c, d, req.Version, opt)
+	if err != nil {
+		return out, err
+	}
+	arn, err := cloud.CandidateModel(v)
+	if err != nil {
+		return out, err
+	}
+	out = CandidateChat{Version: v.Version, Candidate: chat.Config{Provider: bedrock.Name, Model: arn, Mode: chat.ModeFineTuned},
+		Production: chat.Config{Provider: bedrock.Name, Mode: chat.ModeBase}, ProductionLabel: "production: the base model of " + bedrock.Name}
+	st, err := cloud.ReadDeploymentState(ctx, c, d)
+	if err != nil {
+		return out, err
+	}
+	if st.CustomModelName != "" && st.CustomModelName != "PLACEHOLDER" {
+		out.Production = chat.Config{Provider: bedrock.Name, Model: st.CustomModelName, Mode: chat.ModeFineTuned}
+		out.ProductionLabel = "production: " + st.CustomModelName
+	}
+	return out, nil
 }

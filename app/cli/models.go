@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/npcstudio/npcstudio/app"
+	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/spf13/cobra"
 )
@@ -153,7 +154,47 @@ func modelsCmd(env *Env) *cobra.Command {
 			})
 		},
 	}
-	mc.AddCommand(list, show, approve, reject, history, deployment)
+	var message string
+	var compare bool
+	talk := &cobra.Command{
+		Use:   "talk V PERSONA --message M [--compare]",
+		Short: "Talk to a version's custom model as a persona (through its provisioned throughput), or compare it with production",
+		Example: `  npcstudio models talk 3 "Mira Saltwhistle" --message "Can you mend this anchor?"
+  npcstudio models talk 3 "Mira Saltwhistle" --message "Who keeps the light?" --compare`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := versionArg(args[0], "model version")
+			if err != nil {
+				return err
+			}
+			if strings.TrimSpace(message) == "" {
+				return usagef("--message is required: the player's line")
+			}
+			cc, err := env.App().Models.Candidate(app.VersionRequest{Version: n})
+			if err != nil {
+				return err
+			}
+			svc := env.App().Chat
+			if compare {
+				if !env.json {
+					fmt.Fprintf(env.Stderr, "column 0: version %d (%s); column 1: %s\n", n, cc.Candidate.Model, cc.ProductionLabel)
+				}
+				return env.streamChat(cmd, true, func(opID string) (string, error) {
+					return svc.Compare(app.CompareRequest{OpID: opID, PersonaRef: args[1], Message: message, Configs: []chat.Config{cc.Candidate, cc.Production}})
+				})
+			}
+			v, err := svc.Create(app.CreateChatRequest{PersonaRef: args[1], Config: cc.Candidate})
+			if err != nil {
+				return err
+			}
+			return env.streamChat(cmd, false, func(opID string) (string, error) {
+				return svc.Send(app.SendRequest{OpID: opID, ChatID: v.Chat.ID, Message: message, Config: cc.Candidate})
+			})
+		},
+	}
+	talk.Flags().StringVar(&message, "message", "", "the player's line")
+	talk.Flags().BoolVar(&compare, "compare", false, "send the line to production's model too, side by side")
+	mc.AddCommand(list, show, approve, reject, history, deployment, talk)
 	return mc
 }
 

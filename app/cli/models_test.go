@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/npcstudio/npcstudio/backend/cloud/cloudtest"
+	"github.com/npcstudio/npcstudio/backend/llm/bedrockfake"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 )
 
@@ -123,5 +125,54 @@ func TestModelsCommands(t *testing.T) {
 	}
 	if r := npc("", "models", "show", "1"); !strings.Contains(r.stdout, "by "+hist[1].Caller) || !strings.Contains(r.stdout, "note        Mira sounds right") {
 		t.Errorf("show after approval: %+v", r)
+	}
+}
+
+// Talking to a version reaches its custom model through its InService provisioned throughput
+// on the workspace's Bedrock provider; a compare sends the line to production's model too.
+func TestModelsTalk(t *testing.T) {
+	l := cloudtest.Deploy(t)
+	fake := bedrockfake.New()
+	t.Cleanup(fake.Close)
+	t.Setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.URL)
+	_, do := chatCLI(t)
+	if r := do("cloud", "connect", "--workload", l.Workload, "--stage", "QA", "--region", l.Region); r.code != ExitOK {
+		t.Fatalf("connect: %+v", r)
+	}
+	v1 := l.RegisterVersion(t, "talk1")
+	if r := do("models", "talk", "1", "Mira Saltwhistle", "--message", "Hello"); r.code != ExitError || !strings.Contains(r.stderr, "needs an Amazon Bedrock provider") {
+		t.Fatalf("talk with no Bedrock provider: %+v", r)
+	}
+	if r := do("provider", "add", "team", "--kind", "bedrock", "--region", l.Region, "--model-id", "amazon.titan-text-express-v1"); r.code != ExitOK {
+		t.Fatalf("%+v", r)
+	}
+	if r := do("models", "talk", "1", "Mira Saltwhistle", "--message", "Hello"); r.code != ExitError || !strings.Contains(r.stderr, "cannot be talked to yet") ||
+		!strings.Contains(r.stderr, v1.Model) || len(fake.Requests()) != 0 {
+		t.Fatalf("talk with no throughput: %+v", r)
+	}
+	pt1 := l.Bedrock.AddThroughput("talk1-pt", v1.Model, "InService", 1)
+	if r := do("models", "talk", "1", "Mira Saltwhistle", "--message", "Can you mend this anchor?"); r.code != ExitOK {
+		t.Fatalf("talk: %+v", r)
+	}
+	if reqs := fake.Requests(); len(reqs) != 1 || reqs[0].ModelID != pt1 {
+		t.Fatalf("talk sent %+v, want one request to %s", reqs, pt1)
+	}
+	if r := do("models", "approve", "1", "--note", "in production", "--yes"); r.code != ExitOK {
+		t.Fatalf("approve: %+v", r)
+	}
+	v2 := l.RegisterVersion(t, "talk2")
+	pt2 := l.Bedrock.AddThroughput("talk2-pt", v2.Model, "InService", 1)
+	if r := do("models", "talk", "2", "Mira Saltwhistle", "--message", "Who keeps the light?", "--compare", "--json"); r.code != ExitOK {
+		t.Fatalf("compare: %+v", r)
+	}
+	var models []string
+	for _, q := range fake.Requests()[1:] {
+		models = append(models, q.ModelID)
+	}
+	slices.Sort(models)
+	want := []string{pt1, pt2}
+	slices.Sort(want)
+	if !slices.Equal(models, want) {
+		t.Fatalf("compare reached %v, want the candidate's and production's throughputs %v", models, want)
 	}
 }

@@ -517,3 +517,20 @@ func parseLossCSV(b []byte, lossColumn string) ([]LossPoint, error) {
 		out = append(out, p)
 	}
 }
+
+// CandidateModel is what a chat reaches version v's custom model through: the ARN of its
+// InService provisioned throughput (Bedrock serves a custom model only through one).
+func CandidateModel(v ModelVersion) (string, error) {
+	for _, t := range v.Throughputs {
+		if t.InService() {
+			return t.ARN, nil
+		}
+	}
+	model := v.Metadata.ModelARN
+	if model == "" {
+		model = "(none named)"
+	}
+	return "", fault.Invalid("version", "version %d cannot be talked to yet: no provisioned throughput of its custom model %s is InService "+
+		"(buy one in the Bedrock console, or aws bedrock create-provisioned-model-throughput --model-id %s --model-units 1 --provisioned-model-name NAME, and wait until it is InService)",
+		v.Version, model, model)
+}

@@ -134,6 +134,42 @@ export namespace app {
 	        this.id = source["id"];
 	    }
 	}
+	export class CandidateChat {
+	    version: number;
+	    candidate: chat.Config;
+	    production: chat.Config;
+	    productionLabel: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CandidateChat(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.candidate = this.convertValues(source["candidate"], chat.Config);
+	        this.production = this.convertValues(source["production"], chat.Config);
+	        this.productionLabel = source["productionLabel"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ChatRef {
 	    id: string;
 	

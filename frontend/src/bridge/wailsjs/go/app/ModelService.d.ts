@@ -5,6 +5,8 @@ import {cloud} from '../models';
 
 export function Approve(arg1:app.DecisionRequest):Promise<cloud.Decision>;
 
+export function Candidate(arg1:app.VersionRequest):Promise<app.CandidateChat>;
+
 export function Consequence(arg1:app.ConsequenceRequest):Promise<string>;
 
 export function Deployment():Promise<cloud.DeploymentState>;

@@ -6,6 +6,10 @@ export function Approve(arg1) {
   return window['go']['app']['ModelService']['Approve'](arg1);
 }
 
+export function Candidate(arg1) {
+  return window['go']['app']['ModelService']['Candidate'](arg1);
+}
+
 export function Consequence(arg1) {
   return window['go']['app']['ModelService']['Consequence'](arg1);
 }
