@@ -475,4 +475,6 @@ export const models = {
   reject: (version: number, note: string): Promise<ModelDecision> => call(Models.Reject({ version, note, force: false })),
   history: (): Promise<ModelDecision[]> => call(Models.History()),
   deployment: (): Promise<ModelDeploymentState> => call(Models.Deployment()),
+  // candidate: the chat configurations of a version (its provisioned throughput) and of production.
+  candidate: (version: number): Promise<Plain<app.CandidateChat>> => call(Models.Candidate({ version })),
 }

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import {
+  chats,
   describe,
   models,
+  type StreamPart,
   type AppError,
   type DecisionAction,
   type ModelDeploymentState,
@@ -231,6 +233,7 @@ function VersionDetail(props: { v: ModelVersion; onClose: () => void; onDecide: 
         )}
       </dl>
       {job && <LineChart title="Loss curves" series={curves} xLabel="step" width={420} />}
+      <TalkPanel version={v.version} />
       {(v.gaps ?? []).length > 0 && (
         <ul className="gaps" aria-label="Missing evidence">
           {(v.gaps ?? []).map((g) => (
@@ -349,5 +352,74 @@ function PipelinePanel() {
         </>
       )}
     </section>
+  )
+}
+
+// TalkPanel: one line to the version's custom model as a persona, alone or beside production.
+function TalkPanel(props: { version: number }) {
+  const [persona, setPersona] = useState('')
+  const [line, setLine] = useState('')
+  const [columns, setColumns] = useState<{ label: string; text: string }[]>([])
+  const [error, setError] = useState<AppError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const talk = async (compare: boolean) => {
+    setBusy(true)
+    setError(null)
+    try {
+      const cc = await models.candidate(props.version)
+      const labels = [`version ${props.version}`, cc.productionLabel]
+      const texts = compare ? ['', ''] : ['']
+      setColumns(texts.map((t, i) => ({ label: labels[i] ?? '', text: t })))
+      const onParts = (parts: StreamPart[]) => {
+        for (const p of parts) if (p.text) texts[p.column] = (texts[p.column] ?? '') + p.text
+        setColumns(texts.map((t, i) => ({ label: labels[i] ?? '', text: t })))
+      }
+      if (compare) {
+        await (await chats.compare(persona, line, [cc.candidate, cc.production], onParts)).done
+      } else {
+        const view = await chats.create(persona, cc.candidate)
+        await (await chats.send(view.chat.id, line, cc.candidate, onParts)).done
+      }
+    } catch (e) {
+      setError(e as AppError)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <details className="talk">
+      <summary>Talk to version {props.version}</summary>
+      <div className="form">
+        <label>
+          Persona
+          <input value={persona} onChange={(e) => setPersona(e.target.value)} placeholder="name or id" />
+        </label>
+        <label>
+          Player's line
+          <input value={line} onChange={(e) => setLine(e.target.value)} />
+        </label>
+        <div className="row">
+          <button type="button" disabled={busy || !persona.trim() || !line.trim()} onClick={() => void talk(false)}>
+            Send
+          </button>
+          <button type="button" disabled={busy || !persona.trim() || !line.trim()} onClick={() => void talk(true)}>
+            Compare with production
+          </button>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {describe(error)}
+          </p>
+        )}
+        <div className="row talk-columns">
+          {columns.map((c) => (
+            <blockquote key={c.label} aria-label={c.label}>
+              <strong>{c.label}</strong>
+              <p>{c.text}</p>
+            </blockquote>
+          ))}
+        </div>
+      </div>
+    </details>
   )
 }
