@@ -73,6 +73,17 @@ test('a lead opens a version, reads its metrics, approves it with a note and fol
     `Perplexity v${older.Number}=6.82, v${newest.Number}=3.35`,
   )
 
+  // The older version has no provisioned throughput: its approval is refused with the fix.
+  await page.getByRole('button', { name: `Open version ${older.Number}` }).click()
+  await page.getByLabel(`Version ${older.Number} evidence`).getByRole('button', { name: 'Approve…' }).click()
+  const refused = page.getByRole('dialog', { name: `Approve version ${older.Number}` })
+  await refused.getByLabel(/Note/).fill('looks fine')
+  await refused.getByRole('button', { name: 'Approve', exact: true }).click()
+  await expect.poll(() => refused.getByRole('alert').textContent()).toContain('no provisioned throughput exists for custom model')
+  expect(await refused.getByRole('alert').textContent()).toContain('create-provisioned-model-throughput')
+  await refused.getByRole('button', { name: 'Cancel' }).click()
+  expect(await page.getByRole('article', { name: `Version ${older.Number}` }).textContent()).toContain('PendingManualApproval')
+
   const card = page.getByRole('article', { name: `Version ${newest.Number}` })
   expect(await card.textContent()).toContain('PendingManualApproval')
   expect(await card.textContent()).toContain('InService (1 units)')

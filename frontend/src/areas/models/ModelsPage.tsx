@@ -85,7 +85,7 @@ export function ModelsPage() {
           }}
         />
       )}
-      {followPipeline && <PipelinePanel />}
+      {(followPipeline || versions.some((v) => v.status === 'Approved')) && <PipelinePanel />}
     </div>
   )
 }
