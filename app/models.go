@@ -15,7 +15,10 @@ import (
 // the workspace's audit log).
 type ModelService struct {
 	a *App
-	// readiness, when set, gives the NPC test-suite pass rates of a version (by its ARN).
+	// readiness, when set, gives the NPC test-suite pass rates of a version (by its model
+	// package ARN); List and Show put them in ModelVersion.Readiness, and the window and
+	// `models show` print them beside the version. The test-suite area plugs its
+	// VersionReadiness in here when the App is made (nil: no evidence shown).
 	readiness func(versionARN string) *cloud.Readiness
 }
 

@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -39,6 +40,11 @@ func TestListAndShowVersions(t *testing.T) {
 	v1 := m.l.RegisterVersion(t, "exec1")
 	v2 := m.l.RegisterVersion(t, "exec2")
 	v3 := m.l.RegisterVersion(t, "exec3")
+	v4 := m.l.RegisterVersion(t, "exec4")
+	huge := append([]byte(`{"Loss": 1, "Perplexity": 2, "pad": "`), bytes.Repeat([]byte("x"), 70<<10)...)
+	if err := m.l.Evidence(ctx, v4, append(huge, `"}`...), nil, nil); err != nil {
+		t.Fatal(err)
+	}
 	train := [][2]float64{{0, 2.5}, {10, 2.0}, {20, 1.5}}
 	valid := [][2]float64{{10, 2.2}, {20, 1.7}}
 	if err := m.l.Evidence(ctx, v1, []byte(`{"Loss": 1.42, "Perplexity": 4.14}`), train, valid); err != nil {
@@ -53,7 +59,7 @@ func TestListAndShowVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 3 || vs[0].Version != v3.Number || vs[2].Version != v1.Number {
+	if len(vs) != 4 || vs[0].Version != v4.Number || vs[3].Version != v1.Number {
 		t.Fatalf("versions, newest first: %+v", vs)
 	}
 	got := map[int]ModelVersion{}
@@ -79,6 +85,9 @@ func TestListAndShowVersions(t *testing.T) {
 	}
 	if g := strings.Join(got[v3.Number].Gaps, "; "); got[v3.Number].Evaluation != nil || !strings.Contains(g, "is missing") {
 		t.Errorf("missing report: gaps %q", g)
+	}
+	if g := strings.Join(got[v4.Number].Gaps, "; "); got[v4.Number].Evaluation != nil || !strings.Contains(g, "larger than 64 KB") {
+		t.Errorf("huge report: gaps %q", g)
 	}
 	if len(got[v3.Number].Throughputs) != 0 {
 		t.Errorf("version 3 has another model's throughput: %+v", got[v3.Number].Throughputs)
