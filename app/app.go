@@ -58,6 +58,7 @@ type App struct {
 	Lore           *LoreService
 	Batch          *BatchService
 	Cloud          *CloudService
+	Models         *ModelService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -96,6 +97,7 @@ func New(opts Options) *App {
 	a.Lore = &LoreService{a: a}
 	a.Batch = &BatchService{a: a}
 	a.Cloud = &CloudService{a: a}
+	a.Models = &ModelService{a: a}
 	a.open()
 	return a
 }
@@ -133,7 +135,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Cloud}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Cloud, a.Models}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

@@ -210,6 +210,7 @@ services headless, for scripts and CI.`,
 		chatCmd(env),
 		loreCmd(env),
 		cloudCmd(env), pushCmd(env), uploadsCmd(env),
+		modelsCmd(env),
 		serveCmd(env),
 		batchCmd(env),
 	)

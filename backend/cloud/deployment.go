@@ -19,10 +19,11 @@ const (
 	BucketDeployments = "cloud_deployments"
 	BucketState       = "cloud_state"
 	BucketUploads     = "cloud_uploads"
+	BucketApprovals   = "cloud_approvals"
 )
 
 // Buckets lists the buckets for store.Options.Buckets.
-var Buckets = []string{BucketDeployments, BucketState, BucketUploads}
+var Buckets = []string{BucketDeployments, BucketState, BucketUploads, BucketApprovals}
 
 // recordVersion is the "v" of every value this package stores.
 const recordVersion = 1

@@ -3,7 +3,10 @@
 // their discovery (CloudFormation outputs, SSM parameters, the bucket naming rule); and pushes
 // of lore and datasets to the buckets that start the hydration and tuning pipelines, with
 // their upload history; and the runs those pushes start (hydration processing jobs, tuning
-// pipeline executions and their steps), matched to the push that started each.
+// pipeline executions and their steps), matched to the push that started each; and the model
+// versions those runs register in <W>-PackageGroup, with their evidence (evaluation report,
+// customization job and its loss curves, provisioned throughput), approved or rejected with
+// an audit log, and the deployment pipeline an approval starts.
 //
 // # Storage
 //
@@ -19,7 +22,7 @@
 //	                                    run it started once matched; "abandoned" when the
 //	                                    writer gave it up (S3 dropped its parts)
 //
-// Upload ids are the UTC start time and four random bytes ("20260105T101500.123456789Z-1a2b3c4d"), so
+// Upload and decision ids are the UTC start time and four random bytes ("20260105T101500.123456789Z-1a2b3c4d"), so
 // the history sorts by time. Staged files live beside the database, under
 // <dataDir>/cloud/staging/<uploadID>.<ext>, until their upload is done or abandoned; those of
 // plans never pushed are removed after a day.

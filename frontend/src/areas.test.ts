@@ -6,6 +6,7 @@ vi.mock('./areas/batch/BatchPage', () => ({ BatchPage: () => null }))
 vi.mock('./areas/datasets/DatasetsPage', () => ({ DatasetsPage: () => null }))
 vi.mock('./areas/lore/LorePage', () => ({ LorePage: () => null }))
 vi.mock('./areas/cloud/CloudPage', () => ({ CloudPage: () => null }))
+vi.mock('./areas/models/ModelsPage', () => ({ ModelsPage: () => null }))
 vi.mock('./areas/workspace/WorkspaceHome', () => ({ WorkspaceHome: () => null }))
 vi.mock('./areas/settings/SettingsPage', () => ({ SettingsPage: () => null }))
 

@@ -10,6 +10,7 @@ const loaders = {
   batch: () => import('./areas/batch/BatchPage').then((m) => ({ default: m.BatchPage })),
   datasets: () => import('./areas/datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })),
   cloud: () => import('./areas/cloud/CloudPage').then((m) => ({ default: m.CloudPage })),
+  models: () => import('./areas/models/ModelsPage').then((m) => ({ default: m.ModelsPage })),
   workspace: () => import('./areas/workspace/WorkspaceHome').then((m) => ({ default: m.WorkspaceHome })),
   settings: () => import('./areas/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
 }
@@ -36,6 +37,7 @@ export const areas: Area[] = [
   { id: 'batch', label: 'Batch', icon: '≣', component: lazy(loaders.batch) },
   { id: 'datasets', label: 'Datasets', icon: '▤', component: lazy(loaders.datasets) },
   { id: 'cloud', label: 'Cloud', icon: '☁', component: lazy(loaders.cloud) },
+  { id: 'models', label: 'Models', icon: '◎', component: lazy(loaders.models) },
   { id: 'workspace', label: 'Workspace', icon: '◈', component: lazy(loaders.workspace) },
   { id: 'settings', label: 'Settings', icon: '⚙', component: lazy(loaders.settings), bottom: true },
 ]

@@ -3,6 +3,7 @@ package cloudtest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,16 +16,28 @@ import (
 )
 
 // BedrockFront stands in front of moto for Bedrock's control plane. moto answers the
-// customization job calls but writes times as "2006-01-02 15:04:05" (Bedrock writes RFC 3339,
+// customization job and custom model calls but writes times as "2006-01-02 15:04:05" (Bedrock writes RFC 3339,
 // and the SDK refuses anything else) and a failure message on every job; the front puts
 // both right, so the SDK reads the jobs as it reads Bedrock's. A test can make a job fail.
+//
+// moto lacks provisioned throughput: the front answers ListProvisionedModelThroughputs and
+// GetProvisionedModelThroughput (Bedrock's REST JSON) from the throughputs a test adds.
 type BedrockFront struct {
 	URL string
 
-	srv *http.Server
-	mu  sync.Mutex
+	srv   *http.Server
+	proxy *httputil.ReverseProxy
+	mu    sync.Mutex
 	// failed maps job names to their failure message.
-	failed map[string]string
+	failed      map[string]string
+	throughputs []Throughput
+}
+
+// Throughput is a provisioned throughput as the front serves it.
+type Throughput struct {
+	Name, ARN, ModelARN, Status string
+	ModelUnits                  int
+	Created                     time.Time
 }
 
 // StartBedrockFront serves the front on 127.0.0.1 before the moto at motoURL.
@@ -34,13 +47,13 @@ func StartBedrockFront(motoURL string) (*BedrockFront, error) {
 		return nil, err
 	}
 	f := &BedrockFront{failed: map[string]string{}}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = f.rewrite
+	f.proxy = httputil.NewSingleHostReverseProxy(target)
+	f.proxy.ModifyResponse = f.rewrite
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	f.srv = &http.Server{Handler: proxy}
+	f.srv = &http.Server{Handler: http.HandlerFunc(f.serve)}
 	go f.srv.Serve(ln)
 	f.URL = "http://" + ln.Addr().String()
 	return f, nil
@@ -56,8 +69,75 @@ func (f *BedrockFront) FailJob(name, message string) {
 	f.failed[name] = message
 }
 
+// AddThroughput provisions a throughput of units for the custom model modelARN in status
+// (InService, Creating, Updating, Failed) and returns its ARN.
+func (f *BedrockFront) AddThroughput(name, modelARN, status string, units int) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// arn:aws:bedrock:<region>:<acct>:custom-model/... -> the throughput's ARN beside it.
+	prefix := modelARN
+	if i := strings.Index(modelARN, ":custom-model/"); i >= 0 {
+		prefix = modelARN[:i]
+	}
+	arn := fmt.Sprintf("%s:provisioned-model/%s%04d", prefix, strings.ToLower(strings.ReplaceAll(name, "-", "")), len(f.throughputs)+1)
+	f.throughputs = append(f.throughputs, Throughput{Name: name, ARN: arn, ModelARN: modelARN, Status: status, ModelUnits: units, Created: time.Now().UTC()})
+	return arn
+}
+
+// Throughputs are the throughputs provisioned so far.
+func (f *BedrockFront) Throughputs() []Throughput {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Throughput(nil), f.throughputs...)
+}
+
+func (t Throughput) summary() map[string]any {
+	ts := t.Created.Format(time.RFC3339)
+	return map[string]any{"provisionedModelName": t.Name, "provisionedModelArn": t.ARN, "modelArn": t.ModelARN,
+		"desiredModelArn": t.ModelARN, "foundationModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1",
+		"modelUnits": t.ModelUnits, "desiredModelUnits": t.ModelUnits, "status": t.Status, "creationTime": ts, "lastModifiedTime": ts}
+}
+
+func (f *BedrockFront) serve(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/provisioned-model-throughputs":
+		q := r.URL.Query()
+		list := []map[string]any{}
+		for _, t := range f.Throughputs() {
+			if m := q.Get("modelArnEquals"); m != "" && m != t.ModelARN {
+				continue
+			}
+			if s := q.Get("statusEquals"); s != "" && s != t.Status {
+				continue
+			}
+			if n := q.Get("nameContains"); n != "" && !strings.Contains(t.Name, n) {
+				continue
+			}
+			list = append(list, t.summary())
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"provisionedModelSummaries": list})
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/provisioned-model-throughput/"):
+		id, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/provisioned-model-throughput/"))
+		for _, t := range f.Throughputs() {
+			if id == t.ARN || id == t.Name {
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(t.summary())
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", "ResourceNotFoundException")
+		w.WriteHeader(http.StatusNotFound)
+		json.NewEncoder(w).Encode(map[string]string{"message": "Provisioned model " + id + " not found"})
+	default:
+		f.proxy.ServeHTTP(w, r)
+	}
+}
+
 func (f *BedrockFront) rewrite(res *http.Response) error {
-	if !strings.HasPrefix(res.Request.URL.Path, "/model-customization-jobs") || res.StatusCode != http.StatusOK {
+	isJob := strings.HasPrefix(res.Request.URL.Path, "/model-customization-jobs")
+	if !isJob && !strings.HasPrefix(res.Request.URL.Path, "/custom-models") || res.StatusCode != http.StatusOK {
 		return nil
 	}
 	body, err := io.ReadAll(res.Body)
@@ -75,6 +155,9 @@ func (f *BedrockFront) rewrite(res *http.Response) error {
 					}
 				}
 			}
+			if !isJob {
+				return
+			}
 			name, _ := job["jobName"].(string)
 			f.mu.Lock()
 			msg, failed := f.failed[name]
@@ -88,7 +171,11 @@ func (f *BedrockFront) rewrite(res *http.Response) error {
 				delete(job, "endTime")
 			}
 		}
-		if list, ok := doc["modelCustomizationJobSummaries"].([]any); ok {
+		list, ok := doc["modelCustomizationJobSummaries"].([]any)
+		if !ok {
+			list, ok = doc["modelSummaries"].([]any)
+		}
+		if ok {
 			for _, j := range list {
 				if job, ok := j.(map[string]any); ok {
 					fix(job)

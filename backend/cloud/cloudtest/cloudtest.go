@@ -4,12 +4,14 @@
 package cloudtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -43,6 +45,7 @@ type Local struct {
 	Bedrock   *BedrockFront
 	sm        *sagemaker.Client
 	bedrock   *bedrock.Client
+	ssm       *ssm.Client
 }
 
 // Deploy points the AWS SDK at the test servers (for this test) and sets up a deployment with
@@ -56,6 +59,7 @@ func Deploy(t *testing.T) *Local {
 	}
 	t.Cleanup(front.Close)
 	t.Setenv("AWS_ENDPOINT_URL_SAGEMAKER", front.URL)
+	t.Setenv("AWS_ENDPOINT_URL_CODEPIPELINE", front.URL)
 	bfront, err := StartBedrockFront(moto)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +72,7 @@ func Deploy(t *testing.T) *Local {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.SageMaker, l.Bedrock = front, bfront
+	l.UseFronts(front, bfront)
 	return l
 }
 
@@ -92,7 +96,7 @@ func Setup(ctx context.Context, w string) (*Local, error) {
 			o.UsePathStyle = true
 			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		}), sm: sagemaker.NewFromConfig(cfg),
-		bedrock: bedrock.NewFromConfig(cfg)}
+		bedrock: bedrock.NewFromConfig(cfg), ssm: ssm.NewFromConfig(cfg)}
 	l.LoreBucket = strings.ToLower(w) + "-qa-" + l.Region + "-" + l.Account
 	l.TuningBucket = strings.ToLower(w) + "-tuning-" + l.Region + "-" + l.Account
 	cfn := cloudformation.NewFromConfig(cfg)
@@ -103,7 +107,7 @@ func Setup(ctx context.Context, w string) (*Local, error) {
 	if err := createStack(ctx, cfn, w+"-TUNING", map[string]string{"TuningDataBucketName": l.TuningBucket}, w+"-TUNING-Marker", "1"); err != nil {
 		return nil, err
 	}
-	if _, err := ssm.NewFromConfig(cfg).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("CustomModelName"),
+	if _, err := l.ssm.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("CustomModelName"),
 		Value: aws.String("PLACEHOLDER"), Type: "String", Overwrite: aws.Bool(true)}); err != nil {
 		return nil, err
 	}
@@ -251,4 +255,144 @@ func (l *Local) Get(t *testing.T, bucket, key string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// UseFronts makes sm and br the deployment's fronts and plays the deployment's approval rule
+// on sm: when a version is approved, the Lambda looks for an InService provisioned throughput
+// of its custom model; with one, it writes the throughput's ARN into SSM CustomModelName and
+// restarts <W>-Pipeline; with none it fails, and nothing changes (as in the guidance).
+func (l *Local) UseFronts(sm *SageMakerFront, br *BedrockFront) {
+	l.SageMaker, l.Bedrock = sm, br
+	sm.OnApproved = func(ctx context.Context, arn string) {
+		d, err := sm.moto.DescribeModelPackage(ctx, &sagemaker.DescribeModelPackageInput{ModelPackageName: aws.String(arn)})
+		if err != nil || !strings.HasPrefix(aws.ToString(d.ModelPackageGroupName), l.Workload+"-") {
+			return
+		}
+		model := d.CustomerMetadataProperties["ModelArn"]
+		for _, t := range br.Throughputs() {
+			if t.ModelARN == model && t.Status == "InService" {
+				if _, err := l.ssm.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("CustomModelName"), Value: aws.String(t.ARN),
+					Type: "String", Overwrite: aws.Bool(true)}); err == nil {
+					sm.StartPipeline(l.Workload + "-Pipeline")
+				}
+				return
+			}
+		}
+	}
+}
+
+// Version is a model version as a tuning run registers it.
+type Version struct {
+	Number                                         int
+	ARN, ExecID, JobName, JobARN, ModelName, Model string
+	// Output is the customization job's output location (s3://…/).
+	Output string
+}
+
+// RegisterVersion does what the end of a tuning run of execID does: the Bedrock customization
+// job <W>-TuningJob-<execID> (started unless it exists) with its custom model <W>-<execID>,
+// and a version of <W>-PackageGroup (made if missing), PendingManualApproval, with the
+// customer metadata the pipeline's RegisterModel step writes.
+func (l *Local) RegisterVersion(t *testing.T, execID string) Version {
+	t.Helper()
+	v, err := l.registerVersion(context.Background(), execID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func (l *Local) registerVersion(ctx context.Context, execID string) (Version, error) {
+	v := Version{ExecID: execID, JobName: l.Workload + "-TuningJob-" + execID, ModelName: l.Workload + "-" + execID,
+		Output: "s3://" + l.TuningBucket + "/" + execID + "/output/"}
+	_, err := l.bedrock.CreateModelCustomizationJob(ctx, &bedrock.CreateModelCustomizationJobInput{
+		JobName: aws.String(v.JobName), CustomModelName: aws.String(v.ModelName),
+		RoleArn: aws.String(l.role()), BaseModelIdentifier: aws.String("amazon.titan-text-express-v1"),
+		TrainingDataConfig: &btypes.TrainingDataConfig{S3Uri: aws.String("s3://" + l.TuningBucket + "/" + execID + "/raw-data/data.jsonl")},
+		OutputDataConfig:   &btypes.OutputDataConfig{S3Uri: aws.String(v.Output)},
+		HyperParameters:    map[string]string{"epochCount": "2", "batchSize": "1", "learningRate": "0.00001"}})
+	if err != nil && !exists(err) && !strings.Contains(err.Error(), "already exists") {
+		return v, fmt.Errorf("start the customization job of %s: %w", execID, err)
+	}
+	job, err := l.bedrock.GetModelCustomizationJob(ctx, &bedrock.GetModelCustomizationJobInput{JobIdentifier: aws.String(v.JobName)})
+	if err != nil {
+		return v, err
+	}
+	v.JobARN = aws.ToString(job.JobArn)
+	m, err := l.bedrock.GetCustomModel(ctx, &bedrock.GetCustomModelInput{ModelIdentifier: aws.String(v.ModelName)})
+	if err != nil {
+		return v, err
+	}
+	v.Model = aws.ToString(m.ModelArn)
+	group := l.Workload + "-PackageGroup"
+	if _, err := l.sm.CreateModelPackageGroup(ctx, &sagemaker.CreateModelPackageGroupInput{ModelPackageGroupName: aws.String(group)}); err != nil && !exists(err) {
+		return v, fmt.Errorf("create model package group %s: %w", group, err)
+	}
+	out, err := l.sm.CreateModelPackage(ctx, &sagemaker.CreateModelPackageInput{ModelPackageGroupName: aws.String(group),
+		ModelApprovalStatus:     smtypes.ModelApprovalStatusPendingManualApproval,
+		ModelPackageDescription: aws.String("Bedrock custom model " + v.ModelName),
+		CustomerMetadataProperties: map[string]string{"ModelName": v.ModelName, "ModelArn": v.Model, "JobName": v.JobName,
+			"JobArn": v.JobARN, "BaseModelArn": aws.ToString(job.BaseModelArn), "OutputData": v.Output}})
+	if err != nil {
+		return v, fmt.Errorf("register a version in %s: %w", group, err)
+	}
+	v.ARN = aws.ToString(out.ModelPackageArn)
+	fmt.Sscan(v.ARN[strings.LastIndexByte(v.ARN, '/')+1:], &v.Number)
+	return v, nil
+}
+
+// Evidence writes what a finished run leaves in the tuning bucket: the evaluation report
+// (when report is not nil: written as given, so a test can write a malformed one) and the
+// customization job's metrics CSVs in Bedrock's layout (when train is not empty).
+func (l *Local) Evidence(ctx context.Context, v Version, report []byte, train, valid [][2]float64) error {
+	put := func(key string, body []byte) error {
+		_, err := l.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(l.TuningBucket), Key: aws.String(key), Body: bytes.NewReader(body)})
+		return err
+	}
+	if report != nil {
+		if err := put(v.ExecID+"/evaluation/evaluation_report.json", report); err != nil {
+			return err
+		}
+	}
+	if len(train) == 0 {
+		return nil
+	}
+	dir := v.ExecID + "/output/model-customization-job-" + v.JobARN[strings.LastIndexByte(v.JobARN, '/')+1:] + "/"
+	var b strings.Builder
+	b.WriteString("step_number,epoch_number,training_loss,perplexity\n")
+	for i, p := range train {
+		fmt.Fprintf(&b, "%g,%d,%g,%g\n", p[0], i*2/len(train), p[1], math.Exp(p[1]))
+	}
+	if err := put(dir+"training_artifacts/step_wise_training_metrics.csv", []byte(b.String())); err != nil {
+		return err
+	}
+	b.Reset()
+	b.WriteString("step_number,epoch_number,validation_loss,perplexity\n")
+	for i, p := range valid {
+		fmt.Fprintf(&b, "%g,%d,%g,%g\n", p[0], i+1, p[1], math.Exp(p[1]))
+	}
+	return put(dir+"validation_artifacts/post_fine_tuning_validation/validation_metrics.csv", []byte(b.String()))
+}
+
+// SeedModels registers two versions of a finished tuning run each, with their evidence, and an
+// InService provisioned throughput for the newer one's custom model: the model registry a
+// writer finds after two tuning runs (for localcloud and the window's tests).
+func (l *Local) SeedModels(ctx context.Context) ([]Version, error) {
+	var out []Version
+	for i, ev := range []struct{ loss, ppl float64 }{{1.92, 6.82}, {1.21, 3.35}} {
+		v, err := l.registerVersion(ctx, fmt.Sprintf("seed%d%s", i+1, strings.ToLower(l.Workload)))
+		if err != nil {
+			return nil, err
+		}
+		train := [][2]float64{{0, 2.9 - float64(i)*0.3}, {10, 2.3 - float64(i)*0.4}, {20, 1.9 - float64(i)*0.5}, {30, 1.7 - float64(i)*0.5}}
+		valid := [][2]float64{{15, 2.2 - float64(i)*0.4}, {30, ev.loss}}
+		if err := l.Evidence(ctx, v, fmt.Appendf(nil, `{"Loss": %g, "Perplexity": %g}`, ev.loss, ev.ppl), train, valid); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if l.Bedrock != nil {
+		l.Bedrock.AddThroughput(out[1].ModelName+"-pt", out[1].Model, "InService", 1)
+	}
+	return out, nil
 }

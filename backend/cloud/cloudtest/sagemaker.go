@@ -3,25 +3,36 @@ package cloudtest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 )
 
 // SageMakerFront stands in front of moto for SageMaker: it answers ListPipelineExecutionSteps,
 // which moto lacks, in SageMaker's own JSON protocol, from the execution's pipeline definition
 // and status as moto has them, and passes every other call to moto. A test can make a step
 // fail, as a real run fails: the step and the execution then say so, with the reason.
+//
+// The same front answers CodePipeline's GetPipelineState (JSON 1.1 too, which moto lacks) for
+// the deployment pipeline <W>-Pipeline (point AWS_ENDPOINT_URL_CODEPIPELINE at it), and keeps
+// what moto's UpdateModelPackage drops (the customer metadata, which SageMaker keeps when an
+// update does not name it). It counts the requests it sees by X-Amz-Target, so a test can
+// check that a refused action sent nothing.
 type SageMakerFront struct {
 	URL string
 
@@ -31,7 +42,24 @@ type SageMakerFront struct {
 
 	mu     sync.Mutex
 	failed map[string]stepFailure // by execution ARN
+	calls  map[string]int         // by X-Amz-Target
+	// pipelines are the deployment pipelines started (by name): each GetPipelineState
+	// moves the run one stage on, so a test sees it progress without waiting on a clock.
+	pipelines map[string]*pipelineRun
+	// failNext makes the next call of a target fail with an error.
+	failNext map[string]frontError
+	// OnApproved, if set, is called after moto accepted an update that approved a model
+	// package (the deployment's EventBridge rule and Lambda).
+	OnApproved func(ctx context.Context, packageARN string)
 }
+
+type pipelineRun struct {
+	id    string
+	polls int
+}
+
+// DeploymentStages are the stages of <W>-Pipeline, in order.
+var DeploymentStages = []string{"Source", "QA", "SystemTests", "PROD"}
 
 type stepFailure struct{ step, reason string }
 
@@ -45,7 +73,7 @@ func StartSageMakerFront(ctx context.Context, motoURL string) (*SageMakerFront, 
 	if err != nil {
 		return nil, err
 	}
-	f := &SageMakerFront{failed: map[string]stepFailure{},
+	f := &SageMakerFront{failed: map[string]stepFailure{}, calls: map[string]int{}, pipelines: map[string]*pipelineRun{}, failNext: map[string]frontError{},
 		moto: sagemaker.NewFromConfig(cfg, func(o *sagemaker.Options) { o.BaseEndpoint = aws.String(motoURL) })}
 	f.proxy = httputil.NewSingleHostReverseProxy(target)
 	f.proxy.ModifyResponse = f.rewrite
@@ -78,8 +106,58 @@ func (f *SageMakerFront) failure(arn string) (stepFailure, bool) {
 
 const executionFailure = "Step failure: One or multiple steps failed."
 
+// Calls says how many requests of target (e.g. "SageMaker.UpdateModelPackage") reached the front.
+func (f *SageMakerFront) Calls(target string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[target]
+}
+
+type frontError struct {
+	status        int
+	code, message string
+}
+
+// DenyNext makes the next request of target fail as AWS refuses a caller without the
+// permission (HTTP 400 AccessDeniedException, which the SDK does not retry), without reaching moto.
+func (f *SageMakerFront) DenyNext(target string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	action := "sagemaker:" + target[strings.IndexByte(target, '.')+1:]
+	f.failNext[target] = frontError{http.StatusBadRequest, "AccessDeniedException", "User is not authorized to perform: " + action}
+}
+
+// StartPipeline starts a run of the deployment pipeline called name (what the approval
+// Lambda's restart does).
+func (f *SageMakerFront) StartPipeline(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var b [8]byte
+	rand.Read(b[:])
+	// The restart is the source stage: it is done by the first look.
+	f.pipelines[name] = &pipelineRun{id: hex.EncodeToString(b[:]), polls: 1}
+}
+
 func (f *SageMakerFront) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("X-Amz-Target") != "SageMaker.ListPipelineExecutionSteps" {
+	target := r.Header.Get("X-Amz-Target")
+	f.mu.Lock()
+	f.calls[target]++
+	fail, failing := f.failNext[target]
+	delete(f.failNext, target)
+	f.mu.Unlock()
+	if failing {
+		apiError(w, fail.status, fail.code, fail.message)
+		return
+	}
+	switch target {
+	case "SageMaker.ListPipelineExecutionSteps":
+	case "CodePipeline_20150709.GetPipelineState":
+		f.pipelineState(w, r)
+		return
+	case "SageMaker.UpdateModelPackage":
+		f.updateModelPackage(w, r)
+		return
+	default:
 		f.proxy.ServeHTTP(w, r)
 		return
 	}
@@ -185,4 +263,92 @@ func (f *SageMakerFront) rewrite(res *http.Response) error {
 	res.ContentLength = int64(len(body))
 	res.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	return nil
+}
+
+// pipelineState answers GetPipelineState for <W>-Pipeline: every stage, with the latest run's
+// progress (one stage further on each call) once the pipeline has been started.
+func (f *SageMakerFront) pipelineState(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Name string }
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		apiError(w, http.StatusBadRequest, "ValidationException", err.Error())
+		return
+	}
+	if !strings.HasSuffix(in.Name, "-Pipeline") {
+		apiError(w, http.StatusBadRequest, "PipelineNotFoundException", "Account does not have a pipeline with name '"+in.Name+"'")
+		return
+	}
+	f.mu.Lock()
+	run := f.pipelines[in.Name]
+	done := -1
+	if run != nil {
+		done = run.polls
+		run.polls++
+	}
+	f.mu.Unlock()
+	now := epoch(time.Now())
+	stages := []map[string]any{}
+	for i, name := range DeploymentStages {
+		st := map[string]any{"stageName": name, "actionStates": []map[string]any{{"actionName": name}}}
+		if run != nil && i <= done {
+			status := "Succeeded"
+			if i == done && i < len(DeploymentStages)-1 {
+				status = "InProgress"
+			}
+			st["latestExecution"] = map[string]any{"pipelineExecutionId": run.id, "status": status}
+			st["actionStates"] = []map[string]any{{"actionName": name, "latestExecution": map[string]any{"status": status, "lastStatusChange": now}}}
+		}
+		stages = append(stages, st)
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	json.NewEncoder(w).Encode(map[string]any{"pipelineName": in.Name, "pipelineVersion": 1, "stageStates": stages,
+		"created": now, "updated": now})
+}
+
+// updateModelPackage passes the update to moto, then puts back the customer metadata moto
+// dropped, and plays the approval rule when the package was approved.
+func (f *SageMakerFront) updateModelPackage(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, "ValidationException", err.Error())
+		return
+	}
+	var in struct {
+		ModelPackageArn, ModelApprovalStatus, ApprovalDescription string
+		CustomerMetadataProperties                                map[string]string
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		apiError(w, http.StatusBadRequest, "ValidationException", err.Error())
+		return
+	}
+	ctx := r.Context()
+	old, err := f.moto.DescribeModelPackage(ctx, &sagemaker.DescribeModelPackageInput{ModelPackageName: aws.String(in.ModelPackageArn)})
+	if err != nil {
+		apiError(w, http.StatusBadRequest, "ValidationException", err.Error())
+		return
+	}
+	rec := httptest.NewRecorder()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	f.proxy.ServeHTTP(rec, r)
+	if rec.Code == http.StatusOK && in.CustomerMetadataProperties == nil && len(old.CustomerMetadataProperties) > 0 {
+		up := &sagemaker.UpdateModelPackageInput{ModelPackageArn: aws.String(in.ModelPackageArn),
+			CustomerMetadataProperties: old.CustomerMetadataProperties}
+		if in.ModelApprovalStatus != "" {
+			up.ModelApprovalStatus = smtypes.ModelApprovalStatus(in.ModelApprovalStatus)
+		}
+		if in.ApprovalDescription != "" {
+			up.ApprovalDescription = aws.String(in.ApprovalDescription)
+		}
+		if _, err := f.moto.UpdateModelPackage(ctx, up); err != nil {
+			apiError(w, http.StatusInternalServerError, "InternalFailure", err.Error())
+			return
+		}
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+	if rec.Code == http.StatusOK && in.ModelApprovalStatus == "Approved" && f.OnApproved != nil {
+		f.OnApproved(context.WithoutCancel(ctx), in.ModelPackageArn)
+	}
 }

@@ -555,3 +555,25 @@ export const cloud = {
   resume: (onProgress?: (p: PushProgress) => void) =>
     loreOperation<ResumeResult, PushProgress>((opId) => Cloud.Resume({ opId, uploadId: '' }), onProgress),
 }
+
+// Models: the versions tuning runs register, their evidence, approve and reject.
+import * as Models from './wailsjs/go/app/ModelService'
+
+export type ModelList = Plain<app.ModelList>
+export type ModelVersion = Plain<cloudTypes.ModelVersion>
+export type ModelDecision = Plain<cloudTypes.Decision>
+export type ModelDeploymentState = Plain<cloudTypes.DeploymentState>
+export type LossPoint = Plain<cloudTypes.LossPoint>
+export type DecisionAction = 'approve' | 'reject'
+
+export const models = {
+  list: (): Promise<ModelList> => call(Models.List()),
+  show: (version: number): Promise<ModelVersion> => call(Models.Show({ version })),
+  consequence: (version: number, action: DecisionAction): Promise<string> => call(Models.Consequence({ version, action })),
+  approve: (version: number, note: string, force: boolean): Promise<ModelDecision> => call(Models.Approve({ version, note, force })),
+  reject: (version: number, note: string): Promise<ModelDecision> => call(Models.Reject({ version, note, force: false })),
+  history: (): Promise<ModelDecision[]> => call(Models.History()),
+  deployment: (): Promise<ModelDeploymentState> => call(Models.Deployment()),
+  // candidate: the chat configurations of a version (its provisioned throughput) and of production.
+  candidate: (version: number): Promise<Plain<app.CandidateChat>> => call(Models.Candidate({ version })),
+}

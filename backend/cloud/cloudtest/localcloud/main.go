@@ -27,14 +27,15 @@ func main() {
 	workload := flag.String("workload", "Ada", "workload name of the deployment")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "npcstudio-localcloud"), "folder for the MinIO's data")
 	asJSON := flag.Bool("json", false, "print one JSON line (workload, buckets, environment) instead of export lines")
+	models := flag.Bool("models", false, "register two model versions of finished tuning runs, with their evidence and a throughput for the newer")
 	flag.Parse()
-	if err := run(*workload, *dir, *asJSON); err != nil {
+	if err := run(*workload, *dir, *asJSON, *models); err != nil {
 		fmt.Fprintln(os.Stderr, "localcloud:", err)
 		os.Exit(1)
 	}
 }
 
-func run(workload, dir string, asJSON bool) error {
+func run(workload, dir string, asJSON, models bool) error {
 	need := func(k string) (string, error) {
 		v := os.Getenv(k)
 		if v == "" {
@@ -79,7 +80,7 @@ func run(workload, dir string, asJSON bool) error {
 	}
 	defer bfront.Close()
 	env := [][2]string{
-		{"AWS_ENDPOINT_URL", moto}, {"AWS_ENDPOINT_URL_S3", trig.S3URL}, {"AWS_ENDPOINT_URL_SAGEMAKER", front.URL},
+		{"AWS_ENDPOINT_URL", moto}, {"AWS_ENDPOINT_URL_S3", trig.S3URL}, {"AWS_ENDPOINT_URL_SAGEMAKER", front.URL}, {"AWS_ENDPOINT_URL_CODEPIPELINE", front.URL},
 		{"AWS_ENDPOINT_URL_BEDROCK", bfront.URL}, {"AWS_ACCESS_KEY_ID", ak},
 		{"AWS_SECRET_ACCESS_KEY", sk}, {"AWS_REGION", "us-east-1"}, {"AWS_CONFIG_FILE", "/dev/null"},
 		{"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
@@ -92,12 +93,19 @@ func run(workload, dir string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	l.UseFronts(front, bfront)
 	if err := trig.Attach(ctx, l); err != nil {
 		return err
 	}
+	var versions []cloudtest.Version
+	if models {
+		if versions, err = l.SeedModels(ctx); err != nil {
+			return err
+		}
+	}
 	if asJSON {
 		m := map[string]any{"workload": l.Workload, "stage": l.Stage, "region": l.Region, "account": l.Account,
-			"loreBucket": l.LoreBucket, "tuningBucket": l.TuningBucket}
+			"loreBucket": l.LoreBucket, "tuningBucket": l.TuningBucket, "versions": versions}
 		e := map[string]string{}
 		for _, kv := range env {
 			e[kv[0]] = kv[1]

@@ -338,6 +338,42 @@ export namespace app {
 	        this.id = source["id"];
 	    }
 	}
+	export class CandidateChat {
+	    version: number;
+	    candidate: chat.Config;
+	    production: chat.Config;
+	    productionLabel: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CandidateChat(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.candidate = this.convertValues(source["candidate"], chat.Config);
+	        this.production = this.convertValues(source["production"], chat.Config);
+	        this.productionLabel = source["productionLabel"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ChatRef {
 	    id: string;
 	
@@ -475,6 +511,20 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class ConsequenceRequest {
+	    version: number;
+	    action: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConsequenceRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.action = source["action"];
+	    }
 	}
 	export class CreateChatRequest {
 	    personaRef: string;
@@ -704,6 +754,22 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.datasetId = source["datasetId"];
 	        this.version = source["version"];
+	    }
+	}
+	export class DecisionRequest {
+	    version: number;
+	    note: string;
+	    force: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DecisionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.note = source["note"];
+	        this.force = source["force"];
 	    }
 	}
 	export class DeploymentList {
@@ -1770,6 +1836,40 @@ export namespace app {
 		}
 	}
 	
+	export class ModelList {
+	    deployment: string;
+	    group: string;
+	    versions: cloud.ModelVersion[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.deployment = source["deployment"];
+	        this.group = source["group"];
+	        this.versions = this.convertValues(source["versions"], cloud.ModelVersion);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class PersonaDiff {
 	    id: string;
 	    from: persona.VersionInfo;
@@ -2390,6 +2490,18 @@ export namespace app {
 	        this.runId = source["runId"];
 	        this.winner = source["winner"];
 	        this.note = source["note"];
+	    }
+	}
+	export class VersionRequest {
+	    version: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
 	    }
 	}
 	
@@ -3097,6 +3209,68 @@ export namespace chat {
 
 export namespace cloud {
 	
+	export class LossPoint {
+	    step: number;
+	    epoch: number;
+	    loss: number;
+	    perplexity?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LossPoint(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.step = source["step"];
+	        this.epoch = source["epoch"];
+	        this.loss = source["loss"];
+	        this.perplexity = source["perplexity"];
+	    }
+	}
+	export class CustomizationJob {
+	    name: string;
+	    arn: string;
+	    status: string;
+	    failureMessage?: string;
+	    hyperParameters: Record<string, string>;
+	    output?: string;
+	    training: LossPoint[];
+	    validation: LossPoint[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CustomizationJob(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.status = source["status"];
+	        this.failureMessage = source["failureMessage"];
+	        this.hyperParameters = source["hyperParameters"];
+	        this.output = source["output"];
+	        this.training = this.convertValues(source["training"], LossPoint);
+	        this.validation = this.convertValues(source["validation"], LossPoint);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class DatasetSource {
 	    datasetId?: string;
 	    version?: number;
@@ -3113,6 +3287,44 @@ export namespace cloud {
 	        this.version = source["version"];
 	        this.file = source["file"];
 	        this.baseModel = source["baseModel"];
+	    }
+	}
+	export class Decision {
+	    v: number;
+	    id: string;
+	    time: string;
+	    caller: string;
+	    deployment: string;
+	    group: string;
+	    version: number;
+	    versionArn: string;
+	    action: string;
+	    note: string;
+	    previousStatus: string;
+	    newStatus: string;
+	    forced?: boolean;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Decision(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.time = source["time"];
+	        this.caller = source["caller"];
+	        this.deployment = source["deployment"];
+	        this.group = source["group"];
+	        this.version = source["version"];
+	        this.versionArn = source["versionArn"];
+	        this.action = source["action"];
+	        this.note = source["note"];
+	        this.previousStatus = source["previousStatus"];
+	        this.newStatus = source["newStatus"];
+	        this.forced = source["forced"];
+	        this.error = source["error"];
 	    }
 	}
 	export class Deployment {
@@ -3141,6 +3353,78 @@ export namespace cloud {
 	        this.account = source["account"];
 	        this.created = source["created"];
 	        this.updated = source["updated"];
+	    }
+	}
+	export class PipelineStage {
+	    name: string;
+	    status?: string;
+	    executionId?: string;
+	    changed?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PipelineStage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.executionId = source["executionId"];
+	        this.changed = source["changed"];
+	    }
+	}
+	export class DeploymentState {
+	    customModelName: string;
+	    pipeline: string;
+	    stages: PipelineStage[];
+	    running: boolean;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DeploymentState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.customModelName = source["customModelName"];
+	        this.pipeline = source["pipeline"];
+	        this.stages = this.convertValues(source["stages"], PipelineStage);
+	        this.running = source["running"];
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Evaluation {
+	    loss: number;
+	    perplexity: number;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Evaluation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.loss = source["loss"];
+	        this.perplexity = source["perplexity"];
+	        this.source = source["source"];
 	    }
 	}
 	export class Finding {
@@ -3195,6 +3479,153 @@ export namespace cloud {
 	        this.docs = source["docs"];
 	    }
 	}
+	
+	export class SuiteResult {
+	    suite: string;
+	    passed: number;
+	    total: number;
+	    rate: number;
+	    runAt?: string;
+	    detail?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SuiteResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.suite = source["suite"];
+	        this.passed = source["passed"];
+	        this.total = source["total"];
+	        this.rate = source["rate"];
+	        this.runAt = source["runAt"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class Readiness {
+	    suites: SuiteResult[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Readiness(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.suites = this.convertValues(source["suites"], SuiteResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Throughput {
+	    name: string;
+	    arn: string;
+	    status: string;
+	    modelUnits: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Throughput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.status = source["status"];
+	        this.modelUnits = source["modelUnits"];
+	    }
+	}
+	export class VersionMetadata {
+	    modelName?: string;
+	    modelArn?: string;
+	    jobName?: string;
+	    jobArn?: string;
+	    baseModelArn?: string;
+	    outputData?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionMetadata(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.modelName = source["modelName"];
+	        this.modelArn = source["modelArn"];
+	        this.jobName = source["jobName"];
+	        this.jobArn = source["jobArn"];
+	        this.baseModelArn = source["baseModelArn"];
+	        this.outputData = source["outputData"];
+	    }
+	}
+	export class ModelVersion {
+	    version: number;
+	    arn: string;
+	    status: string;
+	    created: string;
+	    modified?: string;
+	    decidedBy?: string;
+	    note?: string;
+	    metadata: VersionMetadata;
+	    evaluation?: Evaluation;
+	    job?: CustomizationJob;
+	    throughputs: Throughput[];
+	    gaps?: string[];
+	    readiness?: Readiness;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelVersion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.arn = source["arn"];
+	        this.status = source["status"];
+	        this.created = source["created"];
+	        this.modified = source["modified"];
+	        this.decidedBy = source["decidedBy"];
+	        this.note = source["note"];
+	        this.metadata = this.convertValues(source["metadata"], VersionMetadata);
+	        this.evaluation = this.convertValues(source["evaluation"], Evaluation);
+	        this.job = this.convertValues(source["job"], CustomizationJob);
+	        this.throughputs = this.convertValues(source["throughputs"], Throughput);
+	        this.gaps = source["gaps"];
+	        this.readiness = this.convertValues(source["readiness"], Readiness);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class PartDone {
 	    n: number;
 	    etag: string;
@@ -3211,6 +3642,7 @@ export namespace cloud {
 	        this.checksumSha256 = source["checksumSha256"];
 	    }
 	}
+	
 	export class Upload {
 	    v: number;
 	    id: string;
@@ -3331,6 +3763,7 @@ export namespace cloud {
 		    return a;
 		}
 	}
+	
 	export class TuningJob {
 	    name: string;
 	    arn: string;
@@ -3506,6 +3939,9 @@ export namespace cloud {
 		    return a;
 		}
 	}
+	
+	
+	
 	
 
 }
