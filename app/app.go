@@ -13,6 +13,7 @@ import (
 	"github.com/npcstudio/npcstudio/backend/batch"
 	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/dataset"
+	"github.com/npcstudio/npcstudio/backend/eval"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/provider"
@@ -56,6 +57,7 @@ type App struct {
 	Chat           *ChatService
 	Lore           *LoreService
 	Batch          *BatchService
+	Eval           *EvalService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -68,6 +70,7 @@ func buckets() []string {
 	out = append(out, chat.Buckets...)
 	out = append(out, lore.Buckets...)
 	out = append(out, batch.Buckets...)
+	out = append(out, eval.Buckets...)
 	return out
 }
 
@@ -92,6 +95,7 @@ func New(opts Options) *App {
 	a.Chat = &ChatService{a: a}
 	a.Lore = &LoreService{a: a}
 	a.Batch = &BatchService{a: a}
+	a.Eval = &EvalService{a: a}
 	a.open()
 	return a
 }
@@ -129,7 +133,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Eval}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

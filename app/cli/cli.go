@@ -216,6 +216,7 @@ services headless, for scripts and CI.`,
 		loreCmd(env),
 		serveCmd(env),
 		batchCmd(env),
+		evalCmd(env),
 	)
 	// Unknown commands and bad argument counts are usage errors.
 	var markUsage func(c *cobra.Command)
