@@ -13,7 +13,7 @@ import (
 	"github.com/npcstudio/npcstudio/backend/batch"
 	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/dataset"
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/provider"
@@ -70,7 +70,7 @@ func buckets() []string {
 	out = append(out, chat.Buckets...)
 	out = append(out, lore.Buckets...)
 	out = append(out, batch.Buckets...)
-	out = append(out, eval.Buckets...)
+	out = append(out, evals.Buckets...)
 	return out
 }
 

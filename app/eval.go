@@ -10,7 +10,7 @@ import (
 
 	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"github.com/npcstudio/npcstudio/backend/chat"
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/llm"
 	"github.com/npcstudio/npcstudio/backend/lore"
@@ -34,8 +34,8 @@ type EvalSuiteRef struct {
 
 // EvalSaveRequest saves a suite (a new version; an empty id creates one).
 type EvalSaveRequest struct {
-	Suite eval.Suite `json:"suite"`
-	Note  string     `json:"note,omitempty"`
+	Suite evals.Suite `json:"suite"`
+	Note  string      `json:"note,omitempty"`
 }
 
 // EvalFileRequest names a promptfoo YAML file to import.
@@ -63,8 +63,8 @@ type EvalRunRequest struct {
 	Concurrency int          `json:"concurrency,omitempty"`
 }
 
-// EvalStarted is a run under way: its operation reports eval.Progress, and its done
-// event carries the finished eval.Run.
+// EvalStarted is a run under way: its operation reports evals.Progress, and its done
+// event carries the finished evals.Run.
 type EvalStarted struct {
 	OpID    string `json:"opId"`
 	RunID   string `json:"runId"`
@@ -82,8 +82,8 @@ type EvalRunRef struct {
 
 // EvalRunView is a run with its results matrix, failures first.
 type EvalRunView struct {
-	Run     eval.Run          `json:"run"`
-	Results []eval.CaseResult `json:"results"`
+	Run     evals.Run          `json:"run"`
+	Results []evals.CaseResult `json:"results"`
 }
 
 // EvalAttachRequest ties a run's configuration (Config; -1: its only one) to a model
@@ -99,19 +99,19 @@ type EvalVersionRef struct {
 	VersionARN string `json:"versionArn"`
 }
 
-func (s *EvalService) repo() (*eval.Repository, error) {
+func (s *EvalService) repo() (*evals.Repository, error) {
 	st, err := s.a.store()
 	if err != nil {
 		return nil, err
 	}
-	return eval.NewRepository(st), nil
+	return evals.NewRepository(st), nil
 }
 
 // Kinds lists the assertion kinds, in the order the window offers them.
-func (s *EvalService) Kinds() []string { return eval.Kinds }
+func (s *EvalService) Kinds() []string { return evals.Kinds }
 
 // List returns every suite.
-func (s *EvalService) List() (out []eval.SuiteSummary, err error) {
+func (s *EvalService) List() (out []evals.SuiteSummary, err error) {
 	defer guard(s.a.log, &err)
 	r, err := s.repo()
 	if err != nil {
@@ -119,13 +119,13 @@ func (s *EvalService) List() (out []eval.SuiteSummary, err error) {
 	}
 	out, err = r.List()
 	if out == nil {
-		out = []eval.SuiteSummary{}
+		out = []evals.SuiteSummary{}
 	}
 	return out, err
 }
 
 // Get returns a suite's current version.
-func (s *EvalService) Get(req EvalSuiteRef) (out eval.SuiteVersion, err error) {
+func (s *EvalService) Get(req EvalSuiteRef) (out evals.SuiteVersion, err error) {
 	defer guard(s.a.log, &err)
 	r, err := s.repo()
 	if err != nil {
@@ -135,7 +135,7 @@ func (s *EvalService) Get(req EvalSuiteRef) (out eval.SuiteVersion, err error) {
 }
 
 // Save keeps a suite as a new version.
-func (s *EvalService) Save(req EvalSaveRequest) (out eval.SuiteVersion, err error) {
+func (s *EvalService) Save(req EvalSaveRequest) (out evals.SuiteVersion, err error) {
 	defer guard(s.a.log, &err)
 	r, err := s.repo()
 	if err != nil {
@@ -159,42 +159,42 @@ func (s *EvalService) Delete(req EvalSuiteRef) (err error) {
 }
 
 // readSuiteFile reads a promptfoo file, bounded.
-func readSuiteFile(path string) (eval.Suite, error) {
+func readSuiteFile(path string) (evals.Suite, error) {
 	if strings.TrimSpace(path) == "" {
-		return eval.Suite{}, fault.Invalid("path", "pick a promptfoo YAML file")
+		return evals.Suite{}, fault.Invalid("path", "pick a promptfoo YAML file")
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return eval.Suite{}, fmt.Errorf("read test suite: %w", err)
+		return evals.Suite{}, fmt.Errorf("read test suite: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, eval.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, evals.MaxFileSize+1))
 	if err != nil {
-		return eval.Suite{}, fmt.Errorf("read test suite %s: %w", path, err)
+		return evals.Suite{}, fmt.Errorf("read test suite %s: %w", path, err)
 	}
-	return eval.ParseYAML(path, data)
+	return evals.ParseYAML(path, data)
 }
 
 // Import reads a promptfoo YAML file and saves it: as a new version of the suite of the
 // same name when there is one (nothing new when unchanged), else as a new suite.
-func (s *EvalService) Import(req EvalFileRequest) (out eval.SuiteVersion, err error) {
+func (s *EvalService) Import(req EvalFileRequest) (out evals.SuiteVersion, err error) {
 	defer guard(s.a.log, &err)
 	return s.importFile(req.Path)
 }
 
-func (s *EvalService) importFile(path string) (eval.SuiteVersion, error) {
+func (s *EvalService) importFile(path string) (evals.SuiteVersion, error) {
 	suite, err := readSuiteFile(path)
 	if err != nil {
-		return eval.SuiteVersion{}, err
+		return evals.SuiteVersion{}, err
 	}
 	r, err := s.repo()
 	if err != nil {
-		return eval.SuiteVersion{}, err
+		return evals.SuiteVersion{}, err
 	}
 	if cur, err := r.Get(suite.Name); err == nil {
 		suite.ID = cur.Suite.ID
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return eval.SuiteVersion{}, err
+		return evals.SuiteVersion{}, err
 	}
 	return r.Save(suite, s.a.author(), "imported from "+path)
 }
@@ -213,7 +213,7 @@ func (s *EvalService) Export(req EvalExportRequest) (path string, err error) {
 	if err != nil {
 		return "", err
 	}
-	data, err := eval.WriteYAML(v.Suite)
+	data, err := evals.WriteYAML(v.Suite)
 	if err != nil {
 		return "", err
 	}
@@ -243,14 +243,14 @@ func (s *EvalService) embedder() (lore.Embedder, error) {
 // it; what was asked is kept and the run is marked stopped.
 func (s *EvalService) Run(req EvalRunRequest) (out EvalStarted, err error) {
 	defer guard(s.a.log, &err)
-	if req.Concurrency < 0 || req.Concurrency > eval.MaxConcurrency {
-		return out, fault.Invalid("concurrency", "must be from 1 to %d", eval.MaxConcurrency)
+	if req.Concurrency < 0 || req.Concurrency > evals.MaxConcurrency {
+		return out, fault.Invalid("concurrency", "must be from 1 to %d", evals.MaxConcurrency)
 	}
 	r, err := s.repo()
 	if err != nil {
 		return out, err
 	}
-	var sv eval.SuiteVersion
+	var sv evals.SuiteVersion
 	switch {
 	case req.Path != "":
 		if sv, err = s.importFile(req.Path); err != nil {
@@ -286,14 +286,14 @@ func (s *EvalService) Run(req EvalRunRequest) (out EvalStarted, err error) {
 		return out, err
 	}
 	cr.LLM.Retry = llm.RetryPolicy{MaxAttempts: 1}
-	opt := eval.Options{Suite: sv, Configs: req.Configs, Persona: strings.TrimSpace(req.Persona), Concurrency: req.Concurrency}
+	opt := evals.Options{Suite: sv, Configs: req.Configs, Persona: strings.TrimSpace(req.Persona), Concurrency: req.Concurrency}
 	if req.Judge != nil && strings.TrimSpace(req.Judge.Provider) != "" {
 		if _, err := reg.Get(req.Judge.Provider); err != nil {
 			return out, fmt.Errorf("judge: %w", err)
 		}
 		j := *req.Judge
 		j.Mode = chat.ModeBase
-		opt.Judge = &eval.ProviderJudge{Providers: reg, Config: j, LLM: cr.LLM}
+		opt.Judge = &evals.ProviderJudge{Providers: reg, Config: j, LLM: cr.LLM}
 		opt.JudgeConfig = &j
 	}
 	if opt.Embedder, err = s.embedder(); err != nil {
@@ -312,10 +312,10 @@ func (s *EvalService) Run(req EvalRunRequest) (out EvalStarted, err error) {
 	if opt.Embedder != nil {
 		out.Embedder = opt.Embedder.ID()
 	}
-	runner := &eval.Runner{Repo: r, Answer: cr}
+	runner := &evals.Runner{Repo: r, Answer: cr}
 	s.a.log.Info("test run started", "run", opt.RunID, "suite", sv.Suite.ID, "configs", len(req.Configs))
 	if _, err := s.a.ops.Start(opID, OpEvalRun, func(ctx context.Context, op *Op) (any, error) {
-		opt.OnProgress = func(p eval.Progress) {
+		opt.OnProgress = func(p evals.Progress) {
 			p.Result = nil // results are read with Results; progress stays small
 			op.Progress(p)
 		}
@@ -329,7 +329,7 @@ func (s *EvalService) Run(req EvalRunRequest) (out EvalStarted, err error) {
 }
 
 // Runs lists runs, newest first (one suite's when Suite is set).
-func (s *EvalService) Runs(req EvalSuiteRef) (out []eval.Run, err error) {
+func (s *EvalService) Runs(req EvalSuiteRef) (out []evals.Run, err error) {
 	defer guard(s.a.log, &err)
 	r, err := s.repo()
 	if err != nil {
@@ -345,7 +345,7 @@ func (s *EvalService) Runs(req EvalSuiteRef) (out []eval.Run, err error) {
 	}
 	out, err = r.Runs(id)
 	if out == nil {
-		out = []eval.Run{}
+		out = []evals.Run{}
 	}
 	return out, err
 }
@@ -362,13 +362,13 @@ func (s *EvalService) Results(req EvalRunRef) (out EvalRunView, err error) {
 	}
 	out.Results, err = r.Results(req.RunID)
 	if out.Results == nil {
-		out.Results = []eval.CaseResult{}
+		out.Results = []evals.CaseResult{}
 	}
 	return out, err
 }
 
 // Trend is a suite's pass rates run after run, oldest first.
-func (s *EvalService) Trend(req EvalSuiteRef) (out []eval.TrendPoint, err error) {
+func (s *EvalService) Trend(req EvalSuiteRef) (out []evals.TrendPoint, err error) {
 	defer guard(s.a.log, &err)
 	r, err := s.repo()
 	if err != nil {
@@ -380,13 +380,13 @@ func (s *EvalService) Trend(req EvalSuiteRef) (out []eval.TrendPoint, err error)
 	}
 	out, err = r.Trend(v.Suite.ID)
 	if out == nil {
-		out = []eval.TrendPoint{}
+		out = []evals.TrendPoint{}
 	}
 	return out, err
 }
 
 // Attach ties a run's configuration to a model version.
-func (s *EvalService) Attach(req EvalAttachRequest) (out eval.Attachment, err error) {
+func (s *EvalService) Attach(req EvalAttachRequest) (out evals.Attachment, err error) {
 	defer guard(s.a.log, &err)
 	r, err := s.repo()
 	if err != nil {
@@ -397,7 +397,7 @@ func (s *EvalService) Attach(req EvalAttachRequest) (out eval.Attachment, err er
 
 // VersionReadiness returns the pass rates of the runs attached to a model version and
 // whether every suite's threshold is met.
-func (s *EvalService) VersionReadiness(req EvalVersionRef) (out eval.Readiness, err error) {
+func (s *EvalService) VersionReadiness(req EvalVersionRef) (out evals.Readiness, err error) {
 	defer guard(s.a.log, &err)
 	r, err := s.repo()
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/npcstudio/npcstudio/app"
 	"github.com/npcstudio/npcstudio/backend/chat"
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 )
 
 func evalCmd(env *Env) *cobra.Command {
@@ -32,10 +32,10 @@ on it.`,
 
 // evalRunResult is what `eval run` prints with --json.
 type evalRunResult struct {
-	Run       eval.Run          `json:"run"`
-	Threshold float64           `json:"threshold"`
-	Passed    bool              `json:"passed"`
-	Failures  []eval.CaseResult `json:"failures"`
+	Run       evals.Run          `json:"run"`
+	Threshold float64            `json:"threshold"`
+	Passed    bool               `json:"passed"`
+	Failures  []evals.CaseResult `json:"failures"`
 }
 
 func evalRunCmd(env *Env) *cobra.Command {
@@ -81,7 +81,7 @@ lore embedder (npcstudio lore embedder), and without one they are reported as er
 			a := env.App()
 			var started app.EvalStarted
 			data, err := env.runOpWithProgress(cmd, func(ev app.OpEvent) {
-				if p, ok := ev.Data.(eval.Progress); ok && !env.json {
+				if p, ok := ev.Data.(evals.Progress); ok && !env.json {
 					fmt.Fprintf(env.Stderr, "\r%d/%d asked, %d passed, %d failed, %d errors", p.Done, p.Total, p.Passed, p.Failed, p.Errors)
 				}
 			}, func(opID string) (string, error) {
@@ -106,10 +106,10 @@ lore embedder (npcstudio lore embedder), and without one they are reported as er
 			if err != nil {
 				return err
 			}
-			if r, ok := data.(eval.Run); ok {
+			if r, ok := data.(evals.Run); ok {
 				view.Run = r
 			}
-			res := evalRunResult{Run: view.Run, Threshold: view.Run.Threshold, Passed: true, Failures: []eval.CaseResult{}}
+			res := evalRunResult{Run: view.Run, Threshold: view.Run.Threshold, Passed: true, Failures: []evals.CaseResult{}}
 			if threshold >= 0 {
 				res.Threshold = threshold
 			}
@@ -143,13 +143,13 @@ lore embedder (npcstudio lore embedder), and without one they are reported as er
 	f.Float64Var(&threshold, "threshold", -1, "pass rate (0 to 1) every configuration needs, else exit code 3 (default: the suite's)")
 	f.StringVar(&judge, "judge", "", "provider whose model grades llm-rubric assertions")
 	f.StringVar(&judgeModel, "judge-model", "", "the judge's model, instead of the judge provider's own")
-	f.IntVar(&concurrency, "concurrency", eval.DefaultConcurrency, "most requests at once per provider (lowered while a provider throttles)")
+	f.IntVar(&concurrency, "concurrency", evals.DefaultConcurrency, "most requests at once per provider (lowered while a provider throttles)")
 	return c
 }
 
 func pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
 
-func printRun(w io.Writer, run eval.Run, failures []eval.CaseResult, threshold float64) {
+func printRun(w io.Writer, run evals.Run, failures []evals.CaseResult, threshold float64) {
 	fmt.Fprintf(w, "run %s of %s v%d (%s, %d cases)\n", run.ID, run.SuiteName, run.SuiteVersion, run.Status, run.Cases)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONFIGURATION\tPASS RATE\tPASSED\tFAILED\tERRORS\t")
@@ -173,7 +173,7 @@ func printRun(w io.Writer, run eval.Run, failures []eval.CaseResult, threshold f
 		}
 		fmt.Fprintf(w, "  %s: %s\n", r.Persona, r.Answer)
 		for _, o := range r.Outcomes {
-			if o.Outcome != eval.OutcomePass {
+			if o.Outcome != evals.OutcomePass {
 				fmt.Fprintf(w, "  %s %s: %s\n", o.Outcome, o.Type, o.Reason)
 			}
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 )
@@ -61,10 +61,10 @@ func evalCLI(t *testing.T) (good, bad, judge *openaifake.Server, do func(args ..
 }
 
 type evalRunJSON struct {
-	Run       eval.Run          `json:"run"`
-	Threshold float64           `json:"threshold"`
-	Passed    bool              `json:"passed"`
-	Failures  []eval.CaseResult `json:"failures"`
+	Run       evals.Run          `json:"run"`
+	Threshold float64            `json:"threshold"`
+	Passed    bool               `json:"passed"`
+	Failures  []evals.CaseResult `json:"failures"`
 }
 
 func TestEvalRunTwoConfigurationsAndThreshold(t *testing.T) {
@@ -108,10 +108,10 @@ func TestEvalRunTwoConfigurationsAndThreshold(t *testing.T) {
 	}
 
 	// Import unchanged keeps the version; list, export, runs, show.
-	if r = do("eval", "import", file, "--json"); r.code != ExitOK || decode[eval.SuiteVersion](t, r).N != 1 {
+	if r = do("eval", "import", file, "--json"); r.code != ExitOK || decode[evals.SuiteVersion](t, r).N != 1 {
 		t.Fatalf("import: %+v", r)
 	}
-	list := decode[[]eval.SuiteSummary](t, do("eval", "list", "--json"))
+	list := decode[[]evals.SuiteSummary](t, do("eval", "list", "--json"))
 	if len(list) != 1 || list[0].Cases != 2 {
 		t.Fatalf("list %+v", list)
 	}
@@ -120,10 +120,10 @@ func TestEvalRunTwoConfigurationsAndThreshold(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	raw, _ := os.ReadFile(out)
-	if back, err := eval.ParseYAML(out, raw); err != nil || len(back.Cases) != 2 || back.Threshold != 0.5 {
+	if back, err := evals.ParseYAML(out, raw); err != nil || len(back.Cases) != 2 || back.Threshold != 0.5 {
 		t.Fatalf("exported %v %+v", err, back)
 	}
-	runs := decode[[]eval.Run](t, do("eval", "runs", "--json"))
+	runs := decode[[]evals.Run](t, do("eval", "runs", "--json"))
 	if len(runs) != 3 || runs[2].ID != runID {
 		t.Fatalf("runs %+v", runs)
 	}

@@ -1,4 +1,4 @@
-// Package eval owns NPC test suites: questions for an NPC and what its answers must do
+// Package evals owns NPC test suites: questions for an NPC and what its answers must do
 // (contains, regex, length, staying in character, lore facts, similarity to a reference
 // answer, a rubric graded by a judge model), runs of a suite against several
 // configurations at once, their results and history, and the gate that ties runs to a
@@ -36,4 +36,4 @@
 //
 // llm-rubric asks the judge model for exactly {"pass": bool, "score": 0..1, "reason":
 // "..."}; a reply that is not that is an error outcome naming why, never a pass.
-package eval
+package evals

@@ -1,4 +1,4 @@
-package eval_test
+package evals_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/npcstudio/npcstudio/backend/chat"
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 	"github.com/npcstudio/npcstudio/backend/llm"
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/lore"
@@ -23,9 +23,9 @@ import (
 // env is a workspace with Mira, three OpenAI-compatible fakes registered as providers
 // "local", "other" (two configurations) and "judge", and an eval Runner over chat.
 type env struct {
-	repo                *eval.Repository
+	repo                *evals.Repository
 	local, other, judge *openaifake.Server
-	runner              *eval.Runner
+	runner              *evals.Runner
 	reg                 *provider.Registry
 	llm                 llm.Options
 }
@@ -34,13 +34,13 @@ func answer(s string) openaifake.Reply { return openaifake.Reply{Tokens: strings
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	buckets := append(append(append(append([]string{}, chat.Buckets...), persona.Buckets...), provider.Buckets...), eval.Buckets...)
+	buckets := append(append(append(append([]string{}, chat.Buckets...), persona.Buckets...), provider.Buckets...), evals.Buckets...)
 	st, err := store.Open(t.TempDir(), store.Options{Buckets: buckets})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &env{repo: eval.NewRepository(st)}
+	e := &env{repo: evals.NewRepository(st)}
 	personas := persona.NewRepository(st)
 	e.reg = provider.NewRegistry(st, secrets.NewMemory())
 	for name, f := range map[string]**openaifake.Server{"local": &e.local, "other": &e.other, "judge": &e.judge} {
@@ -64,14 +64,14 @@ func newEnv(t *testing.T) *env {
 	}
 	e.llm = llm.Options{Retry: llm.RetryPolicy{MaxAttempts: 1}, Timeout: 30 * time.Second, IdleTimeout: 20 * time.Second}
 	cr := &chat.Runner{Chats: chat.NewRepository(st), Personas: personas, Providers: e.reg, LLM: e.llm}
-	e.runner = &eval.Runner{Repo: e.repo, Answer: cr, Retry: llm.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond},
+	e.runner = &evals.Runner{Repo: e.repo, Answer: cr, Retry: llm.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond},
 		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
 	return e
 }
 
-func (e *env) judgeFor() (*eval.ProviderJudge, *chat.Config) {
+func (e *env) judgeFor() (*evals.ProviderJudge, *chat.Config) {
 	cfg := chat.Config{Provider: "judge", Mode: chat.ModeBase}
-	return &eval.ProviderJudge{Providers: e.reg, Config: cfg, LLM: e.llm}, &cfg
+	return &evals.ProviderJudge{Providers: e.reg, Config: cfg, LLM: e.llm}, &cfg
 }
 
 func (e *env) embedder(t *testing.T) lore.Embedder {
@@ -83,7 +83,7 @@ func (e *env) embedder(t *testing.T) lore.Embedder {
 	return em
 }
 
-func (e *env) save(t *testing.T, s eval.Suite) eval.SuiteVersion {
+func (e *env) save(t *testing.T, s evals.Suite) evals.SuiteVersion {
 	t.Helper()
 	v, err := e.repo.Save(s, "Ana Writer", "")
 	if err != nil {

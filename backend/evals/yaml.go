@@ -1,4 +1,4 @@
-package eval
+package evals
 
 import (
 	"bytes"
@@ -217,7 +217,7 @@ func (p *yparser) suite(root *yaml.Node) (Suite, error) {
 			}
 		}
 	}
-	var defaults Case
+	var defaults TestCase
 	if n := f["defaultTest"]; n != nil {
 		if defaults, err = p.test(n, "defaultTest", true); err != nil {
 			return s, err
@@ -253,8 +253,8 @@ func (p *yparser) suite(root *yaml.Node) (Suite, error) {
 	return s, nil
 }
 
-func (p *yparser) test(n *yaml.Node, where string, isDefault bool) (Case, error) {
-	c := Case{Line: n.Line}
+func (p *yparser) test(n *yaml.Node, where string, isDefault bool) (TestCase, error) {
+	c := TestCase{Line: n.Line}
 	f, err := p.fields(n, where, []string{"description", "vars", "assert"}, ignoredTest)
 	if err != nil {
 		return c, err

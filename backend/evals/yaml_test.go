@@ -1,4 +1,4 @@
-package eval_test
+package evals_test
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 	"github.com/npcstudio/npcstudio/backend/fault"
 )
 
@@ -20,7 +20,7 @@ func readFixture(t testing.TB) []byte {
 }
 
 func TestPromptfooFileReadsAndRoundTrips(t *testing.T) {
-	s, err := eval.ParseYAML("mira.yaml", readFixture(t))
+	s, err := evals.ParseYAML("mira.yaml", readFixture(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,18 +31,18 @@ func TestPromptfooFileReadsAndRoundTrips(t *testing.T) {
 	if c.Message != "What was his name?" || len(c.Turns) != 1 || len(c.Assert) != 4 || c.Assert[1].Max != 40 || c.Assert[2].Values[0] != "Tam" {
 		t.Errorf("case 2 %+v", c)
 	}
-	if a := s.Cases[0].Assert[2]; a.Type != eval.Similar || a.Threshold == nil || *a.Threshold != 0.75 {
+	if a := s.Cases[0].Assert[2]; a.Type != evals.Similar || a.Threshold == nil || *a.Threshold != 0.75 {
 		t.Errorf("similar %+v", a)
 	}
-	out, err := eval.WriteYAML(s)
+	out, err := evals.WriteYAML(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := eval.ParseYAML("out.yaml", out)
+	back, err := evals.ParseYAML("out.yaml", out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	strip := func(s eval.Suite) eval.Suite {
+	strip := func(s evals.Suite) evals.Suite {
 		for i := range s.Cases {
 			s.Cases[i].Line = 0
 			for j := range s.Cases[i].Assert {
@@ -71,7 +71,7 @@ func TestBadFilesNameTheLine(t *testing.T) {
 		{"not yaml", "description: [x\n", 1, "not valid YAML"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := eval.ParseYAML("suite.yaml", []byte(c.yaml))
+			_, err := evals.ParseYAML("suite.yaml", []byte(c.yaml))
 			var ve *fault.ValidationError
 			if !errors.As(err, &ve) || ve.File != "suite.yaml" || !strings.Contains(err.Error(), c.reason) {
 				t.Fatalf("err %v, want a validation error with %q", err, c.reason)
@@ -81,8 +81,8 @@ func TestBadFilesNameTheLine(t *testing.T) {
 			}
 		})
 	}
-	big := make([]byte, eval.MaxFileSize+1)
-	if _, err := eval.ParseYAML("big.yaml", big); err == nil {
+	big := make([]byte, evals.MaxFileSize+1)
+	if _, err := evals.ParseYAML("big.yaml", big); err == nil {
 		t.Error("a file over the limit was read")
 	}
 }
@@ -93,16 +93,16 @@ func FuzzParseYAML(f *testing.F) {
 	f.Add([]byte("tests: [{vars: {message: a, turns: [b, c]}, assert: [{type: mentions-lore, value: [x, y]}]}]"))
 	f.Add([]byte("a: &a [*a]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := eval.ParseYAML("f.yaml", data)
+		s, err := evals.ParseYAML("f.yaml", data)
 		if err != nil {
 			return
 		}
 		// What was read writes and reads back to the same suite.
-		out, err := eval.WriteYAML(s)
+		out, err := evals.WriteYAML(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := eval.ParseYAML("g.yaml", out); err != nil {
+		if _, err := evals.ParseYAML("g.yaml", out); err != nil {
 			t.Fatalf("written suite does not read back: %v\n%s", err, out)
 		}
 	})

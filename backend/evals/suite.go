@@ -1,4 +1,4 @@
-package eval
+package evals
 
 import (
 	"fmt"
@@ -55,13 +55,13 @@ type Suite struct {
 	Persona string `json:"persona,omitempty"`
 	// Threshold is the pass rate (0..1) a configuration needs; a model version whose
 	// attached run of this suite is under it is not ready. 0 means no gate.
-	Threshold float64 `json:"threshold,omitempty"`
-	Cases     []Case  `json:"cases"`
+	Threshold float64    `json:"threshold,omitempty"`
+	Cases     []TestCase `json:"cases"`
 }
 
-// Case is one question: Turns are earlier player lines, each answered in order before
+// TestCase is one question: Turns are earlier player lines, each answered in order before
 // Message (a multi-turn case); the assertions judge the answer to Message.
-type Case struct {
+type TestCase struct {
 	Description string      `json:"description,omitempty"`
 	Persona     string      `json:"persona,omitempty"`
 	Turns       []string    `json:"turns,omitempty"`
@@ -113,7 +113,7 @@ func (s *Suite) Validate(file string) error {
 	return nil
 }
 
-func (c *Case) validate(file, field string) error {
+func (c *TestCase) validate(file, field string) error {
 	if strings.TrimSpace(c.Message) == "" {
 		return invalidAt(file, c.Line, field+".vars.message", "the player's line is empty")
 	}

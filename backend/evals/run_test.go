@@ -1,4 +1,4 @@
-package eval_test
+package evals_test
 
 import (
 	"context"
@@ -8,15 +8,15 @@ import (
 	"testing"
 
 	"github.com/npcstudio/npcstudio/backend/chat"
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
 
-func miraSuite() eval.Suite {
-	return eval.Suite{Name: "Mira basics", Persona: "Mira Saltwhistle", Threshold: 0.75, Cases: []eval.Case{
-		{Description: "brother", Message: "Who was Tam?", Assert: []eval.Assertion{{Type: eval.IContains, Value: "brother"}, {Type: eval.InCharacter}}},
-		{Description: "forge", Message: "What do you do?", Assert: []eval.Assertion{{Type: eval.Contains, Value: "forge"}, {Type: eval.Words, Max: 30}}},
+func miraSuite() evals.Suite {
+	return evals.Suite{Name: "Mira basics", Persona: "Mira Saltwhistle", Threshold: 0.75, Cases: []evals.TestCase{
+		{Description: "brother", Message: "Who was Tam?", Assert: []evals.Assertion{{Type: evals.IContains, Value: "brother"}, {Type: evals.InCharacter}}},
+		{Description: "forge", Message: "What do you do?", Assert: []evals.Assertion{{Type: evals.Contains, Value: "forge"}, {Type: evals.Words, Max: 30}}},
 	}}
 }
 
@@ -25,13 +25,13 @@ func TestTwoConfigurationsSideBySide(t *testing.T) {
 	e.local.Default = answer("Tam was my brother. I keep the forge.")
 	e.other.Default = answer("As an AI language model, I cannot assist with that.")
 	sv := e.save(t, miraSuite())
-	var progress []eval.Progress
-	run, err := e.runner.Run(context.Background(), eval.Options{Suite: sv, Configs: []chat.Config{local, other},
-		OnProgress: func(p eval.Progress) { progress = append(progress, p) }})
+	var progress []evals.Progress
+	run, err := e.runner.Run(context.Background(), evals.Options{Suite: sv, Configs: []chat.Config{local, other},
+		OnProgress: func(p evals.Progress) { progress = append(progress, p) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Status != eval.RunDone || len(run.Configs) != 2 {
+	if run.Status != evals.RunDone || len(run.Configs) != 2 {
 		t.Fatalf("run %+v", run)
 	}
 	if got := run.Configs[0].PassRate; got != 1 {
@@ -57,13 +57,13 @@ func TestTwoConfigurationsSideBySide(t *testing.T) {
 	if f.ConfigLabel != "other · base" || !strings.Contains(f.Answer, "As an AI") {
 		t.Errorf("failure %+v", f)
 	}
-	var oc *eval.Outcome
+	var oc *evals.Outcome
 	for i := range f.Outcomes {
-		if f.Outcomes[i].Type == eval.InCharacter {
+		if f.Outcomes[i].Type == evals.InCharacter {
 			oc = &f.Outcomes[i]
 		}
 	}
-	if oc == nil || oc.Outcome != eval.OutcomeFail || !strings.Contains(oc.Reason, "as an ai") {
+	if oc == nil || oc.Outcome != evals.OutcomeFail || !strings.Contains(oc.Reason, "as an ai") {
 		t.Errorf("in-character outcome %+v", oc)
 	}
 	// The persona's prompt went to the model, as chat sends it.
@@ -77,22 +77,22 @@ func TestTwoConfigurationsSideBySide(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
-	rubric := eval.Suite{Name: "rubric", Persona: "Mira Saltwhistle", Cases: []eval.Case{{Message: "Who was Tam?",
-		Assert: []eval.Assertion{{Type: eval.LLMRubric, Value: "Mira grieves her brother and names him."}}}}}
+	rubric := evals.Suite{Name: "rubric", Persona: "Mira Saltwhistle", Cases: []evals.TestCase{{Message: "Who was Tam?",
+		Assert: []evals.Assertion{{Type: evals.LLMRubric, Value: "Mira grieves her brother and names him."}}}}}
 	for _, c := range []struct {
 		name, reply, want, reason string
 	}{
-		{"agrees", `{"pass": true, "score": 0.9, "reason": "She names Tam as her brother."}`, eval.OutcomePass, "She names Tam"},
-		{"disagrees", `{"pass": false, "score": 0.2, "reason": "She never says he was her brother."}`, eval.OutcomeFail, "never says"},
-		{"cannot be parsed", `Yes, this answer passes.`, eval.OutcomeError, "not a JSON object"},
-		{"score out of range", `{"pass": true, "score": 9, "reason": "fine"}`, eval.OutcomeError, "score"},
+		{"agrees", `{"pass": true, "score": 0.9, "reason": "She names Tam as her brother."}`, evals.OutcomePass, "She names Tam"},
+		{"disagrees", `{"pass": false, "score": 0.2, "reason": "She never says he was her brother."}`, evals.OutcomeFail, "never says"},
+		{"cannot be parsed", `Yes, this answer passes.`, evals.OutcomeError, "not a JSON object"},
+		{"score out of range", `{"pass": true, "score": 9, "reason": "fine"}`, evals.OutcomeError, "score"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.local.Default = answer("Tam was my brother.")
 			e.judge.Default = answer(c.reply)
 			j, jc := e.judgeFor()
-			run, err := e.runner.Run(context.Background(), eval.Options{Suite: e.save(t, rubric), Configs: []chat.Config{local}, Judge: j, JudgeConfig: jc})
+			run, err := e.runner.Run(context.Background(), evals.Options{Suite: e.save(t, rubric), Configs: []chat.Config{local}, Judge: j, JudgeConfig: jc})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestJudge(t *testing.T) {
 			if o.Outcome != c.want || !strings.Contains(o.Reason, c.reason) || o.Judge != c.reply {
 				t.Errorf("outcome %+v, want %s with %q and the judge's reply kept", o, c.want, c.reason)
 			}
-			if res[0].Pass != (c.want == eval.OutcomePass) || run.Configs[0].PassRate != map[bool]float64{true: 1, false: 0}[c.want == eval.OutcomePass] {
+			if res[0].Pass != (c.want == evals.OutcomePass) || run.Configs[0].PassRate != map[bool]float64{true: 1, false: 0}[c.want == evals.OutcomePass] {
 				t.Errorf("case pass %v, rate %v", res[0].Pass, run.Configs[0].PassRate)
 			}
 			// The judge saw the answer and the rubric.
@@ -113,49 +113,49 @@ func TestJudge(t *testing.T) {
 	}
 	t.Run("no judge", func(t *testing.T) {
 		e := newEnv(t)
-		run, _ := e.runner.Run(context.Background(), eval.Options{Suite: e.save(t, rubric), Configs: []chat.Config{local}})
+		run, _ := e.runner.Run(context.Background(), evals.Options{Suite: e.save(t, rubric), Configs: []chat.Config{local}})
 		res, _ := e.repo.Results(run.ID)
-		if o := res[0].Outcomes[0]; o.Outcome != eval.OutcomeError || !strings.Contains(o.Reason, "no judge") {
+		if o := res[0].Outcomes[0]; o.Outcome != evals.OutcomeError || !strings.Contains(o.Reason, "no judge") {
 			t.Errorf("%+v", o)
 		}
 	})
 }
 
 func TestSimilarity(t *testing.T) {
-	s := eval.Suite{Name: "similar", Persona: "Mira Saltwhistle", Cases: []eval.Case{{Message: "Who was Tam?", Assert: []eval.Assertion{
-		{Type: eval.Similar, Value: "Tam was my brother.", Threshold: ptr(0.99)},
-		{Type: eval.Similar, Value: "The tide tables are pinned by the door.", Threshold: ptr(0.99)},
+	s := evals.Suite{Name: "similar", Persona: "Mira Saltwhistle", Cases: []evals.TestCase{{Message: "Who was Tam?", Assert: []evals.Assertion{
+		{Type: evals.Similar, Value: "Tam was my brother.", Threshold: ptr(0.99)},
+		{Type: evals.Similar, Value: "The tide tables are pinned by the door.", Threshold: ptr(0.99)},
 	}}}}
 	t.Run("without an embedder", func(t *testing.T) {
 		e := newEnv(t)
 		e.local.Default = answer("Tam was my brother.")
-		run, err := e.runner.Run(context.Background(), eval.Options{Suite: e.save(t, s), Configs: []chat.Config{local}})
+		run, err := e.runner.Run(context.Background(), evals.Options{Suite: e.save(t, s), Configs: []chat.Config{local}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		res, _ := e.repo.Results(run.ID)
 		for _, o := range res[0].Outcomes {
-			if o.Outcome != eval.OutcomeError || o.Reason != eval.NoEmbedder {
+			if o.Outcome != evals.OutcomeError || o.Reason != evals.NoEmbedder {
 				t.Errorf("%+v, want the no-embedder error", o)
 			}
 		}
-		if res[0].Status != eval.OutcomeError || run.Configs[0].Errors != 1 || run.Configs[0].PassRate != 0 {
+		if res[0].Status != evals.OutcomeError || run.Configs[0].Errors != 1 || run.Configs[0].PassRate != 0 {
 			t.Errorf("case %s, config %+v", res[0].Status, run.Configs[0])
 		}
 	})
 	t.Run("with an embedder", func(t *testing.T) {
 		e := newEnv(t)
 		e.local.Default = answer("Tam was my brother.")
-		run, err := e.runner.Run(context.Background(), eval.Options{Suite: e.save(t, s), Configs: []chat.Config{local}, Embedder: e.embedder(t)})
+		run, err := e.runner.Run(context.Background(), evals.Options{Suite: e.save(t, s), Configs: []chat.Config{local}, Embedder: e.embedder(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		res, _ := e.repo.Results(run.ID)
 		same, differ := res[0].Outcomes[0], res[0].Outcomes[1]
-		if same.Outcome != eval.OutcomePass || same.Score == nil || *same.Score < 0.999 {
+		if same.Outcome != evals.OutcomePass || same.Score == nil || *same.Score < 0.999 {
 			t.Errorf("same text: %+v", same)
 		}
-		if differ.Outcome != eval.OutcomeFail || differ.Score == nil || *differ.Score >= 0.99 {
+		if differ.Outcome != evals.OutcomeFail || differ.Score == nil || *differ.Score >= 0.99 {
 			t.Errorf("other text: %+v", differ)
 		}
 		if run.Embedder == "" {
@@ -167,9 +167,9 @@ func TestSimilarity(t *testing.T) {
 func TestMultiTurnCarriesTheConversation(t *testing.T) {
 	e := newEnv(t)
 	e.local.Script(answer("Aye, I knew him."), answer("He was my brother, Tam."))
-	s := eval.Suite{Name: "multi", Persona: "Mira Saltwhistle", Cases: []eval.Case{{Turns: []string{"Did you know the drowned man?"},
-		Message: "What was his name?", Assert: []eval.Assertion{{Type: eval.Contains, Value: "Tam"}}}}}
-	run, err := e.runner.Run(context.Background(), eval.Options{Suite: e.save(t, s), Configs: []chat.Config{local}, Concurrency: 1})
+	s := evals.Suite{Name: "multi", Persona: "Mira Saltwhistle", Cases: []evals.TestCase{{Turns: []string{"Did you know the drowned man?"},
+		Message: "What was his name?", Assert: []evals.Assertion{{Type: evals.Contains, Value: "Tam"}}}}}
+	run, err := e.runner.Run(context.Background(), evals.Options{Suite: e.save(t, s), Configs: []chat.Config{local}, Concurrency: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,12 +192,12 @@ func TestMultiTurnCarriesTheConversation(t *testing.T) {
 func TestAProviderFailureIsAnErrorNotAFail(t *testing.T) {
 	e := newEnv(t)
 	e.local.Default = openaifake.Reply{Status: 500}
-	run, err := e.runner.Run(context.Background(), eval.Options{Suite: e.save(t, miraSuite()), Configs: []chat.Config{local}})
+	run, err := e.runner.Run(context.Background(), evals.Options{Suite: e.save(t, miraSuite()), Configs: []chat.Config{local}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, _ := e.repo.Results(run.ID)
-	if run.Configs[0].Errors != 2 || res[0].Error == "" || res[0].Status != eval.OutcomeError {
+	if run.Configs[0].Errors != 2 || res[0].Error == "" || res[0].Status != evals.OutcomeError {
 		t.Errorf("%+v %+v", run.Configs[0], res[0])
 	}
 	if n := len(e.local.ChatRequests()); n != 4 {
@@ -209,13 +209,13 @@ func TestCancelledRunIsKeptAsStopped(t *testing.T) {
 	e := newEnv(t)
 	e.local.Default = answer("Tam was my brother. I keep the forge.")
 	ctx, cancel := context.WithCancel(context.Background())
-	run, err := e.runner.Run(ctx, eval.Options{Suite: e.save(t, miraSuite()), Configs: []chat.Config{local}, Concurrency: 1,
-		OnProgress: func(eval.Progress) { cancel() }})
+	run, err := e.runner.Run(ctx, evals.Options{Suite: e.save(t, miraSuite()), Configs: []chat.Config{local}, Concurrency: 1,
+		OnProgress: func(evals.Progress) { cancel() }})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
 	got, _ := e.repo.GetRun(run.ID)
-	if got.Status != eval.RunStopped || got.Configs[0].Passed != 1 || got.Configs[0].PassRate != 0.5 {
+	if got.Status != evals.RunStopped || got.Configs[0].Passed != 1 || got.Configs[0].PassRate != 0.5 {
 		t.Errorf("%+v", got)
 	}
 }
@@ -227,7 +227,7 @@ func TestSuitesAreVersioned(t *testing.T) {
 		t.Errorf("an unchanged save made version %d", again.N)
 	}
 	s := v1.Suite
-	s.Cases = append(s.Cases, eval.Case{Message: "Hello", Assert: []eval.Assertion{{Type: eval.InCharacter}}})
+	s.Cases = append(s.Cases, evals.TestCase{Message: "Hello", Assert: []evals.Assertion{{Type: evals.InCharacter}}})
 	v2 := e.save(t, s)
 	if v2.N != 2 || v2.Suite.ID != v1.Suite.ID {
 		t.Fatalf("v2 %+v", v2)

@@ -1,4 +1,4 @@
-package eval_test
+package evals_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/npcstudio/npcstudio/backend/chat"
-	"github.com/npcstudio/npcstudio/backend/eval"
+	"github.com/npcstudio/npcstudio/backend/evals"
 )
 
 func TestVersionReadiness(t *testing.T) {
@@ -18,7 +18,7 @@ func TestVersionReadiness(t *testing.T) {
 	}
 	e.local.Default = answer("Tam was my brother.") // passes case 1, fails the forge case
 	e.other.Default = answer("Tam was my brother. I keep the forge.")
-	run, err := e.runner.Run(context.Background(), eval.Options{Suite: sv, Configs: []chat.Config{local, other}})
+	run, err := e.runner.Run(context.Background(), evals.Options{Suite: sv, Configs: []chat.Config{local, other}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestVersionReadiness(t *testing.T) {
 	// Raising the suite's threshold past what the run reached... is still met at 100%;
 	// lowering the pass rate with a newer run of the same suite makes it not ready.
 	e.other.Default = answer("As an AI, I cannot.")
-	run2, _ := e.runner.Run(context.Background(), eval.Options{Suite: sv, Configs: []chat.Config{other}})
+	run2, _ := e.runner.Run(context.Background(), evals.Options{Suite: sv, Configs: []chat.Config{other}})
 	if _, err := e.repo.Attach(arn, run2.ID, -1, "Ana"); err != nil {
 		t.Fatal(err)
 	}
