@@ -1,0 +1,90 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/npcstudio/npcstudio/backend/chat"
+	"github.com/npcstudio/npcstudio/backend/evals"
+	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
+)
+
+func evalSuite(asserts ...evals.Assertion) evals.Suite {
+	return evals.Suite{Name: "Mira basics", Persona: "Mira Saltwhistle", Cases: []evals.TestCase{
+		{Message: "Who was Tam?", Assert: asserts},
+		{Message: "And the lighthouse?", Assert: asserts},
+	}}
+}
+
+func TestEvalRunIsAnOperationThatStops(t *testing.T) {
+	a, rec, fake, _ := chatApp(t)
+	if _, err := a.Eval.Save(EvalSaveRequest{Suite: evalSuite(evals.Assertion{Type: evals.IContains, Value: "brother"})}); err != nil {
+		t.Fatal(err)
+	}
+	// The first case is answered; the second hangs until the run is stopped.
+	fake.Script(openaifake.Reply{Tokens: []string{"Tam was my brother."}}, openaifake.Reply{Hang: true})
+	started, err := a.Eval.Run(EvalRunRequest{Suite: "Mira basics", Configs: []chat.Config{{Provider: "local", Mode: chat.ModeBase}}, Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(fake.ChatRequests()) < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second case was never asked")
+		}
+	}
+	if ok, _ := a.Operations.Cancel(CancelRequest{ID: started.OpID}); !ok {
+		t.Fatal("the run's operation was not running")
+	}
+	evs := opEnd(t, rec, started.OpID)
+	if last := evs[len(evs)-1]; last.Type != "error" || last.Kind != OpEvalRun {
+		t.Fatalf("last event %+v", last)
+	}
+	view, err := a.Eval.Results(EvalRunRef{RunID: started.RunID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if view.Run.Status != evals.RunStopped || len(view.Results) != 1 || !view.Results[0].Pass || view.Run.Configs[0].PassRate != 0.5 {
+		t.Fatalf("after stop: %+v", view)
+	}
+	// Unknown providers are refused before anything runs.
+	if _, err := a.Eval.Run(EvalRunRequest{Suite: "Mira basics", Configs: []chat.Config{{Provider: "nope", Mode: chat.ModeBase}}}); FormatError(err).Code != "not_found" {
+		t.Errorf("unknown provider: %+v", FormatError(err))
+	}
+}
+
+func TestEvalSimilarityUsesTheLoreEmbedder(t *testing.T) {
+	a, rec, fake, _ := chatApp(t)
+	fake.Default = openaifake.Reply{Tokens: []string{"Tam was my brother."}}
+	sim := evals.Assertion{Type: evals.Similar, Value: "Tam was my brother."}
+	if _, err := a.Eval.Save(EvalSaveRequest{Suite: evalSuite(sim)}); err != nil {
+		t.Fatal(err)
+	}
+	run := func() EvalRunView {
+		started, err := a.Eval.Run(EvalRunRequest{Suite: "Mira basics", Configs: []chat.Config{{Provider: "local", Mode: chat.ModeBase}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := opEnd(t, rec, started.OpID); last[len(last)-1].Type != "done" {
+			t.Fatalf("%+v", last[len(last)-1])
+		}
+		v, err := a.Eval.Results(EvalRunRef{RunID: started.RunID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v := run()
+	if o := v.Results[0].Outcomes[0]; o.Outcome != evals.OutcomeError || o.Reason != evals.NoEmbedder || v.Run.Embedder != "" {
+		t.Fatalf("without an embedder: %+v", o)
+	}
+	id, err := a.Lore.SetEmbedder(LoreEmbedderRequest{Embedder: LoreEmbedder{Provider: "local", Model: "nomic-embed-text"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opEnd(t, rec, id)
+	v = run()
+	if o := v.Results[0].Outcomes[0]; o.Outcome != evals.OutcomePass || !strings.Contains(o.Reason, "nomic-embed-text") {
+		t.Fatalf("with the lore embedder: %+v", o)
+	}
+}
