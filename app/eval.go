@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/llm"
 	"github.com/npcstudio/npcstudio/backend/lore"
+	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
 
@@ -279,6 +281,26 @@ func (s *EvalService) Run(req EvalRunRequest) (out EvalStarted, err error) {
 	for i, c := range req.Configs {
 		if _, err := reg.Get(c.Provider); err != nil {
 			return out, fmt.Errorf("configs[%d]: %w: add it in Settings or with `npcstudio provider add`", i, err)
+		}
+	}
+	// Every case's persona must exist: checked here, so a typo is an error of this call
+	// rather than a run of errors.
+	st, err := s.a.store()
+	if err != nil {
+		return out, err
+	}
+	pr := persona.NewRepository(st)
+	seen := map[string]bool{}
+	for i, c := range sv.Suite.Cases {
+		ref := cmp.Or(c.Persona, strings.TrimSpace(req.Persona), sv.Suite.Persona)
+		if ref == "" {
+			return out, fault.Invalid("persona", "case %d asks no persona: name one in the case, the suite, or pick one for the run", i+1)
+		}
+		if !seen[ref] {
+			seen[ref] = true
+			if _, err := pr.Get(ref); err != nil {
+				return out, fmt.Errorf("case %d: %w", i+1, err)
+			}
 		}
 	}
 	cr, err := s.a.Chat.runner(0)

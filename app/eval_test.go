@@ -88,3 +88,26 @@ func TestEvalSimilarityUsesTheLoreEmbedder(t *testing.T) {
 		t.Fatalf("with the lore embedder: %+v", o)
 	}
 }
+
+func TestEvalRunRefusesAMissingPersonaBeforeRunning(t *testing.T) {
+	a, rec, _, _ := chatApp(t)
+	s := evalSuite(evals.Assertion{Type: evals.InCharacter})
+	s.Persona = "Mira Saltwistle" // a typo
+	if _, err := a.Eval.Save(EvalSaveRequest{Suite: s}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.Eval.Run(EvalRunRequest{Suite: "Mira basics", Configs: []chat.Config{{Provider: "local", Mode: chat.ModeBase}}})
+	if f := FormatError(err); f.Code != "not_found" || !strings.Contains(f.Message, "Saltwistle") {
+		t.Fatalf("%+v", f)
+	}
+	// --persona names the NPC for the run instead.
+	started, err := a.Eval.Run(EvalRunRequest{Suite: "Mira basics", Persona: "Mira Saltwhistle", Configs: []chat.Config{{Provider: "local", Mode: chat.ModeBase}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opEnd(t, rec, started.OpID)
+	runs, _ := a.Eval.Runs(EvalSuiteRef{})
+	if len(runs) != 1 || runs[0].Persona != "Mira Saltwhistle" || runs[0].Configs[0].PassRate != 1 {
+		t.Fatalf("%+v", runs)
+	}
+}

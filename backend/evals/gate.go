@@ -104,6 +104,7 @@ func (r *Repository) VersionReadiness(versionARN string) (Readiness, error) {
 		return out, err
 	}
 	bySuite := map[string]int{}
+	var newest []string
 	for _, a := range atts {
 		run, err := r.GetRun(a.RunID)
 		if err != nil {
@@ -119,14 +120,17 @@ func (r *Repository) VersionReadiness(versionARN string) (Readiness, error) {
 			g.Threshold, g.SuiteName = sv.Suite.Threshold, sv.Suite.Name
 		}
 		g.Ready = run.Status == RunDone && g.PassRate >= g.Threshold
+		// The newest run of a suite counts; of two made at the same time, the one attached last.
+		key := g.RunAt + "\n" + a.AttachedAt
 		if i, ok := bySuite[g.SuiteID]; ok {
-			if out.Suites[i].RunAt < g.RunAt {
-				out.Suites[i] = g
+			if newest[i] < key {
+				out.Suites[i], newest[i] = g, key
 			}
 			continue
 		}
 		bySuite[g.SuiteID] = len(out.Suites)
 		out.Suites = append(out.Suites, g)
+		newest = append(newest, key)
 	}
 	if len(out.Suites) == 0 {
 		out.Reason = "no test run is attached to this version"

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,30 @@ type env struct {
 	runner              *evals.Runner
 	reg                 *provider.Registry
 	llm                 llm.Options
+	clock               *clock
+}
+
+// clock is a fake clock: Sleep moves it on at once, so waits (Retry-After, backoff) cost
+// no real time and no test depends on the machine's speed.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return nil
 }
 
 func answer(s string) openaifake.Reply { return openaifake.Reply{Tokens: strings.SplitAfter(s, " ")} }
@@ -64,8 +89,9 @@ func newEnv(t *testing.T) *env {
 	}
 	e.llm = llm.Options{Retry: llm.RetryPolicy{MaxAttempts: 1}, Timeout: 30 * time.Second, IdleTimeout: 20 * time.Second}
 	cr := &chat.Runner{Chats: chat.NewRepository(st), Personas: personas, Providers: e.reg, LLM: e.llm}
-	e.runner = &evals.Runner{Repo: e.repo, Answer: cr, Retry: llm.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond},
-		Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }}
+	e.clock = &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e.runner = &evals.Runner{Repo: e.repo, Answer: cr, Retry: llm.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Second, MaxDelay: 30 * time.Second},
+		Now: e.clock.Now, Sleep: e.clock.Sleep}
 	return e
 }
 

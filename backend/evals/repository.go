@@ -65,7 +65,10 @@ type Repository struct {
 // NewRepository returns the repository of st.
 func NewRepository(st *store.Store) *Repository { return &Repository{st: st, now: time.Now} }
 
-func (r *Repository) timestamp() string { return r.now().UTC().Format(time.RFC3339Nano) }
+// timeFormat is RFC 3339 with a fixed number of digits, so that times sort as text.
+const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
+
+func (r *Repository) timestamp() string { return r.now().UTC().Format(timeFormat) }
 
 func versionKey(id string, n int) string { return fmt.Sprintf("%s/%08d", id, n) }
 

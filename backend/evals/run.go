@@ -216,7 +216,7 @@ func (r *Runner) Run(ctx context.Context, opt Options) (Run, error) {
 
 	run := Run{V: recordVersion, ID: cmp.Or(opt.RunID, "er-"+now().UTC().Format("20060102T150405")+"-"+randomHex(3)),
 		SuiteID: s.ID, SuiteName: s.Name, SuiteVersion: opt.Suite.N, Threshold: s.Threshold, Persona: opt.Persona,
-		Judge: opt.JudgeConfig, Cases: len(s.Cases), Status: RunRunning, CreatedAt: now().UTC().Format(time.RFC3339Nano)}
+		Judge: opt.JudgeConfig, Cases: len(s.Cases), Status: RunRunning, CreatedAt: now().UTC().Format(timeFormat)}
 	if opt.Embedder != nil {
 		run.Embedder = opt.Embedder.ID()
 	}
@@ -254,7 +254,9 @@ func (r *Runner) Run(ctx context.Context, opt Options) (Run, error) {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var wg sync.WaitGroup
-	for range min(conc, prog.Total) {
+	// Each provider gets up to conc requests at once (its limiter lowers that while it
+	// throttles), so one slow provider does not hold the others' workers.
+	for range min(conc*len(limiters), prog.Total) {
 		wg.Go(func() {
 			for j := range jobs {
 				res := r.ask(wctx, run.ID, opt, j.cfg, j.c, limiters[opt.Configs[j.cfg].Provider], pol, checker)
@@ -286,9 +288,10 @@ func (r *Runner) Run(ctx context.Context, opt Options) (Run, error) {
 			}
 		})
 	}
+	// Case by case, each configuration in turn, so the configurations advance side by side.
 feed:
-	for ci := range opt.Configs {
-		for i := range s.Cases {
+	for i := range s.Cases {
+		for ci := range opt.Configs {
 			select {
 			case jobs <- job{ci, i}:
 			case <-wctx.Done():
@@ -309,7 +312,7 @@ feed:
 		run.Status = RunStopped
 		run.Error = cmp.Or(errText(fatal), "stopped before every case was asked")
 	}
-	run.FinishedAt = now().UTC().Format(time.RFC3339Nano)
+	run.FinishedAt = now().UTC().Format(timeFormat)
 	if err := r.Repo.putRun(run, false); err != nil {
 		return run, errors.Join(fatal, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/evals"
@@ -242,5 +243,23 @@ func TestSuitesAreVersioned(t *testing.T) {
 	}
 	if _, err := e.repo.Get("nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("missing suite: %v", err)
+	}
+}
+
+func TestAThrottledProviderIsWaitedFor(t *testing.T) {
+	e := newEnv(t)
+	// The provider asks for 20 s twice; the cases wait (on the fake clock) and pass.
+	e.local.Script(openaifake.Reply{Status: 429, RetryAfter: "20"}, openaifake.Reply{Status: 429, RetryAfter: "20"})
+	e.local.Default = answer("Tam was my brother. I keep the forge.")
+	start := e.clock.Now()
+	run, err := e.runner.Run(context.Background(), evals.Options{Suite: e.save(t, miraSuite()), Configs: []chat.Config{local}, Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Configs[0].PassRate != 1 || len(e.local.ChatRequests()) != 4 {
+		t.Fatalf("%+v after %d requests", run.Configs[0], len(e.local.ChatRequests()))
+	}
+	if waited := e.clock.Now().Sub(start); waited < 40*time.Second {
+		t.Errorf("waited %s, want the 2 × 20 s the provider asked", waited)
 	}
 }
