@@ -80,9 +80,11 @@ lore embedder (npcstudio lore embedder), and without one they are reported as er
 			}
 			a := env.App()
 			var started app.EvalStarted
+			bar := newProgressBar(env) // draws only on a terminal
 			data, err := env.runOpWithProgress(cmd, func(ev app.OpEvent) {
-				if p, ok := ev.Data.(evals.Progress); ok && !env.json {
-					fmt.Fprintf(env.Stderr, "\r%d/%d asked, %d passed, %d failed, %d errors", p.Done, p.Total, p.Passed, p.Failed, p.Errors)
+				if p, ok := ev.Data.(evals.Progress); ok && bar.w != nil {
+					fmt.Fprintf(bar.w, "\r\033[K%d/%d answers checked: %d passed, %d failed, %d errors", p.Done, p.Total, p.Passed, p.Failed, p.Errors)
+					bar.drawn = true
 				}
 			}, func(opID string) (string, error) {
 				req.OpID = opID
@@ -96,9 +98,7 @@ lore embedder (npcstudio lore embedder), and without one they are reported as er
 				}
 				return s.OpID, err
 			})
-			if !env.json {
-				fmt.Fprintln(env.Stderr)
-			}
+			bar.end()
 			if err != nil {
 				return err
 			}
