@@ -14,6 +14,7 @@ import (
 	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/npcstudio/npcstudio/backend/dataset"
+	"github.com/npcstudio/npcstudio/backend/evals"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
 	"github.com/npcstudio/npcstudio/backend/provider"
@@ -59,6 +60,7 @@ type App struct {
 	Batch          *BatchService
 	Cloud          *CloudService
 	Models         *ModelService
+	Eval           *EvalService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -72,6 +74,7 @@ func buckets() []string {
 	out = append(out, lore.Buckets...)
 	out = append(out, batch.Buckets...)
 	out = append(out, cloud.Buckets...)
+	out = append(out, evals.Buckets...)
 	return out
 }
 
@@ -97,7 +100,8 @@ func New(opts Options) *App {
 	a.Lore = &LoreService{a: a}
 	a.Batch = &BatchService{a: a}
 	a.Cloud = &CloudService{a: a}
-	a.Models = &ModelService{a: a}
+	a.Models = &ModelService{a: a, readiness: a.versionEvidence}
+	a.Eval = &EvalService{a: a}
 	a.open()
 	return a
 }
@@ -135,7 +139,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Cloud, a.Models}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Cloud, a.Models, a.Eval}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

@@ -213,6 +213,7 @@ services headless, for scripts and CI.`,
 		modelsCmd(env),
 		serveCmd(env),
 		batchCmd(env),
+		evalCmd(env),
 	)
 	// Unknown commands and bad argument counts are usage errors.
 	var markUsage func(c *cobra.Command)

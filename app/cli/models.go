@@ -267,7 +267,14 @@ func printVersion(w io.Writer, v cloud.ModelVersion) {
 	}
 	if r := v.Readiness; r != nil {
 		for _, s := range r.Suites {
-			fmt.Fprintf(w, "  suite       %s: %d/%d passed\n", s.Suite, s.Passed, s.Total)
+			verdict := "ready"
+			if !s.Ready {
+				verdict = "NOT READY"
+			}
+			fmt.Fprintf(w, "  suite       %s: %d/%d passed (%.0f%%, needs %.0f%%): %s\n", s.Suite, s.Passed, s.Total, 100*s.Rate, 100*s.Threshold, verdict)
+		}
+		if !r.Ready && r.Reason != "" {
+			fmt.Fprintf(w, "  not ready   %s\n", r.Reason)
 		}
 	}
 	for _, g := range v.Gaps {

@@ -11,6 +11,7 @@ import (
 	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/llm"
+	"github.com/npcstudio/npcstudio/backend/ratelimit"
 )
 
 // Writer writes one line for a persona: *chat.Runner is the one the studio uses, so a
@@ -167,7 +168,7 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 	if maxThrottled <= 0 {
 		maxThrottled = DefaultMaxThrottled
 	}
-	lim := newLimiter(conc, now, sleep)
+	lim := ratelimit.New(conc, now, sleep)
 
 	st, err := r.Repo.Status(runID)
 	if err != nil {
@@ -213,10 +214,8 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 			prog.LinesPerSec = float64(written) / secs
 			prog.ETASeconds = float64(prog.Pending) / prog.LinesPerSec
 		}
-		prog.Concurrency = lim.allowed()
-		lim.mu.Lock()
-		prog.Throttled = lim.throttled
-		lim.mu.Unlock()
+		prog.Concurrency = lim.Allowed()
+		prog.Throttled = lim.Throttled()
 		if opt.OnProgress != nil {
 			p := prog
 			p.Line = &l
@@ -287,7 +286,7 @@ feed:
 
 // write writes one line, retrying as the policy allows, and keeps the outcome. It
 // returns an error only when the store cannot keep the outcome.
-func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *limiter, pol llm.RetryPolicy, maxThrottled int,
+func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *ratelimit.Limiter, pol llm.RetryPolicy, maxThrottled int,
 	sleep func(context.Context, time.Duration) error, report func(string, Line)) error {
 	sc, ok1 := sceneOf(spec, l.Scene)
 	b, ok2 := beatOf(spec, l.Scene, l.Beat)
@@ -296,83 +295,38 @@ func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *
 	}
 	cfg := chat.Config{Provider: b.Model.Provider, Model: b.Model.Model, Mode: chat.Mode(b.Model.Mode)}
 	prompt := Prompt(sc, b, l.Variant)
-	attempts, throttles, requests := 0, 0, 0
-	for {
-		if err := lim.acquire(ctx); err != nil {
-			return nil // cancelled: the line stays as it was
-		}
-		requests++
-		reply, err := r.Writer.Line(ctx, b.Persona, prompt, cfg)
+	var reply chat.LineReply
+	requests, err := ratelimit.Do(ctx, lim, ratelimit.Policy{Retry: pol, MaxThrottled: maxThrottled, Sleep: sleep}, func(ctx context.Context) error {
+		var err error
+		reply, err = r.Writer.Line(ctx, b.Persona, prompt, cfg)
 		if err == nil && strings.TrimSpace(reply.Text) == "" {
 			err = errors.New("the model answered with no text")
 		}
-		if err == nil {
-			lim.release(true)
-			saved, serr := r.Repo.update(l.RunID, l.ID, func(cur *Line) error {
-				if cur.Status == LineDone && !force {
-					return errAlreadyDone
-				}
-				cur.Status, cur.Error, cur.ErrorCode = LineDone, "", ""
-				cur.Text = cleanLine(reply.Text)
-				cur.Generated, cur.Edited, cur.Review = cur.Text, false, ReviewNone
-				cur.Flags = CheckLine(cur.Text, b.Constraints)
-				cur.Model, cur.Provider, cur.Mode = reply.Model, reply.Provider, string(reply.Mode)
-				cur.InputTokens, cur.OutputTokens, cur.CostUSD = 0, 0, reply.CostUSD
-				if reply.Usage != nil {
-					cur.InputTokens, cur.OutputTokens = reply.Usage.InputTokens, reply.Usage.OutputTokens
-				}
-				cur.Citations = nil
-				for _, c := range reply.Citations {
-					cur.Citations = append(cur.Citations, c.ID+" "+c.Doc)
-				}
-				cur.Attempts = requests
-				cur.Generations++
-				return nil
-			})
-			if errors.Is(serr, errAlreadyDone) {
-				return nil
-			}
-			if serr != nil {
-				return serr
-			}
-			report(l.Status, saved)
-			return nil
-		}
-		if ctx.Err() != nil {
-			lim.release(false)
-			return nil
-		}
-		var le *llm.Error
-		isLLM := errors.As(err, &le)
-		throttled := isLLM && le.Retryable() && (le.Code == llm.CodeRateLimited || le.RetryAfter > 0)
-		if throttled && throttles < maxThrottled {
-			throttles++
-			wait := le.RetryAfter
-			if wait <= 0 {
-				wait = pol.Backoff(throttles)
-			}
-			lim.throttle(wait)
-			continue
-		}
-		lim.release(false)
-		attempts++
-		if isLLM && le.Retryable() && !throttled && attempts < pol.MaxAttempts {
-			if err := sleep(ctx, pol.Backoff(attempts)); err != nil {
-				return nil
-			}
-			continue
-		}
-		shaped := fault.Shape(err, nil)
+		return err
+	})
+	if err != nil && ctx.Err() != nil {
+		return nil // cancelled: the line stays as it was
+	}
+	if err == nil {
 		saved, serr := r.Repo.update(l.RunID, l.ID, func(cur *Line) error {
 			if cur.Status == LineDone && !force {
 				return errAlreadyDone
 			}
-			if cur.Status == LineDone {
-				// A regenerate that failed keeps the line it had.
-				cur.Error, cur.ErrorCode = shaped.Message, shaped.Code
-				return nil
+			cur.Status, cur.Error, cur.ErrorCode = LineDone, "", ""
+			cur.Text = cleanLine(reply.Text)
+			cur.Generated, cur.Edited, cur.Review = cur.Text, false, ReviewNone
+			cur.Flags = CheckLine(cur.Text, b.Constraints)
+			cur.Model, cur.Provider, cur.Mode = reply.Model, reply.Provider, string(reply.Mode)
+			cur.InputTokens, cur.OutputTokens, cur.CostUSD = 0, 0, reply.CostUSD
+			if reply.Usage != nil {
+				cur.InputTokens, cur.OutputTokens = reply.Usage.InputTokens, reply.Usage.OutputTokens
 			}
-			cur.Status, cur.Error, cur.ErrorCode, cur.Attempts = LineFailed, shaped.Message, shaped.Code, requests
+			cur.Citations = nil
+			for _, c := range reply.Citations {
+				cur.Citations = append(cur.Citations, c.ID+" "+c.Doc)
+			}
+			cur.Attempts = requests
+			cur.Generations++
 			return nil
 		})
 		if errors.Is(serr, errAlreadyDone) {
@@ -384,6 +338,27 @@ func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *
 		report(l.Status, saved)
 		return nil
 	}
+	shaped := fault.Shape(err, nil)
+	saved, serr := r.Repo.update(l.RunID, l.ID, func(cur *Line) error {
+		if cur.Status == LineDone && !force {
+			return errAlreadyDone
+		}
+		if cur.Status == LineDone {
+			// A regenerate that failed keeps the line it had.
+			cur.Error, cur.ErrorCode = shaped.Message, shaped.Code
+			return nil
+		}
+		cur.Status, cur.Error, cur.ErrorCode, cur.Attempts = LineFailed, shaped.Message, shaped.Code, requests
+		return nil
+	})
+	if errors.Is(serr, errAlreadyDone) {
+		return nil
+	}
+	if serr != nil {
+		return serr
+	}
+	report(l.Status, saved)
+	return nil
 }
 
 var errAlreadyDone = errors.New("line already written")

@@ -28,6 +28,12 @@ type LineReply struct {
 // rendering, lore retrieval (RAG) and provider a chat reply goes through, without its
 // history. A reply cut midway is an error: a line is whole or it is not kept.
 func (r *Runner) Line(ctx context.Context, personaRef, text string, cfg Config) (LineReply, error) {
+	return r.LineAfter(ctx, personaRef, nil, text, cfg)
+}
+
+// LineAfter is Line with earlier turns (a scripted conversation, as a multi-turn test
+// case has) rendered as the chat history before text.
+func (r *Runner) LineAfter(ctx context.Context, personaRef string, history []Turn, text string, cfg Config) (LineReply, error) {
 	out := LineReply{Provider: cfg.Provider, Mode: cfg.Mode}
 	if err := cfg.Validate("config"); err != nil {
 		return out, err
@@ -52,8 +58,12 @@ func (r *Runner) Line(ctx context.Context, personaRef, text string, cfg Config) 
 	if err != nil {
 		return out, err
 	}
+	var hist []Message
+	for _, t := range history {
+		hist = append(hist, Message{Role: t.Role, Text: t.Text})
+	}
 	var reply Message
-	prompt, req, err := r.prepare(ctx, pv, p, cfg, nil, text, &reply, func(Event) error { return nil })
+	prompt, req, err := r.prepare(ctx, pv, p, cfg, hist, text, &reply, func(Event) error { return nil })
 	if err != nil {
 		return out, err
 	}

@@ -66,6 +66,9 @@ type ModelVersion struct {
 
 // Readiness is the evidence of NPC test suites run against a version.
 type Readiness struct {
+	// Ready is false when a suite's pass rate is under its threshold.
+	Ready  bool          `json:"ready"`
+	Reason string        `json:"reason,omitempty"`
 	Suites []SuiteResult `json:"suites"`
 }
 
@@ -75,8 +78,11 @@ type SuiteResult struct {
 	Passed int     `json:"passed"`
 	Total  int     `json:"total"`
 	Rate   float64 `json:"rate"`
-	RunAt  string  `json:"runAt,omitempty"`
-	Detail string  `json:"detail,omitempty"`
+	// Threshold is the suite's pass rate a version needs; Ready says it reached it.
+	Threshold float64 `json:"threshold,omitempty"`
+	Ready     bool    `json:"ready"`
+	RunAt     string  `json:"runAt,omitempty"`
+	Detail    string  `json:"detail,omitempty"`
 }
 
 // VersionMetadata is the customer metadata the pipeline's RegisterModel step writes.

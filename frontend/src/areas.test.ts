@@ -3,6 +3,7 @@ import { expect, it, vi } from 'vitest'
 vi.mock('./areas/personas/PersonasPage', () => ({ PersonasPage: () => null }))
 vi.mock('./areas/chat/ChatPage', () => ({ ChatPage: () => null }))
 vi.mock('./areas/batch/BatchPage', () => ({ BatchPage: () => null }))
+vi.mock('./areas/tests/TestsPage', () => ({ TestsPage: () => null }))
 vi.mock('./areas/datasets/DatasetsPage', () => ({ DatasetsPage: () => null }))
 vi.mock('./areas/lore/LorePage', () => ({ LorePage: () => null }))
 vi.mock('./areas/cloud/CloudPage', () => ({ CloudPage: () => null }))

@@ -13,6 +13,8 @@ import * as Lore from './wailsjs/go/app/LoreService'
 import type { lore as loreTypes } from './wailsjs/go/models'
 import * as Batch from './wailsjs/go/app/BatchService'
 import type { batch as batchTypes } from './wailsjs/go/models'
+import * as Evals from './wailsjs/go/app/EvalService'
+import type { evals as evalTypes } from './wailsjs/go/models'
 import type { AppError } from './errors'
 import { toAppError } from './errors'
 import { follow, type OpEvent } from './ops'
@@ -576,4 +578,57 @@ export const models = {
   deployment: (): Promise<ModelDeploymentState> => call(Models.Deployment()),
   // candidate: the chat configurations of a version (its provisioned throughput) and of production.
   candidate: (version: number): Promise<Plain<app.CandidateChat>> => call(Models.Candidate({ version })),
+}
+
+// Test suites. EvalProgress mirrors evals.Progress, which arrives in a run's progress
+// events and is not generated; a run's done event carries the finished evals.Run.
+export type EvalSuite = Plain<evalTypes.Suite>
+export type EvalCase = Plain<evalTypes.TestCase>
+export type EvalAssertion = Plain<evalTypes.Assertion>
+export type EvalSuiteSummary = Plain<evalTypes.SuiteSummary>
+export type EvalSuiteVersion = Plain<evalTypes.SuiteVersion>
+export type EvalRun = Plain<evalTypes.Run>
+export type EvalCaseResult = Plain<evalTypes.CaseResult>
+export type EvalOutcome = Plain<evalTypes.Outcome>
+export type EvalRunView = Plain<app.EvalRunView>
+export type EvalConfig = Plain<chat.Config>
+
+export interface EvalProgress {
+  runId: string
+  total: number
+  done: number
+  passed: number
+  failed: number
+  errors: number
+}
+
+// EvalRunOp is a test run under way: its operation id (for Stop), its run id, and its end.
+export interface EvalRunOp {
+  opId: string
+  runId: string
+  cases: number
+  configs: number
+  embedder: string
+  done: Promise<EvalRun>
+}
+
+export const tests = {
+  kinds: (): Promise<string[]> => call(Evals.Kinds()),
+  list: (): Promise<EvalSuiteSummary[]> => call(Evals.List()),
+  get: (suite: string): Promise<EvalSuiteVersion> => call(Evals.Get({ suite })),
+  save: (suite: EvalSuite, note = ''): Promise<EvalSuiteVersion> => call(Evals.Save({ suite, note } as app.EvalSaveRequest)),
+  remove: (suite: string) => call(Evals.Delete({ suite })),
+  importFrom: (path: string): Promise<EvalSuiteVersion> => call(Evals.Import({ path })),
+  exportTo: (suite: string, path: string): Promise<string> => call(Evals.Export({ suite, path })),
+  runs: (suite = ''): Promise<EvalRun[]> => call(Evals.Runs({ suite })),
+  results: (runId: string): Promise<EvalRunView> => call(Evals.Results({ runId })),
+  // run asks every case of every configuration; progress arrives at most every 100 ms.
+  run: async (
+    req: { suite: string; configs: EvalConfig[]; persona?: string; judge?: EvalConfig; concurrency?: number },
+    onProgress?: (p: EvalProgress) => void,
+  ): Promise<EvalRunOp> => {
+    const op = await batchOperation<app.EvalStarted, EvalRun, EvalProgress>((opId) => Evals.Run({ opId, ...req } as app.EvalRunRequest), onProgress)
+    return { opId: op.opId, runId: op.started.runId, cases: op.started.cases, configs: op.started.configs, embedder: op.started.embedder, done: op.done }
+  },
+  stop: (opId: string) => call(Operations.Cancel({ id: opId })),
 }

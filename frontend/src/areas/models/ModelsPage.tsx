@@ -166,15 +166,20 @@ function VersionCard(props: { v: ModelVersion; onOpen: () => void }) {
 }
 
 function Readiness(props: { v: ModelVersion }) {
-  const suites = props.v.readiness?.suites ?? []
+  const r = props.v.readiness
+  const suites = r?.suites ?? []
   return (
-    <ul className="readiness" aria-label="Test suites">
-      {suites.map((s) => (
-        <li key={s.suite}>
-          {s.suite}: {s.passed}/{s.total} passed ({Math.round(s.rate * 100)}%)
-        </li>
-      ))}
-    </ul>
+    <div className="readiness">
+      {r && !r.ready && <p className="warn">Not ready: {r.reason}</p>}
+      <ul aria-label="Test suites">
+        {suites.map((s) => (
+          <li key={s.suite} className={s.ready ? '' : 'warn'}>
+            {s.suite}: {s.passed}/{s.total} passed ({Math.round(s.rate * 100)}%
+            {s.threshold ? `, needs ${Math.round(s.threshold * 100)}%` : ''})
+          </li>
+        ))}
+      </ul>
+    </div>
   )
 }
 

@@ -973,6 +973,212 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class EvalAttachRequest {
+	    versionArn: string;
+	    runId: string;
+	    config: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalAttachRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.versionArn = source["versionArn"];
+	        this.runId = source["runId"];
+	        this.config = source["config"];
+	    }
+	}
+	export class EvalExportRequest {
+	    suite: string;
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.suite = source["suite"];
+	        this.path = source["path"];
+	    }
+	}
+	export class EvalFileRequest {
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalFileRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	    }
+	}
+	export class EvalRunRef {
+	    runId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalRunRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	    }
+	}
+	export class EvalRunRequest {
+	    opId?: string;
+	    suite?: string;
+	    path?: string;
+	    configs: chat.Config[];
+	    persona?: string;
+	    judge?: chat.Config;
+	    concurrency?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalRunRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.suite = source["suite"];
+	        this.path = source["path"];
+	        this.configs = this.convertValues(source["configs"], chat.Config);
+	        this.persona = source["persona"];
+	        this.judge = this.convertValues(source["judge"], chat.Config);
+	        this.concurrency = source["concurrency"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EvalRunView {
+	    run: evals.Run;
+	    results: evals.CaseResult[];
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalRunView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.run = this.convertValues(source["run"], evals.Run);
+	        this.results = this.convertValues(source["results"], evals.CaseResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EvalSaveRequest {
+	    suite: evals.Suite;
+	    note?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalSaveRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.suite = this.convertValues(source["suite"], evals.Suite);
+	        this.note = source["note"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EvalStarted {
+	    opId: string;
+	    runId: string;
+	    suiteId: string;
+	    cases: number;
+	    configs: number;
+	    embedder: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalStarted(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	        this.runId = source["runId"];
+	        this.suiteId = source["suiteId"];
+	        this.cases = source["cases"];
+	        this.configs = source["configs"];
+	        this.embedder = source["embedder"];
+	    }
+	}
+	export class EvalSuiteRef {
+	    suite: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalSuiteRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.suite = source["suite"];
+	    }
+	}
+	export class EvalVersionRef {
+	    versionArn: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvalVersionRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.versionArn = source["versionArn"];
+	    }
+	}
 	export class ExportCardRequest {
 	    ref: string;
 	    format: string;
@@ -3485,6 +3691,8 @@ export namespace cloud {
 	    passed: number;
 	    total: number;
 	    rate: number;
+	    threshold?: number;
+	    ready: boolean;
 	    runAt?: string;
 	    detail?: string;
 	
@@ -3498,11 +3706,15 @@ export namespace cloud {
 	        this.passed = source["passed"];
 	        this.total = source["total"];
 	        this.rate = source["rate"];
+	        this.threshold = source["threshold"];
+	        this.ready = source["ready"];
 	        this.runAt = source["runAt"];
 	        this.detail = source["detail"];
 	    }
 	}
 	export class Readiness {
+	    ready: boolean;
+	    reason?: string;
 	    suites: SuiteResult[];
 	
 	    static createFrom(source: any = {}) {
@@ -3511,6 +3723,8 @@ export namespace cloud {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ready = source["ready"];
+	        this.reason = source["reason"];
 	        this.suites = this.convertValues(source["suites"], SuiteResult);
 	    }
 	
@@ -4926,6 +5140,482 @@ export namespace dataset {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace evals {
+	
+	export class Assertion {
+	    type: string;
+	    value?: string;
+	    values?: string[];
+	    threshold?: number;
+	    min?: number;
+	    max?: number;
+	    line?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Assertion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.value = source["value"];
+	        this.values = source["values"];
+	        this.threshold = source["threshold"];
+	        this.min = source["min"];
+	        this.max = source["max"];
+	        this.line = source["line"];
+	    }
+	}
+	export class Attachment {
+	    v: number;
+	    versionArn: string;
+	    runId: string;
+	    config: number;
+	    suiteId: string;
+	    attachedAt: string;
+	    attachedBy?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Attachment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.versionArn = source["versionArn"];
+	        this.runId = source["runId"];
+	        this.config = source["config"];
+	        this.suiteId = source["suiteId"];
+	        this.attachedAt = source["attachedAt"];
+	        this.attachedBy = source["attachedBy"];
+	    }
+	}
+	export class Outcome {
+	    type: string;
+	    value?: string;
+	    outcome: string;
+	    score?: number;
+	    reason: string;
+	    judge?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Outcome(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.value = source["value"];
+	        this.outcome = source["outcome"];
+	        this.score = source["score"];
+	        this.reason = source["reason"];
+	        this.judge = source["judge"];
+	    }
+	}
+	export class TurnAnswer {
+	    message: string;
+	    answer: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TurnAnswer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.answer = source["answer"];
+	    }
+	}
+	export class CaseResult {
+	    v: number;
+	    runId: string;
+	    config: number;
+	    configLabel: string;
+	    case: number;
+	    description?: string;
+	    persona: string;
+	    turns?: TurnAnswer[];
+	    message: string;
+	    answer: string;
+	    model?: string;
+	    pass: boolean;
+	    status: string;
+	    error?: string;
+	    outcomes: Outcome[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CaseResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.runId = source["runId"];
+	        this.config = source["config"];
+	        this.configLabel = source["configLabel"];
+	        this.case = source["case"];
+	        this.description = source["description"];
+	        this.persona = source["persona"];
+	        this.turns = this.convertValues(source["turns"], TurnAnswer);
+	        this.message = source["message"];
+	        this.answer = source["answer"];
+	        this.model = source["model"];
+	        this.pass = source["pass"];
+	        this.status = source["status"];
+	        this.error = source["error"];
+	        this.outcomes = this.convertValues(source["outcomes"], Outcome);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ConfigSummary {
+	    config: chat.Config;
+	    label: string;
+	    total: number;
+	    passed: number;
+	    failed: number;
+	    errors: number;
+	    passRate: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConfigSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.config = this.convertValues(source["config"], chat.Config);
+	        this.label = source["label"];
+	        this.total = source["total"];
+	        this.passed = source["passed"];
+	        this.failed = source["failed"];
+	        this.errors = source["errors"];
+	        this.passRate = source["passRate"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class SuiteGate {
+	    suiteId: string;
+	    suiteName: string;
+	    runId: string;
+	    runAt: string;
+	    configLabel: string;
+	    passRate: number;
+	    threshold: number;
+	    ready: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SuiteGate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.suiteId = source["suiteId"];
+	        this.suiteName = source["suiteName"];
+	        this.runId = source["runId"];
+	        this.runAt = source["runAt"];
+	        this.configLabel = source["configLabel"];
+	        this.passRate = source["passRate"];
+	        this.threshold = source["threshold"];
+	        this.ready = source["ready"];
+	    }
+	}
+	export class Readiness {
+	    versionArn: string;
+	    ready: boolean;
+	    reason: string;
+	    suites: SuiteGate[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Readiness(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.versionArn = source["versionArn"];
+	        this.ready = source["ready"];
+	        this.reason = source["reason"];
+	        this.suites = this.convertValues(source["suites"], SuiteGate);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Run {
+	    v: number;
+	    id: string;
+	    suiteId: string;
+	    suiteName: string;
+	    suiteVersion: number;
+	    threshold?: number;
+	    persona?: string;
+	    judge?: chat.Config;
+	    embedder?: string;
+	    cases: number;
+	    configs: ConfigSummary[];
+	    status: string;
+	    error?: string;
+	    createdAt: string;
+	    finishedAt?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Run(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.suiteId = source["suiteId"];
+	        this.suiteName = source["suiteName"];
+	        this.suiteVersion = source["suiteVersion"];
+	        this.threshold = source["threshold"];
+	        this.persona = source["persona"];
+	        this.judge = this.convertValues(source["judge"], chat.Config);
+	        this.embedder = source["embedder"];
+	        this.cases = source["cases"];
+	        this.configs = this.convertValues(source["configs"], ConfigSummary);
+	        this.status = source["status"];
+	        this.error = source["error"];
+	        this.createdAt = source["createdAt"];
+	        this.finishedAt = source["finishedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TestCase {
+	    description?: string;
+	    persona?: string;
+	    turns?: string[];
+	    message: string;
+	    assert: Assertion[];
+	    line?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestCase(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.description = source["description"];
+	        this.persona = source["persona"];
+	        this.turns = source["turns"];
+	        this.message = source["message"];
+	        this.assert = this.convertValues(source["assert"], Assertion);
+	        this.line = source["line"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Suite {
+	    id: string;
+	    name: string;
+	    description?: string;
+	    persona?: string;
+	    threshold?: number;
+	    cases: TestCase[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Suite(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.persona = source["persona"];
+	        this.threshold = source["threshold"];
+	        this.cases = this.convertValues(source["cases"], TestCase);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class SuiteSummary {
+	    v: number;
+	    id: string;
+	    name: string;
+	    persona?: string;
+	    cases: number;
+	    threshold?: number;
+	    version: number;
+	    updatedAt: string;
+	    updatedBy?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SuiteSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.persona = source["persona"];
+	        this.cases = source["cases"];
+	        this.threshold = source["threshold"];
+	        this.version = source["version"];
+	        this.updatedAt = source["updatedAt"];
+	        this.updatedBy = source["updatedBy"];
+	    }
+	}
+	export class SuiteVersion {
+	    v: number;
+	    n: number;
+	    author?: string;
+	    savedAt: string;
+	    note?: string;
+	    suite: Suite;
+	
+	    static createFrom(source: any = {}) {
+	        return new SuiteVersion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.n = source["n"];
+	        this.author = source["author"];
+	        this.savedAt = source["savedAt"];
+	        this.note = source["note"];
+	        this.suite = this.convertValues(source["suite"], Suite);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class TrendPoint {
+	    runId: string;
+	    createdAt: string;
+	    passRates: Record<string, number>;
+	
+	    static createFrom(source: any = {}) {
+	        return new TrendPoint(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.createdAt = source["createdAt"];
+	        this.passRates = source["passRates"];
+	    }
 	}
 
 }

@@ -1,4 +1,4 @@
-package batch
+package ratelimit
 
 import (
 	"context"
@@ -27,43 +27,43 @@ func (c *testClock) sleep(_ context.Context, d time.Duration) error {
 
 func TestLimiterBacksOffAndRecovers(t *testing.T) {
 	c := &testClock{t: time.Unix(1_700_000_000, 0)}
-	l := newLimiter(8, c.now, c.sleep)
+	l := New(8, c.now, c.sleep)
 	ctx := context.Background()
 	for range 8 {
-		if err := l.acquire(ctx); err != nil {
+		if err := l.Acquire(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	start := c.now()
 	// Three requests throttled together: one halving, one pause of the longest wait.
-	l.throttle(2 * time.Second)
-	l.throttle(3 * time.Second)
-	l.throttle(1 * time.Second)
-	if got := l.allowed(); got != 4 {
+	l.Throttle(2 * time.Second)
+	l.Throttle(3 * time.Second)
+	l.Throttle(1 * time.Second)
+	if got := l.Allowed(); got != 4 {
 		t.Fatalf("allowed %d after one overload, want 4", got)
 	}
 	for range 5 {
-		l.release(false)
+		l.Release(false)
 	}
-	if err := l.acquire(ctx); err != nil {
+	if err := l.Acquire(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if waited := c.now().Sub(start); waited != 3*time.Second {
 		t.Errorf("the next request waited %s, want the 3 s the server asked", waited)
 	}
 	// A throttle after the pause is a new overload.
-	l.throttle(time.Second)
-	if got := l.allowed(); got != 2 {
+	l.Throttle(time.Second)
+	if got := l.Allowed(); got != 2 {
 		t.Fatalf("allowed %d after a second overload, want 2", got)
 	}
 	// Successes bring the speed back, never past the maximum.
 	for range 100 {
-		if err := l.acquire(ctx); err != nil {
+		if err := l.Acquire(ctx); err != nil {
 			t.Fatal(err)
 		}
-		l.release(true)
+		l.Release(true)
 	}
-	if got := l.allowed(); got != 8 {
+	if got := l.Allowed(); got != 8 {
 		t.Errorf("allowed %d after 100 successes, want 8", got)
 	}
 }

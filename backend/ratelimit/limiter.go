@@ -1,4 +1,4 @@
-package batch
+package ratelimit
 
 import (
 	"context"
@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// limiter bounds the requests in flight and adapts to the provider: a throttled request
+// Limiter bounds the requests in flight and adapts to the provider: a throttled request
 // halves the allowed concurrency and pauses every worker for the wait the server asked
 // (Retry-After) or the backoff; each success raises the allowance again by about one
 // request per round, up to the maximum (additive increase, multiplicative decrease).
-type limiter struct {
+type Limiter struct {
 	mu       sync.Mutex
 	max      int
 	limit    float64
@@ -23,18 +23,19 @@ type limiter struct {
 	throttled int
 }
 
-func newLimiter(max int, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
-	return &limiter{max: max, limit: float64(max), wake: make(chan struct{}), now: now, sleep: sleep}
+// New returns a Limiter allowing max requests at once; now and sleep tell and pass time.
+func New(max int, now func() time.Time, sleep func(context.Context, time.Duration) error) *Limiter {
+	return &Limiter{max: max, limit: float64(max), wake: make(chan struct{}), now: now, sleep: sleep}
 }
 
 // broadcast wakes every waiter; the caller holds mu.
-func (l *limiter) broadcast() {
+func (l *Limiter) broadcast() {
 	close(l.wake)
 	l.wake = make(chan struct{})
 }
 
-// acquire waits for a slot: the pause over and fewer requests in flight than allowed.
-func (l *limiter) acquire(ctx context.Context) error {
+// Acquire waits for a slot: the pause over and fewer requests in flight than allowed.
+func (l *Limiter) Acquire(ctx context.Context) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -62,8 +63,8 @@ func (l *limiter) acquire(ctx context.Context) error {
 	}
 }
 
-// release gives a slot back; ok says the request succeeded.
-func (l *limiter) release(ok bool) {
+// Release gives a slot back; ok says the request succeeded.
+func (l *Limiter) Release(ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.inflight--
@@ -73,10 +74,10 @@ func (l *limiter) release(ok bool) {
 	l.broadcast()
 }
 
-// throttle gives a slot back after the provider throttled the request, and pauses
+// Throttle gives a slot back after the provider throttled the request, and pauses
 // everyone for wait. Throttles that arrive during a pause do not cut the allowance
 // again: they are the same overload seen by several requests.
-func (l *limiter) throttle(wait time.Duration) {
+func (l *Limiter) Throttle(wait time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.inflight--
@@ -91,9 +92,16 @@ func (l *limiter) throttle(wait time.Duration) {
 	l.broadcast()
 }
 
-// allowed is the concurrency allowed now.
-func (l *limiter) allowed() int {
+// Allowed is the concurrency allowed now.
+func (l *Limiter) Allowed() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return max(1, int(l.limit))
+}
+
+// Throttled is how many requests the provider has throttled so far.
+func (l *Limiter) Throttled() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.throttled
 }
