@@ -172,7 +172,8 @@ func (m *Model) Embed(ids []int32, s *scratch) ([]float32, error) {
 	inter := s.grow(&s.inter, n*m.cfg.Intermediate)
 	scores := s.grow(&s.scores, n)
 	// Keys and values laid out per head, so each head's rows are contiguous.
-	kh, vh := make([]float32, n*dh), make([]float32, n*dh)
+	// Values transposed ([dh][n]) so each output element is one dot product.
+	kh, vt := make([]float32, n*dh), make([]float32, n*dh)
 	qh := make([]float32, dh)
 	for _, l := range m.layers {
 		l.q.apply(q, x, n)
@@ -182,7 +183,9 @@ func (m *Model) Embed(ids []int32, s *scratch) ([]float32, error) {
 			off := hd * dh
 			for t := range n {
 				copy(kh[t*dh:(t+1)*dh], k[t*h+off:t*h+off+dh])
-				copy(vh[t*dh:(t+1)*dh], v[t*h+off:t*h+off+dh])
+				for d := range dh {
+					vt[d*n+t] = v[t*h+off+d]
+				}
 			}
 			for t := range n {
 				copy(qh, q[t*h+off:t*h+off+dh])
@@ -198,11 +201,10 @@ func (m *Model) Embed(ids []int32, s *scratch) ([]float32, error) {
 					scores[u] = e
 					sum += e
 				}
-				out := ctx[t*h+off : t*h+off+dh]
-				clear(out)
 				inv := 1 / sum
-				for u := range n {
-					axpy(out, vh[u*dh:(u+1)*dh], scores[u]*inv)
+				out := ctx[t*h+off : t*h+off+dh]
+				for d := range dh {
+					out[d] = vek32.Dot(scores, vt[d*n:(d+1)*n]) * inv
 				}
 			}
 		}
@@ -264,12 +266,5 @@ func (ln layerNorm) apply(x []float32, h int, eps float32) {
 		for j, a := range row {
 			row[j] = (a-m)*inv*ln.w[j] + ln.b[j]
 		}
-	}
-}
-
-// axpy adds a·x to y.
-func axpy(y, x []float32, a float32) {
-	for i, v := range x {
-		y[i] += a * v
 	}
 }
