@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/npcstudio/npcstudio/backend/testenv"
 	"time"
 )
 
@@ -59,4 +61,25 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkLoad reads the model and reports the heap it keeps (the weights as float32 and
+// the tokenizer's vocabulary).
+func BenchmarkLoad(b *testing.B) {
+	dir := testenv.MiniLMDir(b)
+	var keep *Embedder
+	for range b.N {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		e, err := Load(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-heap")
+		keep = e
+	}
+	runtime.KeepAlive(keep)
 }
