@@ -1,7 +1,9 @@
 package app
 
 import (
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/minilm"
@@ -18,6 +20,21 @@ func useBuiltinModel(t *testing.T) string {
 	return dir
 }
 
+// waitLongOp is waitOp for embedding with the real model, which takes seconds of CPU on a
+// loaded machine.
+func waitLongOp(t *testing.T, rec *recorder, id string) []OpEvent {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		if evs := rec.of(id); len(evs) > 0 && (evs[len(evs)-1].Type == "done" || evs[len(evs)-1].Type == "error") {
+			return evs
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("operation %s never ended", id)
+	return nil
+}
+
 // TestLoreBuiltinEmbedderIsTheDefault: a fresh workspace with no provider gets hybrid
 // search from the built-in embedder once its lore is embedded.
 func TestLoreBuiltinEmbedderIsTheDefault(t *testing.T) {
@@ -25,12 +42,12 @@ func TestLoreBuiltinEmbedderIsTheDefault(t *testing.T) {
 	a := newApp(t, t.TempDir())
 	rec := &recorder{}
 	a.SetEmitter(rec)
-	addLore(t, a, rec, "ashfall", world)
+	addLore(t, a, rec, "ashfall", filepath.Join(world, "ashfall.md"), filepath.Join(world, "ember-court.md"), filepath.Join(world, "sleeper.md"))
 	id, err := a.Lore.WatchEmbedding(LoreWatchRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := done[lore.EmbedProgress](t, waitOp(t, rec, id))
+	p := done[lore.EmbedProgress](t, waitLongOp(t, rec, id))
 	if p.State != "ready" || p.Embedder != minilm.ID || p.Dim != minilm.Dim || p.Done != p.Total || p.Total == 0 {
 		t.Fatalf("embedding: %+v", p)
 	}
@@ -62,7 +79,7 @@ func TestLoreBuiltinEmbedderIsTheDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := done[lore.EmbedProgress](t, waitOp(t, rec, id)); p.State != "ready" || p.Embedder != minilm.ID {
+	if p := done[lore.EmbedProgress](t, waitLongOp(t, rec, id)); p.State != "ready" || p.Embedder != minilm.ID {
 		t.Fatalf("set builtin: %+v", p)
 	}
 }
