@@ -26,34 +26,27 @@ func benchChunks(n int) []string {
 	return out
 }
 
-// BenchmarkEmbed reports chunks/s with one worker and with two (run it with -cpu 1,2 or
-// more; GOMAXPROCS bounds the workers).
+// BenchmarkEmbed reports chunks/s with as many workers as GOMAXPROCS (run it with
+// -cpu 1,2), and the CPU time per chunk, which holds when other work shares the cores.
 func BenchmarkEmbed(b *testing.B) {
 	e := testEmbedder(b)
-	for _, workers := range []int{1, 2} {
-		if workers > runtime.GOMAXPROCS(0) {
-			continue
-		}
-		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			chunks := benchChunks(2 * workers)
-			if n := len(e.Tokens(chunks[0])); n != MaxTokens {
-				b.Fatalf("a bench chunk has %d tokens, want %d", n, MaxTokens)
-			}
-			old := e.Workers
-			e.Workers = workers
-			defer func() { e.Workers = old }()
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			for range b.N {
-				if _, err := e.Embed(context.Background(), chunks); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.N*len(chunks))/b.Elapsed().Seconds(), "chunks/s")
-			// CPU time per chunk holds when other processes share the cores.
-			b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N*len(chunks)), "cpu-ms/chunk")
-		})
+	workers := runtime.GOMAXPROCS(0)
+	chunks := benchChunks(2 * workers)
+	if n := len(e.Tokens(chunks[0])); n != MaxTokens {
+		b.Fatalf("a bench chunk has %d tokens, want %d", n, MaxTokens)
 	}
+	old := e.Workers
+	e.Workers = workers
+	defer func() { e.Workers = old }()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := e.Embed(context.Background(), chunks); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(chunks))/b.Elapsed().Seconds(), "chunks/s")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N*len(chunks)), "cpu-ms/chunk")
 }
 
 // cpuTime is the process's user and system CPU time.
