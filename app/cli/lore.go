@@ -507,18 +507,19 @@ func loreEmbedderCmd(env *Env) *cobra.Command {
 	var noWait bool
 	set := &cobra.Command{
 		Use:   "set PROVIDER --model M [--dimensions N]",
-		Short: "Embed the library with an OpenAI-compatible or Bedrock provider (Titan Text Embeddings v2)",
+		Short: "Embed the library with the built-in embedder, an OpenAI-compatible or a Bedrock provider (Titan Text Embeddings v2)",
 		Long: `Set the embedder and embed, in the background, every chunk that has no vector from it. Search
 keeps using the previous vectors (or keyword search) until the new ones are complete. The
 command waits for it unless --no-wait.`,
-		Example: `  npcstudio lore embedder set local --model nomic-embed-text
+		Example: `  npcstudio lore embedder set builtin
+  npcstudio lore embedder set local --model nomic-embed-text
   npcstudio lore embedder set bedrock --model amazon.titan-embed-text-v2:0 --dimensions 1024`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return setEmbedder(env, cmd, app.LoreEmbedder{Provider: args[0], Model: model, Dimensions: dims}, noWait)
 		},
 	}
-	set.Flags().StringVar(&model, "model", "", "embedding model (Ollama: nomic-embed-text; Bedrock: amazon.titan-embed-text-v2:0, the default)")
+	set.Flags().StringVar(&model, "model", "", "embedding model (Ollama: nomic-embed-text; Bedrock: amazon.titan-embed-text-v2:0, the default; builtin: the model's folder, found by itself)")
 	set.Flags().IntVar(&dims, "dimensions", 0, "Titan v2: 256, 512 or 1024 (default 1024, as the cloud's index)")
 	set.Flags().BoolVar(&noWait, "no-wait", false, "return at once; embedding goes on while the workspace is open")
 	off := &cobra.Command{
@@ -554,7 +555,7 @@ command waits for it unless --no-wait.`,
 			})
 		},
 	}
-	ec.AddCommand(set, off, status)
+	ec.AddCommand(set, off, status, loreModelCmd(env))
 	return ec
 }
 

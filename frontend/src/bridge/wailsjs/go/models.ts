@@ -1581,6 +1581,32 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class LoreModel {
+	    dir: string;
+	    downloadTo: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreModel(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.dir = source["dir"];
+	        this.downloadTo = source["downloadTo"];
+	    }
+	}
+	export class LoreModelRequest {
+	    opId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreModelRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.opId = source["opId"];
+	    }
+	}
 	export class LorePlanRequest {
 	    source: cloud.LoreSource;
 	    stage: string;

@@ -7,6 +7,8 @@ export function Add(arg1:app.LoreAddRequest):Promise<string>;
 
 export function Chunks(arg1:app.LoreChunksRequest):Promise<app.LoreChunkPage>;
 
+export function DownloadModel(arg1:app.LoreModelRequest):Promise<string>;
+
 export function EmbedStatus():Promise<lore.EmbedProgress>;
 
 export function Get(arg1:app.LoreDocRequest):Promise<lore.Document>;
@@ -14,6 +16,8 @@ export function Get(arg1:app.LoreDocRequest):Promise<lore.Document>;
 export function List(arg1:app.LoreListRequest):Promise<app.LoreDocPage>;
 
 export function Lorebook(arg1:app.LorebookRequest):Promise<app.LorebookView>;
+
+export function Model():Promise<app.LoreModel>;
 
 export function Preview(arg1:app.LorePreviewRequest):Promise<lore.ChunkPreview>;
 

@@ -10,6 +10,10 @@ export function Chunks(arg1) {
   return window['go']['app']['LoreService']['Chunks'](arg1);
 }
 
+export function DownloadModel(arg1) {
+  return window['go']['app']['LoreService']['DownloadModel'](arg1);
+}
+
 export function EmbedStatus() {
   return window['go']['app']['LoreService']['EmbedStatus']();
 }
@@ -24,6 +28,10 @@ export function List(arg1) {
 
 export function Lorebook(arg1) {
   return window['go']['app']['LoreService']['Lorebook'](arg1);
+}
+
+export function Model() {
+  return window['go']['app']['LoreService']['Model']();
 }
 
 export function Preview(arg1) {
