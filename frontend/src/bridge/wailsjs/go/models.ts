@@ -2948,6 +2948,7 @@ export namespace dataset {
 	    format: string;
 	    system: string;
 	    messages: Message[];
+	    schemaVersion?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Record(source);
@@ -2958,6 +2959,7 @@ export namespace dataset {
 	        this.format = source["format"];
 	        this.system = source["system"];
 	        this.messages = this.convertValues(source["messages"], Message);
+	        this.schemaVersion = source["schemaVersion"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
