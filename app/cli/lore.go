@@ -29,6 +29,7 @@ func loreCmd(env *Env) *cobra.Command {
 		loreReindexCmd(env),
 		loreEmbedderCmd(env),
 		loreOpenSearchCmd(env),
+		loreBookCmd(env),
 	)
 	return lc
 }
@@ -146,7 +147,7 @@ was nothing to import, 2 bad usage.`,
 				return err
 			}
 			// Nothing added, updated or already there: the command imported nothing.
-			if len(rep.Failed) > 0 || len(rep.Added)+len(rep.Updated)+len(rep.Unchanged) == 0 {
+			if len(rep.Failed) > 0 || len(rep.Added)+len(rep.Updated)+len(rep.Unchanged)+len(rep.Books) == 0 {
 				return InvalidResult
 			}
 			return nil
@@ -170,6 +171,12 @@ func printAddReport(w io.Writer, rep lore.AddReport) {
 	}
 	for _, p := range rep.Failed {
 		fmt.Fprintf(w, "failed     %s\n", p.Message)
+	}
+	for _, b := range rep.Books {
+		fmt.Fprintf(w, "lorebook   %s (%s, %s): npcstudio lore book attach %s --persona P\n", prose.Name(b.File), b.Format, entryCount(b.Entries), b.File)
+	}
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(w, "warning    %s\n", warn)
 	}
 	if n := len(rep.Skipped); n > 0 {
 		fmt.Fprintf(w, "skipped    %s that are not lore (.txt, .md, .pdf, .docx) or hidden\n", prose.Count(n, "file"))

@@ -33,7 +33,7 @@ const (
 )
 
 // Buckets are the workspace buckets this package owns; pass them to store.Open.
-var Buckets = []string{BucketDocs, BucketChunks, BucketVectors, BucketState}
+var Buckets = []string{BucketDocs, BucketChunks, BucketVectors, BucketState, BucketBooks}
 
 // Document is one imported file.
 type Document struct {
@@ -212,6 +212,10 @@ type AddReport struct {
 	Failed    []FileProblem `json:"failed"`
 	// Skipped are files in folders that are not lore (other extensions, hidden files).
 	Skipped []string `json:"skipped,omitempty"`
+	// Books are the World Info files imported as lorebooks (see worldbook.go).
+	Books []Book `json:"books"`
+	// Warnings name documents imported whose text looks garbled (see text quality).
+	Warnings []string `json:"warnings"`
 }
 
 // FileProblem is a file an import could not take, and why.
@@ -241,7 +245,8 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (AddR
 		return rep, err
 	}
 	files, skipped, problems := expandPaths(paths)
-	rep.Skipped, rep.Failed = skipped, problems
+	books, skipped := worldFiles(skipped)
+	rep.Skipped, rep.Failed, rep.Books, rep.Warnings = skipped, problems, []Book{}, []string{}
 	progress := opt.Progress
 	if progress == nil {
 		progress = func(AddProgress) {}
@@ -284,6 +289,9 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (AddR
 		p.Stage, p.Chunks, p.Size, p.Bytes = "done", doc.Chunks, doc.Size, doc.Size
 		progress(p)
 	}
+	if err := l.addBooks(books, &rep); err != nil {
+		return rep, err
+	}
 	l.kickEmbedding()
 	return rep, nil
 }
@@ -325,6 +333,10 @@ func expandPaths(paths []string) (files, skipped []string, problems []FileProble
 			continue
 		}
 		if !fi.IsDir() {
+			if FormatOf(abs) == "" && strings.EqualFold(filepath.Ext(abs), ".json") {
+				skipped = append(skipped, abs) // a World Info file is taken from there
+				continue
+			}
 			if FormatOf(abs) == "" {
 				problems = append(problems, problem(&FileError{Path: p, Reason: fmt.Sprintf("unsupported file type %q: lore takes .txt, .md, .pdf and .docx", filepath.Ext(abs))}))
 				continue

@@ -121,6 +121,9 @@ func parseCard(at where, data []byte) (ImportResult, error) {
 			return ImportResult{}, fail("spec", "must be a string, not "+jsonKind(raw))
 		}
 	}
+	if spec == "lorebook_v3" || (spec == "" && isWorldInfo(top)) {
+		return ImportResult{}, fail("", worldInfoHint)
+	}
 	p := &res.Persona
 	switch spec {
 	case specV2, specV3:
@@ -199,6 +202,22 @@ func liftV3Fields(p *Persona) {
 	if len(p.Extensions) == 0 {
 		p.Extensions = nil
 	}
+}
+
+// worldInfoHint says where a World Info file goes instead.
+const worldInfoHint = "this is a World Info file (a lorebook), not a character card: import it into the lore library " +
+	"with `npcstudio lore book import FILE` (or in the Lore area, Lorebooks), then attach it to a persona " +
+	"with `npcstudio lore book attach BOOK --persona P`"
+
+// isWorldInfo tells a SillyTavern world file ({"entries": {...}}, maybe with a name) from
+// a V1 card: entries is an object, and a card has none.
+func isWorldInfo(top map[string]json.RawMessage) bool {
+	raw, ok := top["entries"]
+	if !ok {
+		return false
+	}
+	t := bytes.TrimSpace(raw)
+	return len(t) > 0 && t[0] == '{'
 }
 
 // mirrorFields are the data fields SillyTavern also writes at a V2 card's top level.

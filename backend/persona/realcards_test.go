@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -128,5 +129,20 @@ func TestV3CardAsV2KeepsV3FieldsInExtensions(t *testing.T) {
 				t.Errorf("V3 -> V2 -> V3 data (-original +again):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A World Info file is refused as a card, with where it goes instead.
+func TestImportCardRefusesWorldInfo(t *testing.T) {
+	for name, data := range map[string]string{
+		"world.json":   `{"entries": {"0": {"uid": 0, "key": ["forest"], "content": "The forest."}}}`,
+		"named.json":   `{"name": "World One", "description": "d", "scanDepth": 2, "entries": {"1": {"uid": "1", "key": ["dragon"], "content": "Dragons exist."}}}`,
+		"book_v3.json": `{"spec": "lorebook_v3", "data": {"name": "B", "entries": []}}`,
+	} {
+		_, err := ImportCard(name, strings.NewReader(data))
+		var ce *CardError
+		if !errors.As(err, &ce) || ce.File != name || !strings.Contains(ce.Reason, "World Info") || !strings.Contains(ce.Reason, "npcstudio lore book import") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

@@ -949,6 +949,58 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class LoreBookAttachRequest {
+	    book: string;
+	    persona: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookAttachRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.book = source["book"];
+	        this.persona = source["persona"];
+	    }
+	}
+	export class LoreBookExportRequest {
+	    book: string;
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.book = source["book"];
+	        this.path = source["path"];
+	    }
+	}
+	export class LoreBookRef {
+	    book: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.book = source["book"];
+	    }
+	}
+	export class LoreBookRequest {
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	    }
+	}
 	export class LoreChunkPage {
 	    doc: lore.Document;
 	    chunks: lore.Chunk[];
@@ -4110,6 +4162,30 @@ export namespace lore {
 		    }
 		    return a;
 		}
+	}
+	export class Book {
+	    id: string;
+	    name: string;
+	    file: string;
+	    source: string;
+	    format: string;
+	    entries: number;
+	    addedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Book(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.file = source["file"];
+	        this.source = source["source"];
+	        this.format = source["format"];
+	        this.entries = source["entries"];
+	        this.addedAt = source["addedAt"];
+	    }
 	}
 	export class Rank {
 	    rank: number;
