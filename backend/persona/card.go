@@ -19,6 +19,8 @@ const (
 	CardV1 CardFormat = "ccv1"
 	CardV2 CardFormat = "ccv2"
 	CardV3 CardFormat = "ccv3"
+	// CardCHARX is a V3 card in a CHARX zip with its icon (ExportCard ignores png for it).
+	CardCHARX CardFormat = "charx"
 )
 
 const (
@@ -59,8 +61,8 @@ type npcFields struct {
 	Template      *Template      `json:"template,omitempty"`
 }
 
-// ImportCard reads a Character Card (V1, V2 or V3) from JSON or from a PNG with a chara or
-// ccv3 text chunk (ccv3 wins when both are there). name is the file name used in errors.
+// ImportCard reads a Character Card (V1, V2 or V3) from JSON, from a PNG with a chara or
+// ccv3 text chunk (ccv3 wins when both are there), or from a CHARX zip (see charx.go). name is the file name used in errors.
 // Errors are *CardError.
 func ImportCard(name string, r io.Reader) (ImportResult, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxCardSize+1))
@@ -80,7 +82,7 @@ func ImportCard(name string, r io.Reader) (ImportResult, error) {
 	case len(data) > 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
 		return ImportResult{}, &CardError{File: name, Reason: "a WebP image cannot carry a character card; use the PNG or JSON export"}
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return ImportResult{}, &CardError{File: name, Reason: "CHARX (zip) cards are not supported; export the card as PNG or JSON"}
+		return importCHARX(name, data)
 	}
 	text := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if t := bytes.TrimSpace(text); len(t) == 0 || (t[0] != '{' && t[0] != '[') {
@@ -363,8 +365,11 @@ func readEntry(at where, path string, raw json.RawMessage) (LoreEntry, error) {
 // avatar; a V3 PNG also carries a V2 chara chunk for older readers.
 func ExportCard(p Persona, format CardFormat, png bool, w io.Writer) error {
 	file := p.Name + " (" + string(format) + ")"
+	if format == CardCHARX {
+		return ExportCHARX(p, w)
+	}
 	if format != CardV2 && format != CardV3 {
-		return &CardError{File: file, Reason: fmt.Sprintf("cannot export %q: choose ccv2 or ccv3", format)}
+		return &CardError{File: file, Reason: fmt.Sprintf("cannot export %q: choose ccv2, ccv3 or charx", format)}
 	}
 	card, err := cardJSON(p, format)
 	if err != nil {
