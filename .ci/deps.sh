@@ -7,7 +7,8 @@ source "$(dirname "$0")/lib.sh"
 WAILS_VERSION=v2.16.0
 MOTO_VERSION=5.2.5
 APT_PACKAGES=(build-essential pkg-config curl util-linux libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium
-  fonts-noto-color-emoji fonts-noto-core imagemagick xdotool dbus gnome-keyring libsecret-tools python3-venv)
+  fonts-noto-color-emoji fonts-noto-core imagemagick xdotool dbus gnome-keyring libsecret-tools python3-venv
+  poppler-utils)  # pdftotext: the text of lore PDFs (backend/lore/pdftext.go)
 # The OpenSearch test node needs a JDK 17 and Maven to fetch it from Maven Central.
 command -v java >/dev/null || APT_PACKAGES+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || APT_PACKAGES+=(maven)

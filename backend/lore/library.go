@@ -56,8 +56,10 @@ type Document struct {
 	Pages      int               `json:"pages,omitempty"`
 	// PageStarts are the byte offsets where PDF pages start in the text.
 	PageStarts []int64 `json:"pageStarts,omitempty"`
-	AddedAt    string  `json:"addedAt"`
-	UpdatedAt  string  `json:"updatedAt"`
+	// Warnings say when the document's text looks garbled (see quality.go), naming it.
+	Warnings  []string `json:"warnings,omitempty"`
+	AddedAt   string   `json:"addedAt"`
+	UpdatedAt string   `json:"updatedAt"`
 }
 
 // Options configures a Library.
@@ -278,6 +280,9 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (AddR
 			progress(p)
 			continue
 		}
+		if status != "unchanged" {
+			rep.Warnings = append(rep.Warnings, doc.Warnings...)
+		}
 		switch status {
 		case "added":
 			rep.Added = append(rep.Added, doc)
@@ -444,6 +449,9 @@ func (l *Library) addFile(ctx context.Context, path, name, collection string, ta
 
 	doc := &Document{V: 1, ID: newDocID(name), Name: name, Source: path, Format: format, Hash: info.Hash, Size: info.Size,
 		Collection: collection, Tags: tags, Chunking: chunking, Pages: len(info.PageStarts), PageStarts: info.PageStarts, AddedAt: now, UpdatedAt: now}
+	if w := qualityWarning(name, info.Garbled); w != "" {
+		doc.Warnings = []string{w}
+	}
 	if old != nil {
 		doc.AddedAt = old.AddedAt
 		if collection == "" {
