@@ -179,7 +179,11 @@ func printAddReport(w io.Writer, rep lore.AddReport) {
 		fmt.Fprintf(w, "warning    %s\n", warn)
 	}
 	if n := len(rep.Skipped); n > 0 {
-		fmt.Fprintf(w, "skipped    %s that are not lore (.txt, .md, .pdf, .docx) or hidden\n", prose.Count(n, "file"))
+		verb := "are"
+		if n == 1 {
+			verb = "is"
+		}
+		fmt.Fprintf(w, "skipped    %s that %s not lore (.txt, .md, .pdf, .docx, World Info .json) or hidden\n", prose.Count(n, "file"), verb)
 	}
 	fmt.Fprintf(w, "%d added, %d updated, %d unchanged, %d failed\n", len(rep.Added), len(rep.Updated), len(rep.Unchanged), len(rep.Failed))
 }
@@ -239,6 +243,9 @@ func loreShowCmd(env *Env) *cobra.Command {
 				d := page.Doc
 				fmt.Fprintf(w, "%s (%s)\nsource      %s\ncollection  %s\ntags        %s\nhash        %s\nchunking    %s\n\n",
 					prose.Name(d.Name), d.ID, prose.Name(d.Source), d.Collection, tagList(d.Tags), d.Hash, chunkingLabel(d.Chunking))
+				for _, warn := range d.Warnings {
+					fmt.Fprintf(w, "warning     %s\n\n", warn)
+				}
 				printChunks(w, page.Chunks, page.Total)
 			})
 		},

@@ -81,3 +81,33 @@ func TestLoreBookCommands(t *testing.T) {
 		t.Errorf("attached entry %+v", keeper)
 	}
 }
+
+// lore add takes a LaTeX PDF whose words search finds, a World Info file in a folder as a
+// lorebook, and says "1 file that is" for the one file it skips.
+func TestLoreAddPDFAndFolder(t *testing.T) {
+	dir := t.TempDir()
+	src := t.TempDir()
+	for _, f := range []string{filepath.Join("..", "..", "testdata", "lore", "pdf", "guion_es.pdf"), filepath.Join(worldInfo, "saltmere_st.json")} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, filepath.Base(f)), b, 0o644)
+	}
+	os.WriteFile(filepath.Join(src, "cover.png"), []byte("\x89PNG\r\n"), 0o644)
+	r := run(t, nil, "", "--data-dir", dir, "lore", "add", src)
+	if r.code != ExitOK || !strings.Contains(r.stdout, "added      guion_es.pdf") ||
+		!strings.Contains(r.stdout, "lorebook   saltmere_st.json (st-world, 4 entries)") ||
+		!strings.Contains(r.stdout, "skipped    1 file that is not lore") || strings.Contains(r.stdout, "warning") {
+		t.Fatalf("add: %+v", r)
+	}
+	r = run(t, nil, "", "--data-dir", dir, "lore", "search", "director", "--json")
+	var res struct {
+		Results []struct {
+			Doc string `json:"doc"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || len(res.Results) == 0 || res.Results[0].Doc != "guion_es.pdf" {
+		t.Fatalf("search director: %v %+v", err, r)
+	}
+}

@@ -4360,6 +4360,7 @@ export namespace lore {
 	    chunks: number;
 	    pages?: number;
 	    pageStarts?: number[];
+	    warnings?: string[];
 	    addedAt: string;
 	    updatedAt: string;
 	
@@ -4382,6 +4383,7 @@ export namespace lore {
 	        this.chunks = source["chunks"];
 	        this.pages = source["pages"];
 	        this.pageStarts = source["pageStarts"];
+	        this.warnings = source["warnings"];
 	        this.addedAt = source["addedAt"];
 	        this.updatedAt = source["updatedAt"];
 	    }
