@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"strings"
 
 	"github.com/npcstudio/npcstudio/backend/atomicfile"
@@ -135,22 +136,25 @@ func characterBook(lb lore.Lorebook) *persona.Lorebook {
 		pe := persona.LoreEntry{Keys: e.Keys, SecondaryKeys: e.SecondaryKeys, Content: e.Content, Enabled: e.Enabled,
 			InsertionOrder: e.InsertionOrder, CaseSensitive: e.CaseSensitive, Constant: e.Constant, Name: e.Name,
 			Priority: e.Priority, ID: e.ID, Comment: e.Comment, Selective: e.Selective, Position: e.Position, UseRegex: e.UseRegex}
-		ext := map[string]json.RawMessage{}
+		ext := maps.Clone(e.Extensions)
+		if ext == nil {
+			ext = map[string]json.RawMessage{}
+		}
 		put := func(key string, v any) {
 			if raw, err := json.Marshal(v); err == nil {
 				ext[key] = raw
 			}
 		}
-		if e.SelectiveLogic != lore.AndAny {
+		if _, ok := ext["selectiveLogic"]; !ok && e.SelectiveLogic != lore.AndAny {
 			put("selectiveLogic", int(e.SelectiveLogic))
 		}
-		if e.MatchWholeWords != nil {
+		if _, ok := ext["match_whole_words"]; !ok && e.MatchWholeWords != nil {
 			put("match_whole_words", *e.MatchWholeWords)
 		}
-		if e.ExcludeRecursion {
+		if _, ok := ext["exclude_recursion"]; !ok && e.ExcludeRecursion {
 			put("exclude_recursion", true)
 		}
-		if e.PreventRecursion {
+		if _, ok := ext["prevent_recursion"]; !ok && e.PreventRecursion {
 			put("prevent_recursion", true)
 		}
 		if len(ext) > 0 {

@@ -77,7 +77,9 @@ func TestLoreBookCommands(t *testing.T) {
 		t.Fatalf("card book: %v %s", err, raw)
 	}
 	keeper := exported.Data.Book.Entries[1]
-	if !strings.HasPrefix(keeper.Content, "Old Oren") || keeper.Position != "after_char" || keeper.Extensions["selectiveLogic"] != 3.0 {
+	if !strings.HasPrefix(keeper.Content, "Old Oren") || keeper.Position != "after_char" || keeper.Extensions["selectiveLogic"] != 3.0 ||
+		keeper.Extensions["probability"] != 75.0 || keeper.Extensions["group"] != "keepers" || keeper.Extensions["group_weight"] != 50.0 ||
+		keeper.Extensions["position"] != 1.0 {
 		t.Errorf("attached entry %+v", keeper)
 	}
 }

@@ -2,6 +2,7 @@ package lore
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,7 +215,30 @@ func stEntry(raw json.RawMessage) (LorebookEntry, error) {
 		uid = string(s.UID)
 	}
 	e.ID, _ = strconv.Atoi(uid)
+	// Everything else goes into the entry's extensions, as SillyTavern names it in a card,
+	// so that a persona given this book keeps every setting.
+	var all map[string]json.RawMessage
+	json.Unmarshal(raw, &all)
+	for k, v := range all {
+		switch k {
+		case "uid", "key", "keysecondary", "comment", "content", "constant", "selective", "order", "disable":
+			continue
+		}
+		if e.Extensions == nil {
+			e.Extensions = map[string]json.RawMessage{}
+		}
+		e.Extensions[cmp.Or(stCardNames[k], k)] = v
+	}
 	return e, nil
+}
+
+// stCardNames are the world file entry keys SillyTavern renames when it puts an entry in a
+// card's character_book extensions (the others keep their name).
+var stCardNames = map[string]string{
+	"excludeRecursion": "exclude_recursion", "preventRecursion": "prevent_recursion", "delayUntilRecursion": "delay_until_recursion",
+	"displayIndex": "display_index", "groupOverride": "group_override", "groupWeight": "group_weight", "scanDepth": "scan_depth",
+	"matchWholeWords": "match_whole_words", "useGroupScoring": "use_group_scoring", "caseSensitive": "case_sensitive",
+	"automationId": "automation_id",
 }
 
 // stPosition is SillyTavern's world info position as a character card names it; the
