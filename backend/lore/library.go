@@ -247,8 +247,8 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (AddR
 		return rep, err
 	}
 	files, skipped, problems := expandPaths(paths)
-	books, skipped := worldFiles(skipped)
-	rep.Skipped, rep.Failed, rep.Books, rep.Warnings = skipped, problems, []Book{}, []string{}
+	books, skipped, notWorld := worldFiles(paths, skipped)
+	rep.Skipped, rep.Failed, rep.Books, rep.Warnings = skipped, append(problems, notWorld...), []Book{}, []string{}
 	progress := opt.Progress
 	if progress == nil {
 		progress = func(AddProgress) {}

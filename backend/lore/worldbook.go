@@ -386,8 +386,15 @@ func (l *Library) RemoveBook(ref string) error {
 }
 
 // worldFiles takes the World Info files out of the files an import skipped (they have no
-// lore extension): a folder import adds them as lorebooks instead of passing them over.
-func worldFiles(skipped []string) (books, rest []string) {
+// lore extension): a folder import adds them as lorebooks instead of passing them over. A
+// .json file named on its own (in paths) that is not one is a problem, not a skipped file.
+func worldFiles(paths, skipped []string) (books, rest []string, problems []FileProblem) {
+	named := map[string]bool{}
+	for _, p := range paths {
+		if abs, err := filepath.Abs(p); err == nil {
+			named[abs] = true
+		}
+	}
 	for _, p := range skipped {
 		if !strings.EqualFold(filepath.Ext(p), ".json") || strings.HasPrefix(filepath.Base(p), ".") {
 			rest = append(rest, p)
@@ -398,9 +405,14 @@ func worldFiles(skipped []string) (books, rest []string) {
 			books = append(books, p)
 			continue
 		}
+		if named[p] {
+			problems = append(problems, problem(&FileError{Path: p, Reason: "not lore: a .json file is imported only when it is a World Info file " +
+				`(SillyTavern's {"entries": {...}} or a lorebook_v3); lore takes .txt, .md, .pdf and .docx`}))
+			continue
+		}
 		rest = append(rest, p)
 	}
-	return books, rest
+	return books, rest, problems
 }
 
 func readHead(path string, n int64) ([]byte, error) {

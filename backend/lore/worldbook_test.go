@@ -131,4 +131,9 @@ func TestFolderImportTakesWorldInfo(t *testing.T) {
 	if len(books) != 2 {
 		t.Errorf("library books %+v", books)
 	}
+	// The card named on its own is a problem, not a file passed over.
+	rep, err = lib.Add(context.Background(), []string{filepath.Join(dir, "card.json")}, AddOptions{})
+	if err != nil || len(rep.Skipped) != 0 || len(rep.Failed) != 1 || !strings.Contains(rep.Failed[0].Message, "World Info") {
+		t.Errorf("card.json alone: %+v %v", rep, err)
+	}
 }
