@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,4 +137,33 @@ func TestFolderImportTakesWorldInfo(t *testing.T) {
 	if err != nil || len(rep.Skipped) != 0 || len(rep.Failed) != 1 || !strings.Contains(rep.Failed[0].Message, "World Info") {
 		t.Errorf("card.json alone: %+v %v", rep, err)
 	}
+}
+
+// A World Info file either reads or fails with a WorldFileError naming the file.
+func FuzzParseWorldFile(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(worldInfoDir, "*.json"))
+	for _, p := range files {
+		b, _ := os.ReadFile(p)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"entries": {"x": {"uid": "7", "key": null, "order": 1.5}}}`))
+	f.Add([]byte(`{"spec": "lorebook_v3", "data": {"entries": [{"id": "a", "keys": "k"}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lb, kind, err := ParseWorldFile("fuzz.json", data)
+		if err != nil {
+			var we *WorldFileError
+			if !errors.As(err, &we) || we.File != "fuzz.json" || we.Reason == "" {
+				t.Fatalf("error %T %v", err, err)
+			}
+			return
+		}
+		if kind == "" || lb.Entries == nil {
+			t.Fatalf("kind %q entries %v", kind, lb.Entries)
+		}
+		for _, e := range lb.Entries {
+			if e.Keys == nil {
+				t.Fatal("nil keys")
+			}
+		}
+	})
 }
