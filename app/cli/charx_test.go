@@ -15,7 +15,9 @@ import (
 // A RisuAI CHARX card imports with its image, and the persona exports as CHARX again.
 func TestPersonaCHARX(t *testing.T) {
 	dir := t.TempDir()
-	do := func(args ...string) result { return run(t, secrets.NewMemory(), "", append([]string{"--data-dir", dir}, args...)...) }
+	do := func(args ...string) result {
+		return run(t, secrets.NewMemory(), "", append([]string{"--data-dir", dir}, args...)...)
+	}
 	src := filepath.Join(personaData, "realcards", "tk_test_character_with_lorebook.charx")
 	if r := do("persona", "import", src); r.code != ExitOK || !strings.Contains(r.stdout, "Lorebook Test Character") {
 		t.Fatalf("import: %+v", r)
