@@ -146,3 +146,18 @@ func TestImportCardRefusesWorldInfo(t *testing.T) {
 		}
 	}
 }
+
+// post_history_instructions follow the player's message; templates carry no post-history
+// text of their own, so {{original}} in them stands for nothing.
+func TestCardPostHistoryInstructions(t *testing.T) {
+	p := importFile(t, "realcards/tk_full_v3_card.json").Persona
+	p.PostHistoryInstructions = "{{original}}Stay in character, {{user}}."
+	out, err := Render(context.Background(), RenderRequest{Persona: p, Template: defaultTemplate(t), Family: FamilyBedrockConverse, Mode: ModeBase, Message: "Hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := out.Messages[len(out.Messages)-1]
+	if last.Text != "Hello\n\nStay in character, Player." {
+		t.Errorf("turn %q", last.Text)
+	}
+}
