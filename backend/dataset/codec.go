@@ -467,6 +467,6 @@ func notSupervised(obj map[string]any) string {
 	if _, conv := obj["schemaVersion"]; !conv && classify(obj) != FormatBedrockConversation {
 		return ""
 	}
-	return "not supervised data: prompts with no reply are for distillation jobs (customization type DISTILLATION), " +
-		"where Bedrock has the teacher model write the replies; NPC Studio prepares supervised fine-tuning data, whose records end with the reply to learn"
+	return "not supervised data: a record of prompts with no reply is for distillation jobs (customization type DISTILLATION), " +
+		"where Bedrock has the teacher model write the replies; for fine-tuning, end each record with the assistant's reply to learn"
 }
