@@ -10,7 +10,8 @@ WAILS_VERSION=v2.16.0
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MOTO_VERSION=5.2.5
 APT_PACKAGES=(build-essential pkg-config curl util-linux libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium
-  fonts-noto-color-emoji fonts-noto-core imagemagick xdotool dbus gnome-keyring libsecret-tools python3-venv)
+  fonts-noto-color-emoji fonts-noto-core imagemagick xdotool dbus gnome-keyring libsecret-tools python3-venv
+  poppler-utils)  # pdftotext: the text of lore PDFs (backend/lore/pdftext.go)
 # The OpenSearch test node needs a JDK 17 and Maven to fetch it from Maven Central.
 command -v java >/dev/null || APT_PACKAGES+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || APT_PACKAGES+=(maven)

@@ -107,7 +107,7 @@ type ImportedCard struct {
 // ExportCardRequest writes the persona's current version as a card to Path.
 type ExportCardRequest struct {
 	Ref string `json:"ref"`
-	// Format is ccv2 or ccv3.
+	// Format is ccv2, ccv3 or charx.
 	Format persona.CardFormat `json:"format"`
 	PNG    bool               `json:"png"`
 	Path   string             `json:"path"`
@@ -591,8 +591,8 @@ func (s *PersonaService) Export(req ExportCardRequest) (out ExportedCard, err er
 	if strings.TrimSpace(req.Path) == "" {
 		return out, fault.Invalid("path", "give the card file to write")
 	}
-	if req.Format != persona.CardV2 && req.Format != persona.CardV3 {
-		return out, fault.Invalid("format", "%q is not a card format: use ccv2 or ccv3", req.Format)
+	if req.Format != persona.CardV2 && req.Format != persona.CardV3 && req.Format != persona.CardCHARX {
+		return out, fault.Invalid("format", "%q is not a card format: use ccv2, ccv3 or charx", req.Format)
 	}
 	r, err := s.repo()
 	if err != nil {
@@ -603,7 +603,7 @@ func (s *PersonaService) Export(req ExportCardRequest) (out ExportedCard, err er
 		return out, err
 	}
 	p := v.Persona
-	if req.PNG && p.AvatarID != "" {
+	if (req.PNG || req.Format == persona.CardCHARX) && p.AvatarID != "" {
 		if p.Avatar, err = r.Avatar(p.ID, p.AvatarID); err != nil {
 			return out, err
 		}

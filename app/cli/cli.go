@@ -97,7 +97,7 @@ func (e *Env) print(v any, human func(w io.Writer)) error {
 	if e.json {
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return enc.Encode(emptyLists(v))
 	}
 	human(e.Stdout)
 	return nil
@@ -113,7 +113,7 @@ func (e *Env) openURL(url string) error {
 
 func (e *Env) printLine(v any, human func(w io.Writer)) error {
 	if e.json {
-		return json.NewEncoder(e.Stdout).Encode(v)
+		return json.NewEncoder(e.Stdout).Encode(emptyLists(v))
 	}
 	human(e.Stdout)
 	return nil

@@ -29,6 +29,7 @@ func loreCmd(env *Env) *cobra.Command {
 		loreReindexCmd(env),
 		loreEmbedderCmd(env),
 		loreOpenSearchCmd(env),
+		loreBookCmd(env),
 	)
 	return lc
 }
@@ -146,7 +147,7 @@ was nothing to import, 2 bad usage.`,
 				return err
 			}
 			// Nothing added, updated or already there: the command imported nothing.
-			if len(rep.Failed) > 0 || len(rep.Added)+len(rep.Updated)+len(rep.Unchanged) == 0 {
+			if len(rep.Failed) > 0 || len(rep.Added)+len(rep.Updated)+len(rep.Unchanged)+len(rep.Books) == 0 {
 				return InvalidResult
 			}
 			return nil
@@ -171,8 +172,18 @@ func printAddReport(w io.Writer, rep lore.AddReport) {
 	for _, p := range rep.Failed {
 		fmt.Fprintf(w, "failed     %s\n", p.Message)
 	}
+	for _, b := range rep.Books {
+		fmt.Fprintf(w, "lorebook   %s (%s, %s): npcstudio lore book attach %s --persona P\n", prose.Name(b.File), b.Format, entryCount(b.Entries), b.File)
+	}
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(w, "warning    %s\n", warn)
+	}
 	if n := len(rep.Skipped); n > 0 {
-		fmt.Fprintf(w, "skipped    %s that are not lore (.txt, .md, .pdf, .docx) or hidden\n", prose.Count(n, "file"))
+		verb := "are"
+		if n == 1 {
+			verb = "is"
+		}
+		fmt.Fprintf(w, "skipped    %s that %s not lore (.txt, .md, .pdf, .docx, World Info .json) or hidden\n", prose.Count(n, "file"), verb)
 	}
 	fmt.Fprintf(w, "%d added, %d updated, %d unchanged, %d failed\n", len(rep.Added), len(rep.Updated), len(rep.Unchanged), len(rep.Failed))
 }
@@ -232,6 +243,9 @@ func loreShowCmd(env *Env) *cobra.Command {
 				d := page.Doc
 				fmt.Fprintf(w, "%s (%s)\nsource      %s\ncollection  %s\ntags        %s\nhash        %s\nchunking    %s\n\n",
 					prose.Name(d.Name), d.ID, prose.Name(d.Source), d.Collection, tagList(d.Tags), d.Hash, chunkingLabel(d.Chunking))
+				for _, warn := range d.Warnings {
+					fmt.Fprintf(w, "warning     %s\n\n", warn)
+				}
 				printChunks(w, page.Chunks, page.Total)
 			})
 		},

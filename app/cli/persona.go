@@ -246,13 +246,13 @@ func personaExportCmd(env *Env) *cobra.Command {
 	var format, out string
 	var png bool
 	c := &cobra.Command{
-		Use:     "export NAME --format ccv2|ccv3 [--png] --out FILE",
-		Short:   "Export a persona as a Character Card V2 or V3, JSON or PNG",
-		Example: `  npcstudio persona export Mira --format ccv3 --png --out mira.png`,
+		Use:     "export NAME --format ccv2|ccv3|charx [--png] --out FILE",
+		Short:   "Export a persona as a Character Card V2 or V3 (JSON or PNG), or a CHARX file (V3 with its icon)",
+		Example: "  npcstudio persona export Mira --format ccv3 --png --out mira.png\n  npcstudio persona export Mira --format charx --out mira.charx",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if format != string(persona.CardV2) && format != string(persona.CardV3) {
-				return usagef("--format must be ccv2 or ccv3")
+			if format != string(persona.CardV2) && format != string(persona.CardV3) && format != string(persona.CardCHARX) {
+				return usagef("--format must be ccv2, ccv3 or charx")
 			}
 			if out == "" {
 				return usagef("--out is required: the card file to write")
@@ -266,7 +266,7 @@ func personaExportCmd(env *Env) *cobra.Command {
 			})
 		},
 	}
-	c.Flags().StringVar(&format, "format", "", "ccv2 or ccv3")
+	c.Flags().StringVar(&format, "format", "", "ccv2, ccv3 or charx")
 	c.Flags().BoolVar(&png, "png", false, "write a PNG (the persona's image, or a generated one) carrying the card")
 	c.Flags().StringVar(&out, "out", "", "the file to write")
 	return c

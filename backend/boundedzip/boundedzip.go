@@ -87,7 +87,7 @@ func (e *LimitError) Is(target error) bool { return target == ErrLimit }
 
 // Reader is an open zip file whose entries are read within Limits.
 type Reader struct {
-	f    *os.File
+	f    io.Closer
 	size int64
 	zr   *zip.Reader
 	lim  Limits
@@ -108,10 +108,30 @@ func Open(path string, lim Limits) (*Reader, error) {
 		f.Close()
 		return nil, err
 	}
-	if fi.Size() > lim.MaxFileSize {
+	r, err := newReader(f, fi.Size(), lim)
+	if err != nil {
 		f.Close()
+		return nil, err
+	}
+	r.f = f
+	return r, nil
+}
+
+// NewReader reads a zip of size bytes held in memory or elsewhere (a card file already
+// read), within the same limits as Open. Close does nothing for it.
+func NewReader(ra io.ReaderAt, size int64, lim Limits) (*Reader, error) {
+	return newReader(ra, size, lim.withDefaults())
+}
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
+
+func newReader(f io.ReaderAt, size int64, lim Limits) (*Reader, error) {
+	if size > lim.MaxFileSize {
 		return nil, &LimitError{Reason: fmt.Sprintf("is larger than %s", mib(lim.MaxFileSize))}
 	}
+	fi := sizeOnly(size)
 	// archive/zip reads directory records until one is malformed, whatever count the
 	// zip declares: the bytes it may read to list the entries are counted instead.
 	dir := &budgetReaderAt{r: f, left: int64(lim.MaxEntries)<<10 + 1<<20}
@@ -120,16 +140,18 @@ func Open(path string, lim Limits) (*Reader, error) {
 		err = &LimitError{Reason: fmt.Sprintf("holds more than %d entries", lim.MaxEntries)}
 	}
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
 	dir.left = -1 // entries' data is bounded by Reader.Open
 	if len(zr.File) > lim.MaxEntries {
-		f.Close()
 		return nil, &LimitError{Reason: fmt.Sprintf("holds more than %d entries", lim.MaxEntries)}
 	}
-	return &Reader{f: f, size: fi.Size(), zr: zr, lim: lim}, nil
+	return &Reader{f: nopCloser{}, size: fi.Size(), zr: zr, lim: lim}, nil
 }
+
+type sizeOnly int64
+
+func (s sizeOnly) Size() int64 { return int64(s) }
 
 // Close closes the zip file.
 func (r *Reader) Close() error { return r.f.Close() }

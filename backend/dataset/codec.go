@@ -332,7 +332,9 @@ func (d *decoder) converse(line int, obj map[string]any) (Record, bool) {
 	rec := Record{Format: FormatBedrockConversation}
 	d.extraKeys(line, "", obj, []string{"schemaVersion", "system", "messages"}, FormatBedrockConversation, false)
 	if v, ok := obj["schemaVersion"]; ok {
-		if _, ok := v.(string); !ok {
+		if s, ok := v.(string); ok {
+			rec.SchemaVersion = s
+		} else {
 			d.rep.errorf(line, "schemaVersion", "must be a string such as %q, not %s", ConversationSchemaVersion, jsonType(v))
 		}
 	}
@@ -439,3 +441,32 @@ func syntaxProblem(line []byte, err error) string {
 }
 
 func itoa(n int) string { return count(int64(n)) }
+
+// notSupervised tells why a record that looks like training data is not supervised
+// fine-tuning data, naming the Bedrock job it is for ("" when it is supervised data or
+// not recognisable at all). Reinforcement fine-tuning records carry reference_answer
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/rft-prepare-data.html); distillation
+// prompts are conversations with no reply, which Bedrock has the teacher model write
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/distillation-data-prep-option-1.html).
+func notSupervised(obj map[string]any) string {
+	if _, ok := obj["reference_answer"]; ok {
+		return "not supervised data: a record with reference_answer is for reinforcement fine-tuning jobs " +
+			"(customization type REINFORCEMENT_FINE_TUNING, e.g. on amazon.nova-2-lite-v1:0:256k), where a grader " +
+			"scores the model's own replies; NPC Studio prepares supervised fine-tuning data, whose records end with the reply to learn"
+	}
+	msgs, ok := obj["messages"].([]any)
+	if !ok || len(msgs) == 0 {
+		return ""
+	}
+	for _, m := range msgs {
+		mm, ok := m.(map[string]any)
+		if !ok || mm["role"] != RoleUser {
+			return ""
+		}
+	}
+	if _, conv := obj["schemaVersion"]; !conv && classify(obj) != FormatBedrockConversation {
+		return ""
+	}
+	return "not supervised data: a record of prompts with no reply is for distillation jobs (customization type DISTILLATION), " +
+		"where Bedrock has the teacher model write the replies; for fine-tuning, end each record with the assistant's reply to learn"
+}

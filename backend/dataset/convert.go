@@ -31,6 +31,9 @@ func Convert(rec Record, to Format) (Record, Loss, error) {
 	switch to {
 	case FormatClaudeMessages, FormatBedrockConversation:
 		out := Record{Format: to, System: rec.System, Messages: append([]Message(nil), rec.Messages...)}
+		if to == rec.Format {
+			out.SchemaVersion = rec.SchemaVersion
+		}
 		return out, nil, nil
 	case FormatPromptCompletion, FormatInputOutput:
 	default:

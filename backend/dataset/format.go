@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,6 +86,10 @@ type Record struct {
 	Format   Format    `json:"format"`
 	System   string    `json:"system"`
 	Messages []Message `json:"messages"`
+	// SchemaVersion is a bedrock-conversation record's schemaVersion as it was read (AWS's
+	// Nova tool-use set uses "tooluse-dataset-2024"); export writes it back unchanged, and
+	// ConversationSchemaVersion when it is empty.
+	SchemaVersion string `json:"schemaVersion,omitempty"`
 }
 
 // Equal reports whether two records hold the same text (formats aside).
@@ -156,7 +161,7 @@ func Marshal(rec Record) ([]byte, error) {
 	case FormatClaudeMessages:
 		v = claudeLine{System: rec.System, Messages: nonNil(rec.Messages)}
 	case FormatBedrockConversation:
-		line := converseLine{SchemaVersion: ConversationSchemaVersion, Messages: make([]converseMessage, len(rec.Messages))}
+		line := converseLine{SchemaVersion: cmp.Or(rec.SchemaVersion, ConversationSchemaVersion), Messages: make([]converseMessage, len(rec.Messages))}
 		if rec.System != "" {
 			line.System = []textBlock{{Text: rec.System}}
 		}

@@ -133,6 +133,10 @@ var baseModels = []BaseModel{
 	{ID: "amazon.nova-micro-v1:0", Name: "Nova Micro", Formats: []Format{FormatBedrockConversation}, Limits: novaLimits()},
 	{ID: "amazon.nova-lite-v1:0", Name: "Nova Lite", Formats: []Format{FormatBedrockConversation}, Limits: novaLimits()},
 	{ID: "amazon.nova-pro-v1:0", Name: "Nova Pro", Formats: []Format{FormatBedrockConversation}, Limits: novaLimits()},
+	// Nova 2 supervised data is Nova 1's Converse format (optionally with reasoning content):
+	// https://docs.aws.amazon.com/bedrock/latest/userguide/nova-2-sft-data-prep.html. The
+	// customization API names it with its context window, amazon.nova-2-lite-v1:0:256k.
+	{ID: "amazon.nova-2-lite-v1:0", Name: "Nova 2 Lite", Formats: []Format{FormatBedrockConversation}, Limits: novaLimits()},
 	{ID: "amazon.titan-text-express-v1", Name: "Titan Text Express", Formats: []Format{FormatPromptCompletion, FormatInputOutput},
 		Limits: titanLimits(BatchTokens{MaxBatch: 1, Tokens: 4096}, BatchTokens{MaxBatch: 4, Tokens: 2048})},
 	{ID: "amazon.titan-text-lite-v1", Name: "Titan Text Lite", Formats: []Format{FormatPromptCompletion, FormatInputOutput},

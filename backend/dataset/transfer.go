@@ -242,6 +242,10 @@ func readJSONL(ctx context.Context, r io.Reader, format Format, name string, roo
 			rep.errorf(n, "", "skipped: a record must be a JSON object, not %s", jsonType(val))
 			continue
 		}
+		if why := notSupervised(obj); why != "" {
+			rep.errorf(n, "", "skipped: %s", why)
+			continue
+		}
 		f := classify(obj)
 		if f == "" {
 			rep.errorf(n, "", "skipped: not a record of any supported format: expected prompt/completion, input/output, or messages")

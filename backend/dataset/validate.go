@@ -356,6 +356,10 @@ func (v *validator) line(n int, line []byte, long bool, offset int64) {
 		v.rep.errorf(n, "", "a record must be a JSON object {...}, not %s", jsonType(val))
 		return
 	}
+	if why := notSupervised(obj); why != "" {
+		v.rep.errorf(n, "", "%s", why)
+		return
+	}
 	lf := classify(obj)
 	switch {
 	case v.format == FormatAuto && lf == "":

@@ -318,7 +318,7 @@ type paragraphChunker struct {
 
 func (p *paragraphChunker) add(b block) error {
 	if b.heading > 0 {
-		if p.hasBody {
+		if p.hasBody || (len(p.cur) > 0 && p.curSize+p.cost(b) > p.limit) {
 			if err := p.flush(); err != nil {
 				return err
 			}
@@ -327,45 +327,65 @@ func (p *paragraphChunker) add(b block) error {
 		for i := b.heading; i < len(p.headings); i++ {
 			p.headings[i] = ""
 		}
-		p.cur = append(p.cur, b)
-		p.curSize += runeLen(b.text) + 2
+		if runeLen(b.text) > p.limit {
+			return p.alone(splitLong(b, p.limit))
+		}
+		p.push(b)
 		return nil
 	}
-	size := runeLen(b.text)
-	if p.hasBody && p.curSize+size > p.limit {
+	if p.hasBody && p.curSize+p.cost(b) > p.limit {
 		if err := p.flush(); err != nil {
 			return err
 		}
 	}
-	if p.curSize+size <= p.limit {
-		p.cur = append(p.cur, b)
-		p.curSize += size + 2
+	if p.curSize+p.cost(b) <= p.limit {
+		p.push(b)
 		p.hasBody = true
 		return nil
 	}
 	// Too long: cut between sentences. Headings waiting for a body go out on their own when
 	// the first piece does not fit beside them.
-	for i, piece := range splitLong(b, p.limit) {
-		if i == 0 && len(p.cur) > 0 && p.curSize+runeLen(piece.text) <= p.limit {
-			p.cur = append(p.cur, piece)
-			p.hasBody = true
-			if err := p.flush(); err != nil {
-				return err
-			}
-			continue
+	pieces := splitLong(b, p.limit)
+	if len(pieces) > 0 && len(p.cur) > 0 && p.curSize+p.cost(pieces[0]) <= p.limit {
+		p.push(pieces[0])
+		p.hasBody = true
+		if err := p.flush(); err != nil {
+			return err
 		}
+		pieces = pieces[1:]
+	}
+	return p.alone(pieces)
+}
+
+// alone emits each block as a chunk of its own, after what is waiting.
+func (p *paragraphChunker) alone(blocks []block) error {
+	for _, piece := range blocks {
 		if len(p.cur) > 0 {
 			if err := p.flush(); err != nil {
 				return err
 			}
 		}
-		p.cur = append(p.cur, piece)
+		p.push(piece)
 		p.hasBody = true
 		if err := p.flush(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// cost is how many characters b adds to the chunk being built: its text, and the blank
+// space before it unless it starts the chunk. The chunk's text is exactly these.
+func (p *paragraphChunker) cost(b block) int {
+	if len(p.cur) == 0 {
+		return runeLen(b.text)
+	}
+	return runeLen(b.gap) + runeLen(b.text)
+}
+
+func (p *paragraphChunker) push(b block) {
+	p.curSize += p.cost(b)
+	p.cur = append(p.cur, b)
 }
 
 func (p *paragraphChunker) flush() error {

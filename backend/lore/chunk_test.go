@@ -169,3 +169,39 @@ func TestPreviewText(t *testing.T) {
 		t.Errorf("preview: total %d, %d chunks, %+v", p.Total, len(p.Chunks), p.Chunking)
 	}
 }
+
+// No paragraphs chunk is longer than the size asked for, however wide the blank space
+// between paragraphs and however many headings wait for a body.
+func TestParagraphChunksNeverExceedSize(t *testing.T) {
+	words := strings.Fields("the harbour of Saltmere is dark since the lamp failed and nobody speaks of the keeper")
+	rng := uint32(7)
+	next := func(n int) int { rng = rng*1664525 + 1013904223; return int(rng>>8) % n }
+	var b strings.Builder
+	for i := 0; i < 400; i++ {
+		switch next(6) {
+		case 0:
+			b.WriteString(strings.Repeat("#", 1+next(3)) + " " + strings.Repeat("Heading ", 1+next(12)) + "\n")
+		default:
+			for n := 1 + next(60); n > 0; n-- {
+				b.WriteString(words[next(len(words))] + " ")
+			}
+			if next(3) == 0 {
+				b.WriteString("end.\n")
+			}
+		}
+		b.WriteString(strings.Repeat("\n", 1+next(4)) + strings.Repeat(" ", next(3)) + strings.Repeat("\n", next(3)))
+	}
+	for _, size := range []int{60, 120, 200, 333} {
+		n := 0
+		err := ChunkText(strings.NewReader(b.String()), ChunkOptions{Strategy: Paragraphs, Size: size}, func(c Chunk) error {
+			n++
+			if l := utf8.RuneCountInString(c.Text); l > size {
+				t.Errorf("size %d: chunk %d has %d characters: %q", size, c.Ord, l, c.Text)
+			}
+			return nil
+		})
+		if err != nil || n == 0 {
+			t.Fatalf("size %d: %d chunks, %v", size, n, err)
+		}
+	}
+}

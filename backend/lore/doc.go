@@ -1,5 +1,5 @@
 // Package lore owns the lore library: documents imported from .txt, .md, .pdf and .docx
-// files, their chunking, the embedded keyword (BM25) and vector indexes, the team index on
+// files (with a check that their text is not garbled), World Info lorebooks, their chunking, the embedded keyword (BM25) and vector indexes, the team index on
 // OpenSearch, retrieval with citations for chat grounding, and keyword-triggered lorebooks
 // with the activation trace a writer debugs them with.
 //
@@ -17,6 +17,9 @@
 //	                                          float32 (not JSON)
 //	lore_state     embedder                -> EmbedderState: the embedder whose vectors
 //	                                          search uses, and its dimension
+//	lore_books     <bookID>                -> a World Info lorebook (worldbook.go): Book (name,
+//	                                          file, format, entry count) and the file as
+//	                                          imported, byte for byte (base64)
 //
 // Document ids are a slug of the file name and four random characters, drawn again until no
 // document (the one being replaced included) and no text file has the id; a re-import gets

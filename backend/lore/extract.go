@@ -146,11 +146,25 @@ func pdfText(w io.Writer, path string) (starts []int64, err error) {
 			err = &FileError{Reason: fmt.Sprintf("damaged PDF: %v", r)}
 		}
 	}()
+	bin := pdftotext()
 	pf, r, err := pdf.Open(path)
 	if err != nil {
+		if bin != "" { // poppler reads more damaged files than the Go reader
+			return popplerText(w, path, bin)
+		}
 		return nil, &FileError{Reason: "damaged or encrypted PDF", Err: err}
 	}
 	defer pf.Close()
+	if bin != "" {
+		// Every page is measured first, as below, so that a page that expands without
+		// end is refused before pdftotext spends its time and memory limits on it.
+		for i := 1; i <= r.NumPage(); i++ {
+			if pdfPageSize(r.Page(i), maxPDFPage) > maxPDFPage {
+				return nil, hostile("page %d expands to more than %s of content", i, humanBytes(maxPDFPage))
+			}
+		}
+		return popplerText(w, path, bin)
+	}
 	var written int64
 	blank := true
 	for i := 1; i <= r.NumPage(); i++ {
@@ -162,8 +176,7 @@ func pdfText(w io.Writer, path string) (starts []int64, err error) {
 		if err != nil {
 			return nil, &FileError{Reason: fmt.Sprintf("page %d: cannot read its text", i), Err: err}
 		}
-		page = strings.ToValidUTF8(strings.ReplaceAll(page, "\x00", ""), "\uFFFD")
-		page = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(page, "\r\n", "\n"), "\r", "\n"))
+		page = fixPDFText(page)
 		blank = blank && page == ""
 		if written > 0 {
 			page = "\n\n" + page

@@ -38,7 +38,7 @@ const (
 )
 
 // Buckets are the workspace buckets this package owns; pass them to store.Open.
-var Buckets = []string{BucketDocs, BucketChunks, BucketVectors, BucketState}
+var Buckets = []string{BucketDocs, BucketChunks, BucketVectors, BucketState, BucketBooks}
 
 // Document is one imported file.
 type Document struct {
@@ -61,8 +61,10 @@ type Document struct {
 	Pages      int               `json:"pages,omitempty"`
 	// PageStarts are the byte offsets where PDF pages start in the text.
 	PageStarts []int64 `json:"pageStarts,omitempty"`
-	AddedAt    string  `json:"addedAt"`
-	UpdatedAt  string  `json:"updatedAt"`
+	// Warnings say when the document's text looks garbled (see quality.go), naming it.
+	Warnings  []string `json:"warnings,omitempty"`
+	AddedAt   string   `json:"addedAt"`
+	UpdatedAt string   `json:"updatedAt"`
 }
 
 // Options configures a Library.
@@ -276,6 +278,10 @@ type AddReport struct {
 	Failed    []FileProblem `json:"failed"`
 	// Skipped are files in folders that are not lore (other extensions, hidden files).
 	Skipped []string `json:"skipped,omitempty"`
+	// Books are the World Info files imported as lorebooks (see worldbook.go).
+	Books []Book `json:"books"`
+	// Warnings name documents imported whose text looks garbled (see text quality).
+	Warnings []string `json:"warnings"`
 }
 
 // FileProblem is a file an import could not take, and why.
@@ -306,7 +312,8 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 		return rep, err
 	}
 	files, skipped, problems := expandPaths(paths)
-	rep.Skipped, rep.Failed = skipped, problems
+	books, skipped, notWorld := worldFiles(paths, skipped)
+	rep.Skipped, rep.Failed, rep.Books, rep.Warnings = skipped, append(problems, notWorld...), []Book{}, []string{}
 	progress := opt.Progress
 	if progress == nil {
 		progress = func(AddProgress) {}
@@ -341,6 +348,9 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 			progress(p)
 			continue
 		}
+		if status != "unchanged" {
+			rep.Warnings = append(rep.Warnings, doc.Warnings...)
+		}
 		switch status {
 		case "added":
 			rep.Added = append(rep.Added, doc)
@@ -351,6 +361,9 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 		}
 		p.Stage, p.Chunks, p.Size, p.Bytes = "done", doc.Chunks, doc.Size, doc.Size
 		progress(p)
+	}
+	if err := l.addBooks(books, &rep); err != nil {
+		return rep, err
 	}
 	l.kickEmbedding()
 	return rep, nil
@@ -393,6 +406,10 @@ func expandPaths(paths []string) (files, skipped []string, problems []FileProble
 			continue
 		}
 		if !fi.IsDir() {
+			if FormatOf(abs) == "" && strings.EqualFold(filepath.Ext(abs), ".json") {
+				skipped = append(skipped, abs) // a World Info file is taken from there
+				continue
+			}
 			if FormatOf(abs) == "" {
 				problems = append(problems, problem(&FileError{Path: p, Reason: fmt.Sprintf("unsupported file type %q: lore takes .txt, .md, .pdf and .docx", filepath.Ext(abs))}))
 				continue
@@ -506,6 +523,9 @@ func (l *Library) addFile(ctx context.Context, path, name, collection string, ta
 	}
 	doc := &Document{V: 1, ID: id, Name: name, Source: path, Format: format, Hash: info.Hash, Size: info.Size,
 		Collection: collection, Tags: tags, Chunking: chunking, Pages: len(info.PageStarts), PageStarts: info.PageStarts, AddedAt: now, UpdatedAt: now}
+	if w := qualityWarning(name, info.Garbled); w != "" {
+		doc.Warnings = []string{w}
+	}
 	if old != nil {
 		doc.AddedAt = old.AddedAt
 		if collection == "" {

@@ -1,6 +1,7 @@
 package lore
 
 import (
+	"encoding/json"
 	"fmt"
 	"github.com/npcstudio/npcstudio/backend/prose"
 	"regexp"
@@ -81,6 +82,10 @@ type LorebookEntry struct {
 	ExcludeRecursion bool `json:"exclude_recursion,omitempty"`
 	// PreventRecursion: the entry's content does not trigger other entries.
 	PreventRecursion bool `json:"prevent_recursion,omitempty"`
+	// Extensions are the entry's settings cards have no field for (a card entry's
+	// extensions; SillyTavern's probability, depth, group... for a world file's entry),
+	// under the names SillyTavern gives them in a card. Activation does not use them.
+	Extensions map[string]json.RawMessage `json:"extensions,omitempty"`
 }
 
 // DefaultScanDepth is how many recent messages are scanned when the lorebook does not say.

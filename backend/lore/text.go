@@ -20,6 +20,8 @@ type textInfo struct {
 	Blank bool // only white space
 	// PageStarts are the byte offsets where PDF pages begin (empty for other formats).
 	PageStarts []int64
+	// Garbled says what makes the text look garbled (see qualityMeter), or nothing.
+	Garbled []string
 }
 
 // readBlock is how much text is read and checked at a time: memory stays bounded
@@ -43,6 +45,7 @@ func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 	var srcOff int64 // offset in the source of work[0]
 	var lineLen, blankRun int64
 	blankLine := 1 // the line where the current run of blank space starts
+	var quality qualityMeter
 	for {
 		n, rerr := io.ReadFull(src, buf)
 		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
@@ -107,6 +110,7 @@ func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 			info.Blank = false
 		}
 		info.Lines += bytes.Count(seg, []byte{'\n'})
+		quality.write(seg)
 		if _, err := out.Write(seg); err != nil {
 			return info, err
 		}
@@ -120,6 +124,7 @@ func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 		}
 	}
 	info.Hash = hex.EncodeToString(h.Sum(nil))
+	info.Garbled = quality.problems()
 	return info, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -18,6 +19,8 @@ const (
 	CardV1 CardFormat = "ccv1"
 	CardV2 CardFormat = "ccv2"
 	CardV3 CardFormat = "ccv3"
+	// CardCHARX is a V3 card in a CHARX zip with its icon (ExportCard ignores png for it).
+	CardCHARX CardFormat = "charx"
 )
 
 const (
@@ -58,8 +61,8 @@ type npcFields struct {
 	Template      *Template      `json:"template,omitempty"`
 }
 
-// ImportCard reads a Character Card (V1, V2 or V3) from JSON or from a PNG with a chara or
-// ccv3 text chunk (ccv3 wins when both are there). name is the file name used in errors.
+// ImportCard reads a Character Card (V1, V2 or V3) from JSON, from a PNG with a chara or
+// ccv3 text chunk (ccv3 wins when both are there), or from a CHARX zip (see charx.go). name is the file name used in errors.
 // Errors are *CardError.
 func ImportCard(name string, r io.Reader) (ImportResult, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxCardSize+1))
@@ -79,7 +82,7 @@ func ImportCard(name string, r io.Reader) (ImportResult, error) {
 	case len(data) > 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
 		return ImportResult{}, &CardError{File: name, Reason: "a WebP image cannot carry a character card; use the PNG or JSON export"}
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return ImportResult{}, &CardError{File: name, Reason: "CHARX (zip) cards are not supported; export the card as PNG or JSON"}
+		return importCHARX(name, data)
 	}
 	text := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if t := bytes.TrimSpace(text); len(t) == 0 || (t[0] != '{' && t[0] != '[') {
@@ -120,6 +123,9 @@ func parseCard(at where, data []byte) (ImportResult, error) {
 			return ImportResult{}, fail("spec", "must be a string, not "+jsonKind(raw))
 		}
 	}
+	if spec == "lorebook_v3" || (spec == "" && isWorldInfo(top)) {
+		return ImportResult{}, fail("", worldInfoHint)
+	}
 	p := &res.Persona
 	switch spec {
 	case specV2, specV3:
@@ -141,6 +147,9 @@ func parseCard(at where, data []byte) (ImportResult, error) {
 		delete(top, "spec")
 		delete(top, "data")
 		p.Card = &CardOrigin{Format: res.Format, Extra: nonEmpty(top), DataExtra: d.rest(), Mirrored: mirrored(top, *p)}
+		if spec == specV2 {
+			liftV3Fields(p)
+		}
 	case "":
 		if _, ok := top["name"]; !ok {
 			return ImportResult{}, fail("", "not a character card: no spec and no name")
@@ -162,6 +171,55 @@ func parseCard(at where, data []byte) (ImportResult, error) {
 		return ImportResult{}, fail(field, "the card has no name")
 	}
 	return res, nil
+}
+
+// liftV3Fields takes back the V3-only fields a V2 export keeps under extensions.ccv3, when
+// that object holds nothing else; the persona then exports as the V3 card it came from.
+func liftV3Fields(p *Persona) {
+	raw, ok := p.Extensions[v3Extension]
+	if !ok {
+		return
+	}
+	var kept map[string]json.RawMessage
+	if json.Unmarshal(raw, &kept) != nil || len(kept) == 0 {
+		return
+	}
+	for key := range kept {
+		if !slices.Contains(v3Only, key) {
+			return
+		}
+	}
+	o := &object{m: kept}
+	take(o, "nickname", &p.Nickname)
+	take(o, "group_only_greetings", &p.GroupGreetings)
+	for key, v := range o.m {
+		if p.Card.DataExtra == nil {
+			p.Card.DataExtra = map[string]json.RawMessage{}
+		}
+		if _, taken := p.Card.DataExtra[key]; !taken {
+			p.Card.DataExtra[key] = v
+		}
+	}
+	delete(p.Extensions, v3Extension)
+	if len(p.Extensions) == 0 {
+		p.Extensions = nil
+	}
+}
+
+// worldInfoHint says where a World Info file goes instead.
+const worldInfoHint = "this is a World Info file (a lorebook), not a character card: import it into the lore library " +
+	"with `npcstudio lore book import FILE` (or in the Lore area, Lorebooks), then attach it to a persona " +
+	"with `npcstudio lore book attach BOOK --persona P`"
+
+// isWorldInfo tells a SillyTavern world file ({"entries": {...}}, maybe with a name) from
+// a V1 card: entries is an object, and a card has none.
+func isWorldInfo(top map[string]json.RawMessage) bool {
+	raw, ok := top["entries"]
+	if !ok {
+		return false
+	}
+	t := bytes.TrimSpace(raw)
+	return len(t) > 0 && t[0] == '{'
 }
 
 // mirrorFields are the data fields SillyTavern also writes at a V2 card's top level.
@@ -307,8 +365,11 @@ func readEntry(at where, path string, raw json.RawMessage) (LoreEntry, error) {
 // avatar; a V3 PNG also carries a V2 chara chunk for older readers.
 func ExportCard(p Persona, format CardFormat, png bool, w io.Writer) error {
 	file := p.Name + " (" + string(format) + ")"
+	if format == CardCHARX {
+		return ExportCHARX(p, w)
+	}
 	if format != CardV2 && format != CardV3 {
-		return &CardError{File: file, Reason: fmt.Sprintf("cannot export %q: choose ccv2 or ccv3", format)}
+		return &CardError{File: file, Reason: fmt.Sprintf("cannot export %q: choose ccv2, ccv3 or charx", format)}
 	}
 	card, err := cardJSON(p, format)
 	if err != nil {
@@ -364,10 +425,19 @@ func cardJSON(p Persona, format CardFormat) ([]byte, error) {
 		top.put("spec_version", version, true)
 	}
 	top.value("data", dataWriter(p, format, origin))
-	// Copies of data fields at the top level (for V1 readers) that matched their field on
-	// import follow it; other top-level keys stay as they were.
+	// Copies of data fields at the top level (for V1 readers, as SillyTavern writes them)
+	// that matched their field on import follow it; other top-level keys of a V2 or V3 card
+	// stay as they were. A V1 card's own fields that were left over (empty ones, which are
+	// not taken) are dropped: a V2 or V3 card keeps its fields in data.
 	fields := mirrorFields(p)
-	for _, key := range origin.Mirrored {
+	for key := range v1Fields {
+		if origin.Format == CardV1 {
+			delete(top.extra, key)
+			continue
+		}
+		if !slices.Contains(origin.Mirrored, key) {
+			continue
+		}
 		if _, ok := top.extra[key]; !ok {
 			continue
 		}
@@ -378,9 +448,44 @@ func cardJSON(p Persona, format CardFormat) ([]byte, error) {
 	return marshal(top)
 }
 
+// v1Fields are the fields of a V1 card, which V2 and V3 keep in data.
+var v1Fields = map[string]bool{
+	"name": true, "description": true, "personality": true, "scenario": true, "first_mes": true, "mes_example": true,
+}
+
+// v3Only are the data fields V3 added. A V2 export keeps them under data.extensions.ccv3,
+// where a V2 reader leaves them alone and from where ImportCard takes them back.
+var v3Only = []string{"nickname", "creator_notes_multilingual", "source", "group_only_greetings", "assets", "creation_date", "modification_date"}
+
+const v3Extension = "ccv3"
+
 func dataWriter(p Persona, format CardFormat, origin *CardOrigin) *objectWriter {
-	d := newObjectWriter(origin.DataExtra)
 	v3 := format == CardV3
+	dataExtra := origin.DataExtra
+	ext := extensionsOut(p)
+	if !v3 {
+		dataExtra = maps.Clone(dataExtra)
+		kept := map[string]json.RawMessage{}
+		for _, key := range v3Only {
+			if raw, ok := dataExtra[key]; ok {
+				kept[key] = raw
+				delete(dataExtra, key)
+			}
+		}
+		if p.Nickname != "" {
+			kept["nickname"], _ = marshal(p.Nickname)
+		}
+		if len(p.GroupGreetings) > 0 {
+			kept["group_only_greetings"], _ = marshal(p.GroupGreetings)
+		}
+		if len(kept) > 0 {
+			if raw, err := marshal(kept); err == nil {
+				ext = maps.Clone(ext)
+				ext[v3Extension] = raw
+			}
+		}
+	}
+	d := newObjectWriter(dataExtra)
 	d.put("name", p.Name, true)
 	d.put("description", p.Description, true)
 	d.put("personality", p.Personality, true)
@@ -399,9 +504,11 @@ func dataWriter(p Persona, format CardFormat, origin *CardOrigin) *objectWriter 
 	d.put("tags", strs(p.Tags), true)
 	d.put("creator", p.Creator, true)
 	d.put("character_version", p.CharacterVersion, true)
-	d.put("extensions", extensionsOut(p), true)
-	d.put("nickname", p.Nickname, false)
-	d.put("group_only_greetings", strs(p.GroupGreetings), v3)
+	d.put("extensions", ext, true)
+	if v3 {
+		d.put("nickname", p.Nickname, false)
+		d.put("group_only_greetings", strs(p.GroupGreetings), true)
+	}
 	return d
 }
 

@@ -217,7 +217,7 @@ func TestExportNewPersona(t *testing.T) {
 func TestExportCardUnknownFormat(t *testing.T) {
 	err := ExportCard(Persona{Name: "M"}, "ccv9", false, io.Discard)
 	var ce *CardError
-	if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "ccv2 or ccv3") {
+	if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "ccv2, ccv3 or charx") {
 		t.Fatalf("got %v", err)
 	}
 }

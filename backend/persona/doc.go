@@ -40,6 +40,12 @@
 //	.Lore                        RAG passages, each .Text .Source .Citation (empty in base mode)
 //	.Mode .RAG .Family           "base"/"rag", true in RAG mode, the model family id
 //
+// A card's system_prompt replaces the rendered System, as the Character Card spec says, and
+// {{original}} in it stands for the rendered System; a template that uses .Persona.SystemPrompt
+// places it itself instead. post_history_instructions follow the player's message in the
+// default Turn; templates carry no post-history text of their own, so {{original}} in them
+// stands for nothing.
+//
 // Functions (see TemplateFuncs): char, user, join, bullets, trim, upper, lower, default,
 // truncateTokens, tokens, printf, and text/template's built-ins (and, or, not, eq, ne, lt,
 // le, gt, ge, len, index, slice, print, println, html, js, urlquery, call).

@@ -126,6 +126,7 @@ func Render(ctx context.Context, req RenderRequest) (Rendered, error) {
 	if err != nil {
 		return Rendered{}, named(err, t)
 	}
+	system = cardSystem(req.Persona, t, d, system)
 	turnSrc := t.Turn
 	if strings.TrimSpace(turnSrc) == "" {
 		turnSrc = "{{.Message}}"
@@ -220,6 +221,18 @@ func templateData(ctx context.Context, req RenderRequest) (*Data, error) {
 	}
 	d.budget = &budget{ctx: ctx, deadline: deadline}
 	return d, nil
+}
+
+// cardSystem applies a card's system_prompt as the Character Card spec says: it replaces the
+// template's system prompt, and {{original}} in it stands for the template's. A template
+// that places .Persona.SystemPrompt itself has chosen where it goes and is left as it is.
+func cardSystem(p Persona, t Template, d *Data, ours string) string {
+	card := strings.TrimSpace(p.SystemPrompt)
+	if card == "" || strings.Contains(t.System, ".Persona.SystemPrompt") {
+		return ours
+	}
+	ph := placeholders{char: d.Char, user: d.User}
+	return strings.ReplaceAll(ph.apply(card), "{{original}}", strings.TrimSpace(ours))
 }
 
 // conversation merges consecutive turns of one role (the APIs want them alternating) and

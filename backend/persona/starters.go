@@ -16,12 +16,9 @@ const (
 func f64(v float64) *float64 { return &v }
 func intp(v int) *int        { return &v }
 
-// defaultSystem lays a persona out in headed sections, skipping empty ones. The card's own
-// system prompt comes first, as SillyTavern puts it.
-const defaultSystem = `{{- with .Persona.SystemPrompt}}{{.}}
-
-{{end -}}
-You are {{char}}{{with .Persona.Role}}, {{.}}{{end}}, talking with {{user}}. Stay in character: speak only as {{char}}, in {{char}}'s own voice, and never say you are an AI or a language model.
+// defaultSystem lays a persona out in headed sections, skipping empty ones. A card's own
+// system prompt replaces it (see cardSystem).
+const defaultSystem = `You are {{char}}{{with .Persona.Role}}, {{.}}{{end}}, talking with {{user}}. Stay in character: speak only as {{char}}, in {{char}}'s own voice, and never say you are an AI or a language model.
 {{- with .Persona.Description}}
 
 ## Who {{char}} is

@@ -354,7 +354,12 @@ export interface AddReport {
   unchanged: LoreDocument[] | null
   failed: LoreFileProblem[] | null
   skipped?: string[]
+  // books are World Info files imported as lorebooks of the library; warnings name
+  // documents whose text looks garbled.
+  books?: LoreBook[] | null
+  warnings?: string[] | null
 }
+export type LoreBook = Plain<loreTypes.Book>
 export interface LoreAddProgress {
   file: string
   fileIndex: number
@@ -424,6 +429,11 @@ export const lore = {
   turn: (chatId: string, messageId: string): Promise<LoreTurnView> => call(Lore.Turn({ chatId, messageId })),
   tryLorebook: (personaRef: string, messages: string[]): Promise<Activation> => call(Lore.TryLorebook({ personaRef, messages })),
   lorebook: (personaRef: string): Promise<LorebookView> => call(Lore.Lorebook({ personaRef })),
+  books: (): Promise<LoreBook[]> => call(Lore.Books()),
+  importBook: (path: string): Promise<LoreBook> => call(Lore.ImportBook({ path })),
+  exportBook: (book: string, path: string): Promise<LoreBook> => call(Lore.ExportBook({ book, path })),
+  removeBook: (book: string) => call(Lore.RemoveBook({ book })),
+  attachBook: (book: string, persona: string) => call(Lore.AttachBook({ book, persona })),
   saveLorebook: (personaRef: string, lorebook: LorebookData): Promise<LorebookView> =>
     call(Lore.SaveLorebook({ personaRef, lorebook } as app.SaveLorebookRequest)),
 }

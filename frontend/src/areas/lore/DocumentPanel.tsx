@@ -91,6 +91,11 @@ export function DocumentPanel({ doc: initial, onChanged, onClose }: { doc: LoreD
           Close
         </button>
       </div>
+      {(doc.warnings ?? []).map((w) => (
+        <p key={w} className="warning-text small" role="alert">
+          {w}
+        </p>
+      ))}
       <dl className="lore-facts">
         <dt>Source</dt>
         <dd className="mono">{doc.source}</dd>

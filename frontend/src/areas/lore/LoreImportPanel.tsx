@@ -39,7 +39,7 @@ export function LoreImportPanel({ collections, onImported }: { collections: stri
   return (
     <div className="lore-import form" aria-label="Import lore">
       <h2>Import documents</h2>
-      <p className="muted small">.txt, .md, .pdf and .docx files, or folders of them. A file already imported is updated when its text changed.</p>
+      <p className="muted small">.txt, .md, .pdf and .docx files, World Info .json files (as lorebooks), or folders of them. A file already imported is updated when its text changed.</p>
       <label>
         Files or folders (one a line)
         <textarea aria-label="Files or folders to import" rows={3} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder="/path/to/bible/ or /path/to/ember-court.md" />
@@ -85,6 +85,8 @@ function ImportReport({ report }: { report: AddReport }) {
   const updated = report.updated ?? []
   const unchanged = report.unchanged ?? []
   const failed = report.failed ?? []
+  const books = report.books ?? []
+  const warnings = report.warnings ?? []
   return (
     <div role="status" aria-label="Import result">
       <p className={failed.length ? 'warning-text' : 'success'}>
@@ -92,6 +94,20 @@ function ImportReport({ report }: { report: AddReport }) {
         {failed.length > 0 && `, ${failed.length} not imported`}.
         {(report.skipped?.length ?? 0) > 0 && ` ${plural(report.skipped?.length ?? 0, 'file')} skipped (not lore, or hidden).`}
       </p>
+      {books.length > 0 && (
+        <p className="muted small">
+          {plural(books.length, 'World Info file')} imported as lorebooks ({books.map((b) => b.file).join(', ')}): attach them to a persona under Lorebooks.
+        </p>
+      )}
+      {warnings.length > 0 && (
+        <ul className="lore-problems" aria-label="Import warnings">
+          {warnings.map((w) => (
+            <li key={w}>
+              <span className="badge warn">garbled</span> {w}
+            </li>
+          ))}
+        </ul>
+      )}
       {failed.length > 0 && (
         <ul className="lore-problems">
           {failed.map((f) => (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { describe, lore, personas, type Activation, type AppError, type persona } from '../../bridge'
+import { describe, lore, personas, type Activation, type AppError, type LoreBook, type persona } from '../../bridge'
 import { LorebookActivation } from './ActivationDebugger'
 import { LorebookEditor } from './LorebookEditor'
 
@@ -34,7 +34,8 @@ export function LorebooksPanel() {
       {error && <p className="error">{describe(error)}</p>}
       {pid && (
         <div className="lorebooks-body">
-          <LorebookEditor key={pid} personaRef={pid} onSaved={() => setSaved((n) => n + 1)} />
+          <LibraryBooks personaRef={pid} onAttached={() => setSaved((n) => n + 1)} />
+          <LorebookEditor key={`${pid}-${saved}`} personaRef={pid} onSaved={() => setSaved((n) => n + 1)} />
           <LorebookTry key={`${pid}-${saved}`} personaRef={pid} />
         </div>
       )}
@@ -83,6 +84,76 @@ export function LorebookTry({ personaRef: pid }: { personaRef: string }) {
       </div>
       {error && <p className="error">{describe(error)}</p>}
       {act && <LorebookActivation act={act} citations={[]} />}
+    </div>
+  )
+}
+
+// LibraryBooks are the World Info files of the lore library (SillyTavern world files and
+// lorebook_v3 files): imported by path, exported exactly as they came, attached to the
+// persona chosen above as its lorebook.
+export function LibraryBooks({ personaRef: pid, onAttached }: { personaRef: string; onAttached: () => void }) {
+  const [books, setBooks] = useState<LoreBook[]>([])
+  const [path, setPath] = useState('')
+  const [note, setNote] = useState('')
+  const [error, setError] = useState<AppError | null>(null)
+  const reload = () =>
+    lore
+      .books()
+      .then((b) => setBooks(b ?? []))
+      .catch((e: AppError) => setError(e))
+  useEffect(() => {
+    reload()
+  }, [])
+  const act = (p: Promise<unknown>, done: string) => {
+    setError(null)
+    setNote('')
+    p.then(() => {
+      setNote(done)
+      reload()
+    }).catch((e: AppError) => setError(e))
+  }
+  return (
+    <div className="form" aria-label="Library lorebooks">
+      <h2>World Info lorebooks</h2>
+      <p className="muted small">SillyTavern world files and lorebook_v3 files, kept as they were imported.</p>
+      <div className="row">
+        <input aria-label="World Info file" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/Eldoria.json" />
+        <button disabled={!path.trim()} onClick={() => act(lore.importBook(path.trim()), `Imported ${path.trim()}.`)}>
+          Import
+        </button>
+      </div>
+      {books.length === 0 ? (
+        <p className="muted small">No World Info lorebooks yet.</p>
+      ) : (
+        <ul className="plain">
+          {books.map((b) => (
+            <li key={b.id} className="row">
+              <span>
+                {b.name} <span className="muted small">({b.file}, {b.format}, {b.entries} entries)</span>
+              </span>
+              <button
+                disabled={!pid}
+                onClick={() =>
+                  act(
+                    lore.attachBook(b.id, pid).then(onAttached),
+                    `${b.name} is now the persona's lorebook.`,
+                  )
+                }
+              >
+                Attach to persona
+              </button>
+              <button onClick={() => path.trim() && act(lore.exportBook(b.id, path.trim()), `Exported ${b.file} to ${path.trim()}.`)} disabled={!path.trim()} title="Writes to the path above">
+                Export to path
+              </button>
+              <button className="link-button" onClick={() => act(lore.removeBook(b.id), `Removed ${b.file}.`)}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {note && <p className="success small">{note}</p>}
+      {error && <p className="error">{describe(error)}</p>}
     </div>
   )
 }

@@ -1337,6 +1337,58 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class LoreBookAttachRequest {
+	    book: string;
+	    persona: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookAttachRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.book = source["book"];
+	        this.persona = source["persona"];
+	    }
+	}
+	export class LoreBookExportRequest {
+	    book: string;
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookExportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.book = source["book"];
+	        this.path = source["path"];
+	    }
+	}
+	export class LoreBookRef {
+	    book: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.book = source["book"];
+	    }
+	}
+	export class LoreBookRequest {
+	    path: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreBookRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	    }
+	}
 	export class LoreChunkPage {
 	    doc: lore.Document;
 	    chunks: lore.Chunk[];
@@ -4206,6 +4258,7 @@ export namespace dataset {
 	    format: string;
 	    system: string;
 	    messages: Message[];
+	    schemaVersion?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Record(source);
@@ -4216,6 +4269,7 @@ export namespace dataset {
 	        this.format = source["format"];
 	        this.system = source["system"];
 	        this.messages = this.convertValues(source["messages"], Message);
+	        this.schemaVersion = source["schemaVersion"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -5843,6 +5897,30 @@ export namespace lore {
 		    return a;
 		}
 	}
+	export class Book {
+	    id: string;
+	    name: string;
+	    file: string;
+	    source: string;
+	    format: string;
+	    entries: number;
+	    addedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Book(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.file = source["file"];
+	        this.source = source["source"];
+	        this.format = source["format"];
+	        this.entries = source["entries"];
+	        this.addedAt = source["addedAt"];
+	    }
+	}
 	export class Rank {
 	    rank: number;
 	    score: number;
@@ -6016,6 +6094,7 @@ export namespace lore {
 	    chunks: number;
 	    pages?: number;
 	    pageStarts?: number[];
+	    warnings?: string[];
 	    addedAt: string;
 	    updatedAt: string;
 	
@@ -6038,6 +6117,7 @@ export namespace lore {
 	        this.chunks = source["chunks"];
 	        this.pages = source["pages"];
 	        this.pageStarts = source["pageStarts"];
+	        this.warnings = source["warnings"];
 	        this.addedAt = source["addedAt"];
 	        this.updatedAt = source["updatedAt"];
 	    }

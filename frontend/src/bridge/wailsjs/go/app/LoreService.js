@@ -6,6 +6,14 @@ export function Add(arg1) {
   return window['go']['app']['LoreService']['Add'](arg1);
 }
 
+export function AttachBook(arg1) {
+  return window['go']['app']['LoreService']['AttachBook'](arg1);
+}
+
+export function Books() {
+  return window['go']['app']['LoreService']['Books']();
+}
+
 export function Chunks(arg1) {
   return window['go']['app']['LoreService']['Chunks'](arg1);
 }
@@ -18,8 +26,16 @@ export function EmbedStatus() {
   return window['go']['app']['LoreService']['EmbedStatus']();
 }
 
+export function ExportBook(arg1) {
+  return window['go']['app']['LoreService']['ExportBook'](arg1);
+}
+
 export function Get(arg1) {
   return window['go']['app']['LoreService']['Get'](arg1);
+}
+
+export function ImportBook(arg1) {
+  return window['go']['app']['LoreService']['ImportBook'](arg1);
 }
 
 export function List(arg1) {
@@ -44,6 +60,10 @@ export function Reindex(arg1) {
 
 export function Remove(arg1) {
   return window['go']['app']['LoreService']['Remove'](arg1);
+}
+
+export function RemoveBook(arg1) {
+  return window['go']['app']['LoreService']['RemoveBook'](arg1);
 }
 
 export function SaveLorebook(arg1) {

@@ -1,0 +1,131 @@
+package lore
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var pdfDir = filepath.Join("..", "..", "testdata", "lore", "pdf")
+
+func needPdftotext(t *testing.T) {
+	t.Helper()
+	if pdftotext() == "" {
+		t.Fatal("pdftotext is not installed: install poppler-utils (make test does, through .ci/deps.sh)")
+	}
+}
+
+func searchDocs(t *testing.T, lib *Library, text string) []string {
+	t.Helper()
+	res, err := lib.Search(context.Background(), Query{Text: text, K: 10, Mode: Keyword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []string
+	for _, r := range res.Results {
+		docs = append(docs, r.Doc)
+	}
+	return docs
+}
+
+// Search finds the words of a LaTeX PDF (accents as separate glyphs, spaces as gaps) and
+// of a Word-style PDF (words split across text objects), and neither is flagged.
+func TestPDFTextSearchable(t *testing.T) {
+	needPdftotext(t)
+	gen := writePDFs(t, t.TempDir())
+	lib := newLibrary(t, Options{})
+	rep, err := lib.Add(context.Background(), []string{filepath.Join(pdfDir, "guion_es.pdf"), gen["forschung_word.pdf"]}, AddOptions{})
+	if err != nil || len(rep.Added) != 2 || len(rep.Failed) != 0 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	if len(rep.Warnings) != 0 {
+		t.Errorf("warnings on well-extracted PDFs: %q", rep.Warnings)
+	}
+	for word, doc := range map[string]string{
+		"director": "guion_es.pdf", "niña": "guion_es.pdf", "versión": "guion_es.pdf", "días": "guion_es.pdf",
+		"Forschungsstationen": "forschung_word.pdf", "menschliche": "forschung_word.pdf", "Zusammenfassung": "forschung_word.pdf",
+	} {
+		if docs := searchDocs(t, lib, word); len(docs) == 0 || docs[0] != doc {
+			t.Errorf("search %q found %v, want %s", word, docs, doc)
+		}
+	}
+	if docs := searchDocs(t, lib, "director"); len(docs) < 2 {
+		t.Errorf("director is in several chunks of the script; search found %v", docs)
+	}
+}
+
+// A PDF that extracts as nonsense is imported with a warning naming it, in the import
+// result and on the document.
+func TestGarbledPDFWarns(t *testing.T) {
+	needPdftotext(t)
+	gen := writePDFs(t, t.TempDir())
+	lib := newLibrary(t, Options{})
+	rep, err := lib.Add(context.Background(), []string{gen["garbled.pdf"]}, AddOptions{})
+	if err != nil || len(rep.Added) != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], "garbled.pdf: the text taken from it looks garbled") ||
+		!strings.Contains(rep.Warnings[0], "common words") {
+		t.Fatalf("warnings %q", rep.Warnings)
+	}
+	d, err := lib.Get("garbled.pdf")
+	if err != nil || !cmp.Equal(d.Warnings, rep.Warnings) {
+		t.Fatalf("document warnings %q: %v", d.Warnings, err)
+	}
+}
+
+// Without pdftotext the Go reader runs the LaTeX script's words together; the import says
+// so instead of reporting success silently.
+func TestGoPDFReaderGarbledWarns(t *testing.T) {
+	old := pdftotext
+	pdftotext = func() string { return "" }
+	t.Cleanup(func() { pdftotext = old })
+	lib := newLibrary(t, Options{})
+	rep, err := lib.Add(context.Background(), []string{filepath.Join(pdfDir, "guion_es.pdf")}, AddOptions{})
+	if err != nil || len(rep.Added) != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "guion_es.pdf") || !strings.Contains(rep.Warnings[0], "words run together") {
+		t.Fatalf("warnings %q", rep.Warnings)
+	}
+}
+
+func TestFixPDFText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Gui´on narrativo, versi´on": "Guión narrativo, versión",
+		"la ni˜na, don ´I˜nigo":      "la niña, don Íñigo",
+		"tres d\u0131\u0301as":       "tres días",
+		"el direc-\ntor del faro":    "el director del faro",
+		"Nord-\nSüd":                 "Nord-\nSüd",
+		"la ﬁesta del ﬂoreciente":    "la fiesta del floreciente",
+		"e\u0301le\u0300ve":          "élève",
+		"run `go test` now":          "run `go test` now",
+	} {
+		if got := fixPDFText(in); got != want {
+			t.Errorf("fixPDFText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Ordinary prose in the project's lore set and in other languages is not flagged.
+func TestQualityNoFalseAlarms(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(worldDir, "*"))
+	texts := map[string]string{}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		texts[filepath.Base(f)] = string(b)
+	}
+	texts["german"] = strings.Repeat(strings.Join(germanLore, "\n"), 3)
+	texts["japanese"] = strings.Repeat("港町ソルトミアの灯台は三年前の冬から消えたままだ。", 30)
+	for name, text := range texts {
+		var q qualityMeter
+		q.write([]byte(text))
+		if p := q.problems(); len(p) > 0 {
+			t.Errorf("%s flagged: %q", name, p)
+		}
+	}
+}
