@@ -52,6 +52,38 @@ func Place(f *os.File, path string) error {
 	return SyncDir(filepath.Dir(path))
 }
 
+// PlaceAll puts finished temporary files at their paths with one round of syncs: every
+// file is synced, then renamed, then each folder synced once. tmps[i] must be in the folder
+// of paths[i]. On error some files may have been renamed: the caller removes both names.
+func PlaceAll(tmps, paths []string) error {
+	for _, t := range tmps {
+		f, err := os.OpenFile(t, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	dirs := map[string]bool{}
+	for i, t := range tmps {
+		if err := os.Rename(t, paths[i]); err != nil {
+			return err
+		}
+		dirs[filepath.Dir(paths[i])] = true
+	}
+	for d := range dirs {
+		if err := SyncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SyncDir makes renames and new names in dir durable.
 func SyncDir(dir string) error {
 	if runtime.GOOS == "windows" {
