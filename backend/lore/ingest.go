@@ -18,14 +18,15 @@ import (
 	"github.com/npcstudio/npcstudio/backend/store"
 )
 
-// An import writes many files at once: their chunks share one keyword-index batch and one
-// workspace transaction, their texts one round of syncs, until a bound is reached. A crash
-// or a cancel loses at most the batch in flight; files already committed are found
-// unchanged (same name, same text hash) by the next import and skipped.
+// An import commits many files at once: their chunks and records share one workspace
+// transaction, their texts one round of syncs, until a bound is reached; chunks go to the
+// keyword index in batches of chunkBatch. A crash or a cancel loses at most the batch in
+// flight; files already committed are found unchanged (same name, same text hash) by the
+// next import and skipped.
 const (
-	batchChunks = chunkBatch // chunks in one batch
-	batchBytes  = 4 << 20    // bytes of chunk text in one batch
-	batchAge    = 2 * time.Second
+	batchFiles = 1000    // files in one batch
+	batchBytes = 4 << 20 // bytes of chunk text in one batch
+	batchAge   = 2 * time.Second
 )
 
 // pendingDoc is a file of the batch in flight.
@@ -48,8 +49,9 @@ type ingest struct {
 	kw       *keywordIndex
 	maxAge   time.Duration
 
-	kb      *bleve.Batch
-	chunks  []Chunk // chunks not yet written, in order
+	kb      *bleve.Batch // chunks not yet in the keyword index
+	kbn     int
+	chunks  []Chunk // chunks not yet in the workspace, in order
 	bytes   int64
 	started time.Time
 	ready   []*pendingDoc // whole files waiting for the commit
@@ -71,7 +73,7 @@ func (l *Library) newIngest(ctx context.Context, rep *AddReport, progress func(A
 
 // full reports whether the batch in flight reached a bound.
 func (g *ingest) full() bool {
-	return len(g.chunks) >= batchChunks || g.bytes >= batchBytes ||
+	return len(g.ready) >= batchFiles || g.bytes >= batchBytes ||
 		(len(g.ready) > 0 && time.Since(g.started) >= g.maxAge)
 }
 
@@ -203,11 +205,15 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 		g.chunks = append(g.chunks, c)
 		g.bytes += int64(len(c.Text))
 		pd.chunks++
-		if pd.chunks%batchChunks == 0 {
+		if g.kbn++; g.kbn == chunkBatch {
+			if err := g.index(); err != nil {
+				g.broken = err
+				return err
+			}
 			p.Bytes, p.Chunks = c.End, pd.chunks
 			g.progress(p)
 		}
-		if len(g.chunks) >= batchChunks || g.bytes >= batchBytes {
+		if g.bytes >= batchBytes {
 			// A large file: its chunks so far are written with the batch, its record later.
 			if err := g.flush(); err != nil {
 				return err
@@ -273,12 +279,23 @@ func (g *ingest) flush() error {
 	return err
 }
 
+// index applies the keyword batch.
+func (g *ingest) index() error {
+	if g.kb.Size() == 0 {
+		return nil
+	}
+	if err := g.kw.idx.Batch(g.kb); err != nil {
+		return &storeError{fmt.Errorf("index chunks: %w", err)}
+	}
+	g.kb.Reset()
+	g.kbn = 0
+	return nil
+}
+
 func (g *ingest) write() error {
 	l := g.l
-	if len(g.chunks) > 0 {
-		if err := g.kw.idx.Batch(g.kb); err != nil {
-			return &storeError{fmt.Errorf("index chunks: %w", err)}
-		}
+	if err := g.index(); err != nil {
+		return err
 	}
 	var tmps, dsts []string
 	for _, d := range g.ready {
@@ -351,7 +368,6 @@ func (g *ingest) write() error {
 		g.progress(p)
 	}
 	g.chunks, g.bytes, g.ready, g.started = g.chunks[:0], 0, g.ready[:0], time.Time{}
-	g.kb.Reset()
 	if g.cur != nil {
 		g.started = time.Now()
 	}
@@ -388,7 +404,7 @@ func (g *ingest) abort(err error) {
 		docs = append(docs, g.cur)
 	}
 	if len(docs) == 0 {
-		g.chunks, g.bytes = g.chunks[:0], 0
+		g.chunks, g.bytes, g.kbn = g.chunks[:0], 0, 0
 		g.kb.Reset()
 		return
 	}
@@ -431,7 +447,7 @@ func (g *ingest) abort(err error) {
 			g.progress(p)
 		}
 	}
-	g.chunks, g.bytes, g.ready, g.cur, g.started, g.broken = g.chunks[:0], 0, g.ready[:0], nil, time.Time{}, nil
+	g.chunks, g.bytes, g.ready, g.cur, g.started, g.broken, g.kbn = g.chunks[:0], 0, g.ready[:0], nil, time.Time{}, nil, 0
 	g.kb.Reset()
 }
 

@@ -79,11 +79,11 @@ func TestCancelledFolderImportResumesWithEveryFileOnce(t *testing.T) {
 	if kept != len(rep.Added) || done != kept {
 		t.Errorf("%d documents in the library, %d reported added, %d reported done", kept, len(rep.Added), done)
 	}
-	// At most the batch in flight is lost: a batch holds at most batchChunks chunks (one a file here).
-	if kept > cancelAt || kept < cancelAt-batchChunks {
-		t.Errorf("%d of %d files read were kept, want at least %d", kept, cancelAt, cancelAt-batchChunks)
+	// At most the batch in flight is lost: a batch holds at most batchFiles files.
+	if kept > cancelAt || kept < cancelAt-batchFiles {
+		t.Errorf("%d of %d files read were kept, want at least %d", kept, cancelAt, cancelAt-batchFiles)
 	}
-	if commits == 0 || commits > cancelAt/100 {
+	if commits == 0 || commits > cancelAt/batchFiles+1 {
 		t.Errorf("%d commits for %d files: files are not committed in batches", commits, read)
 	}
 
