@@ -9,38 +9,36 @@ import (
 )
 
 // classify tells which format a JSON object looks like, from its keys alone ("" if none).
-func classify(obj map[string]any) Format {
-	if _, ok := obj["schemaVersion"]; ok {
+func classify(obj *node) Format {
+	if obj.has("schemaVersion") {
 		return FormatBedrockConversation
 	}
-	if msgs, ok := obj["messages"]; ok {
+	if msgs, ok := obj.get("messages"); ok {
 		// The turns' content tells the message formats apart; the system prompt only when no
 		// turn has content.
-		if arr, ok := msgs.([]any); ok {
-			for _, m := range arr {
-				if mm, ok := m.(map[string]any); ok {
-					switch mm["content"].(type) {
-					case []any:
-						return FormatBedrockConversation
-					case string:
-						return FormatClaudeMessages
+		if msgs.kind == kindArray {
+			for i := range msgs.kids {
+				if mm := &msgs.kids[i]; mm.kind == kindObject {
+					if c, ok := mm.get("content"); ok {
+						switch c.kind {
+						case kindArray:
+							return FormatBedrockConversation
+						case kindString:
+							return FormatClaudeMessages
+						}
 					}
 				}
 			}
 		}
-		if _, ok := obj["system"].([]any); ok {
+		if sys, ok := obj.get("system"); ok && sys.kind == kindArray {
 			return FormatBedrockConversation
 		}
 		return FormatClaudeMessages
 	}
-	_, p := obj["prompt"]
-	_, c := obj["completion"]
-	if p || c {
+	if obj.has("prompt") || obj.has("completion") {
 		return FormatPromptCompletion
 	}
-	_, i := obj["input"]
-	_, o := obj["output"]
-	if i || o {
+	if obj.has("input") || obj.has("output") {
 		return FormatInputOutput
 	}
 	return ""
@@ -55,34 +53,42 @@ type decoder struct {
 	noteJoins bool
 }
 
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
+func jsonType(v *node) string {
+	if v == nil {
 		return "null"
-	case string:
+	}
+	switch v.kind {
+	case kindNull:
+		return "null"
+	case kindString:
 		return "a string"
-	case float64:
+	case kindNumber:
 		return "a number"
-	case bool:
+	case kindBool:
 		return "true/false"
-	case []any:
+	case kindArray:
 		return "a list"
-	case map[string]any:
+	case kindObject:
 		return "an object"
 	}
 	return "unknown"
 }
 
 // extraKeys reports keys outside allowed, in sorted order so reports are stable.
-func (d *decoder) extraKeys(line int, prefix string, obj map[string]any, allowed []string, f Format, asError bool) {
+func (d *decoder) extraKeys(line int, prefix string, obj *node, allowed []string, f Format, asError bool) {
 	var extra []string
-	for k := range obj {
+	for _, k := range obj.keys {
 		if !slices.Contains(allowed, k) {
 			extra = append(extra, k)
 		}
 	}
+	if len(extra) == 0 {
+		return
+	}
 	slices.Sort(extra)
+	extra = slices.Compact(extra)
 	for _, k := range extra {
+		k = strings.Clone(k) // it may share the line's bytes, which the next line reuses
 		field := k
 		if prefix != "" {
 			field = prefix + "." + k
@@ -96,16 +102,16 @@ func (d *decoder) extraKeys(line int, prefix string, obj map[string]any, allowed
 }
 
 // text reads a required string field; ok is false when it is missing or not a string.
-func (d *decoder) text(line int, field string, v any, present bool) (string, bool) {
+func (d *decoder) text(line int, field string, v *node, present bool) (string, bool) {
 	if !present {
 		d.rep.errorf(line, field, "missing")
 		return "", false
 	}
-	s, ok := v.(string)
-	if !ok {
+	if v.kind != kindString {
 		d.rep.errorf(line, field, "must be a string, not %s", jsonType(v))
 		return "", false
 	}
+	s := v.str
 	d.checkReserved(line, field, s)
 	return s, true
 }
@@ -166,7 +172,7 @@ func lowerASCII(c byte) byte {
 
 // record decodes obj as format f. ok is false when no record could be made of it at all
 // (no turns could be read); every problem has been reported either way.
-func (d *decoder) record(line int, obj map[string]any, f Format) (rec Record, ok bool) {
+func (d *decoder) record(line int, obj *node, f Format) (rec Record, ok bool) {
 	rec.Format = f
 	switch f {
 	case FormatPromptCompletion, FormatInputOutput:
@@ -179,11 +185,11 @@ func (d *decoder) record(line int, obj map[string]any, f Format) (rec Record, ok
 	return rec, false
 }
 
-func (d *decoder) pair(line int, obj map[string]any, f Format) (Record, bool) {
+func (d *decoder) pair(line int, obj *node, f Format) (Record, bool) {
 	in, out := f.pairKeys()
 	d.extraKeys(line, "", obj, []string{in, out}, f, false)
-	inV, inOK := obj[in]
-	outV, outOK := obj[out]
+	inV, inOK := obj.get(in)
+	outV, outOK := obj.get(out)
 	prompt, ok1 := d.text(line, in, inV, inOK)
 	reply, ok2 := d.text(line, out, outV, outOK)
 	if ok1 && prompt == "" {
@@ -196,13 +202,13 @@ func (d *decoder) pair(line int, obj map[string]any, f Format) (Record, bool) {
 	return rec, ok1 || ok2
 }
 
-func (d *decoder) claude(line int, obj map[string]any) (Record, bool) {
+func (d *decoder) claude(line int, obj *node) (Record, bool) {
 	rec := Record{Format: FormatClaudeMessages}
 	d.extraKeys(line, "", obj, []string{"system", "messages"}, FormatClaudeMessages, true)
-	if v, ok := obj["system"]; ok {
-		if s, ok := v.(string); ok {
-			d.checkReserved(line, "system", s)
-			rec.System = s
+	if v, ok := obj.get("system"); ok {
+		if v.kind == kindString {
+			d.checkReserved(line, "system", v.str)
+			rec.System = v.str
 		} else {
 			d.rep.errorf(line, "system", "must be a string, not %s", jsonType(v))
 		}
@@ -212,19 +218,19 @@ func (d *decoder) claude(line int, obj map[string]any) (Record, bool) {
 		return rec, false
 	}
 	rec.Messages = make([]Message, 0, len(arr))
-	for i, v := range arr {
+	for i := range arr {
 		field := at("messages", i)
-		m, ok := v.(map[string]any)
-		if !ok {
-			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(v))
+		m := &arr[i]
+		if m.kind != kindObject {
+			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(m))
 			rec.Messages = append(rec.Messages, Message{}) // keeps the later turns' indexes
 			continue
 		}
 		d.extraKeys(line, field, m, []string{"role", "content"}, FormatClaudeMessages, true)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
-		if c, present := m["content"]; present {
-			if _, isList := c.([]any); isList {
+		if c, present := m.get("content"); present {
+			if c.kind == kindArray {
 				d.rep.errorf(line, field+".content", "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)")
 			} else if s, ok := d.text(line, field+".content", c, true); ok {
 				if s == "" {
@@ -240,17 +246,17 @@ func (d *decoder) claude(line int, obj map[string]any) (Record, bool) {
 	return rec, true
 }
 
-func (d *decoder) messages(line int, obj map[string]any) ([]any, bool) {
-	v, ok := obj["messages"]
+func (d *decoder) messages(line int, obj *node) ([]node, bool) {
+	v, ok := obj.get("messages")
 	if !ok {
 		d.rep.errorf(line, "messages", "missing")
 		return nil, false
 	}
-	arr, ok := v.([]any)
-	if !ok {
+	if v.kind != kindArray {
 		d.rep.errorf(line, "messages", "must be a list of turns, not %s", jsonType(v))
 		return nil, false
 	}
+	arr := v.kids
 	if len(arr) == 0 {
 		d.rep.errorf(line, "messages", "has no turns; a record needs a user turn and the assistant's reply")
 		return nil, false
@@ -258,18 +264,17 @@ func (d *decoder) messages(line int, obj map[string]any) ([]any, bool) {
 	return arr, true
 }
 
-func (d *decoder) role(line int, field string, m map[string]any) (string, bool) {
-	v, ok := m["role"]
+func (d *decoder) role(line int, field string, m *node) (string, bool) {
+	v, ok := m.get("role")
 	if !ok {
 		d.rep.errorf(line, field+".role", "missing")
 		return "", false
 	}
-	s, ok := v.(string)
-	if !ok {
+	if v.kind != kindString {
 		d.rep.errorf(line, field+".role", "must be a string, not %s", jsonType(v))
 		return "", false
 	}
-	return s, true
+	return v.str, true
 }
 
 // mediaKeys are converse content blocks that Bedrock reads but NPC Studio does not check.
@@ -279,35 +284,35 @@ var (
 )
 
 // blocks reads a list of converse content blocks and joins their text.
-func (d *decoder) blocks(line int, field string, v any) (text string, ok bool) {
-	arr, isList := v.([]any)
-	if !isList {
+func (d *decoder) blocks(line int, field string, v *node) (text string, ok bool) {
+	if v.kind != kindArray {
 		d.rep.errorf(line, field, "must be a list of content blocks like [{\"text\": \"...\"}], not %s", jsonType(v))
 		return "", false
 	}
+	arr := v.kids
 	if len(arr) == 0 {
 		d.rep.errorf(line, field, "has no content blocks")
 		return "", false
 	}
 	var parts []string
 	media := false
-	for j, b := range arr {
+	for j := range arr {
 		bf := at(field, j)
-		obj, isObj := b.(map[string]any)
-		if !isObj {
-			d.rep.errorf(line, bf, "a content block must be an object like {\"text\": \"...\"}, not %s", jsonType(b))
+		obj := &arr[j]
+		if obj.kind != kindObject {
+			d.rep.errorf(line, bf, "a content block must be an object like {\"text\": \"...\"}, not %s", jsonType(obj))
 			continue
 		}
 		hasMedia := false
 		for _, k := range mediaKeys {
-			if _, ok := obj[k]; ok {
+			if obj.has(k) {
 				hasMedia = true
 				d.rep.warnf(line, bf+"."+k, "%s content is not checked by NPC Studio; Bedrock checks it when the job starts", k)
 			}
 		}
 		media = media || hasMedia
 		d.extraKeys(line, bf, obj, blockKeys, FormatBedrockConversation, false)
-		tv, hasText := obj["text"]
+		tv, hasText := obj.get("text")
 		if !hasText {
 			if !hasMedia {
 				d.rep.errorf(line, bf+".text", "missing")
@@ -328,26 +333,26 @@ func (d *decoder) blocks(line int, field string, v any) (text string, ok bool) {
 	return text, true
 }
 
-func (d *decoder) converse(line int, obj map[string]any) (Record, bool) {
+func (d *decoder) converse(line int, obj *node) (Record, bool) {
 	rec := Record{Format: FormatBedrockConversation}
 	d.extraKeys(line, "", obj, []string{"schemaVersion", "system", "messages"}, FormatBedrockConversation, false)
-	if v, ok := obj["schemaVersion"]; ok {
-		if _, ok := v.(string); !ok {
+	if v, ok := obj.get("schemaVersion"); ok {
+		if v.kind != kindString {
 			d.rep.errorf(line, "schemaVersion", "must be a string such as %q, not %s", ConversationSchemaVersion, jsonType(v))
 		}
 	}
-	if v, ok := obj["system"]; ok {
-		if arr, ok := v.([]any); ok {
+	if v, ok := obj.get("system"); ok {
+		if v.kind == kindArray {
 			var parts []string
-			for i, b := range arr {
+			for i := range v.kids {
 				bf := at("system", i)
-				bo, ok := b.(map[string]any)
-				if !ok {
-					d.rep.errorf(line, bf, "must be an object like {\"text\": \"...\"}, not %s", jsonType(b))
+				bo := &v.kids[i]
+				if bo.kind != kindObject {
+					d.rep.errorf(line, bf, "must be an object like {\"text\": \"...\"}, not %s", jsonType(bo))
 					continue
 				}
 				d.extraKeys(line, bf, bo, []string{"text"}, FormatBedrockConversation, false)
-				tv, present := bo["text"]
+				tv, present := bo.get("text")
 				if s, ok := d.text(line, bf+".text", tv, present); ok {
 					parts = append(parts, s)
 				}
@@ -362,18 +367,18 @@ func (d *decoder) converse(line int, obj map[string]any) (Record, bool) {
 		return rec, false
 	}
 	rec.Messages = make([]Message, 0, len(arr))
-	for i, v := range arr {
+	for i := range arr {
 		field := at("messages", i)
-		m, ok := v.(map[string]any)
-		if !ok {
-			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(v))
+		m := &arr[i]
+		if m.kind != kindObject {
+			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(m))
 			rec.Messages = append(rec.Messages, Message{})
 			continue
 		}
 		d.extraKeys(line, field, m, []string{"role", "content"}, FormatBedrockConversation, false)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
-		if c, present := m["content"]; present {
+		if c, present := m.get("content"); present {
 			msg.Content, _ = d.blocks(line, field+".content", c)
 		} else {
 			d.rep.errorf(line, field+".content", "missing")

@@ -3,7 +3,6 @@ package dataset
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -201,8 +200,9 @@ type validator struct {
 	maxTracked int
 	maxLine    int
 
-	rep *problems
-	dec decoder
+	rep    *problems
+	dec    decoder
+	parser *lineParser
 
 	format             Format
 	formatLine         int // line the format was detected on (0 when given)
@@ -234,6 +234,7 @@ func newValidator(opts Options, purpose Purpose, inPair bool) (*validator, error
 		opts: opts, purpose: purpose, inPair: inPair, format: f,
 		tok: opts.Tokenizer, minReply: opts.MinReplyChars, maxTracked: opts.MaxTrackedRecords,
 		rep: newProblems(opts.MaxProblems), seed: maphash.MakeSeed(), seen: map[uint64]int32{},
+		parser: newLineParser(true),
 	}
 	if v.tok == nil {
 		v.tok, v.estimated = CharEstimator{}, true
@@ -346,14 +347,14 @@ func (v *validator) line(n int, line []byte, long bool, offset int64) {
 		at := invalidUTF8At(line)
 		v.rep.errorf(n, "", "invalid UTF-8 at byte %d of the line (byte %d of the file); save the file as UTF-8", at+1, offset+int64(at)+1)
 	}
-	var val any
-	if err := json.Unmarshal(line, &val); err != nil {
+	val, err := v.parser.parse(line)
+	if err != nil {
 		v.rep.errorf(n, "", "%s", syntaxProblem(line, err))
 		return
 	}
-	obj, ok := val.(map[string]any)
-	if !ok {
-		v.rep.errorf(n, "", "a record must be a JSON object {...}, not %s", jsonType(val))
+	obj := &val
+	if obj.kind != kindObject {
+		v.rep.errorf(n, "", "a record must be a JSON object {...}, not %s", jsonType(obj))
 		return
 	}
 	lf := classify(obj)

@@ -1,0 +1,57 @@
+package dataset
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// Lines are read into a reused buffer: a problem naming a key of an early line must keep
+// that name after thousands of later lines.
+func TestProblemsKeepTheirFieldsAfterLaterLines(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"prompt":"Where is the old lighthouse keeper?","completion":"Down by the north pier, past the market.","ground_truth":"pier"}` + "\n")
+	for i := range 20000 {
+		b.WriteString(`{"prompt":"Question number ` + itoa(i) + ` about the harbour","completion":"An answer long enough to pass, number ` + itoa(i) + `."}` + "\n")
+	}
+	rep, err := Validate(context.Background(), strings.NewReader(b.String()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range rep.Warnings {
+		if w.Line == 1 {
+			found = true
+			if w.Field != "ground_truth" || !strings.Contains(w.Message, `"ground_truth"`) {
+				t.Errorf("line 1: field %q, message %q", w.Field, w.Message)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no warning for line 1: %+v", rep.Warnings)
+	}
+}
+
+func TestParserReadsEscapesAndDuplicateKeys(t *testing.T) {
+	p := newLineParser(true)
+	n, err := p.parse([]byte(`{"a":"x\u00e9\n\"y","a":["s",1,true,null,{"k":"v"}],"b":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := n.get("a")
+	if a.kind != kindArray || len(a.kids) != 5 || a.kids[0].str != "s" || a.kids[1].kind != kindNumber ||
+		a.kids[2].kind != kindBool || a.kids[3].kind != kindNull || a.kids[4].keys[0] != "k" || a.kids[4].kids[0].str != "v" {
+		t.Errorf("last duplicate not read as encoding/json does: %+v", a)
+	}
+	if n.kids[0].str != "xé\n\"y" {
+		t.Errorf("escapes: %q", n.kids[0].str)
+	}
+	if b, ok := n.get("b"); !ok || b.kind != kindObject || len(b.keys) != 0 {
+		t.Errorf("empty object: %+v", b)
+	}
+	for _, bad := range []string{`{"a":1} {}`, `{"a":}`, `{"a":1`, `[1,]`} {
+		if _, err := p.parse([]byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "invalid character") && !strings.Contains(err.Error(), "unexpected end") {
+			t.Errorf("%s: %v, want encoding/json's syntax error", bad, err)
+		}
+	}
+}
