@@ -49,6 +49,11 @@ func classify(obj *node) Format {
 type decoder struct {
 	rep      *problems
 	reserved []string
+	// reservedDoc names the document that reserves the words, for the message.
+	reservedDoc string
+	// media checks converse image and video blocks by the Amazon Nova rules; micro refuses
+	// them (Nova Micro reads text only).
+	media, micro bool
 	// noteJoins reports converse content blocks joined into one text (imports keep one text a turn).
 	noteJoins bool
 }
@@ -74,8 +79,9 @@ func jsonType(v *node) string {
 	return "unknown"
 }
 
-// extraKeys reports keys outside allowed, in sorted order so reports are stable.
-func (d *decoder) extraKeys(line int, prefix string, obj *node, allowed []string, f Format, asError bool) {
+// extraKeys warns of keys outside allowed, in sorted order so reports are stable. Every
+// format judges them the same way: a warning, as AWS's validators ignore them.
+func (d *decoder) extraKeys(line int, prefix string, obj *node, allowed []string, f Format) {
 	var extra []string
 	for _, k := range obj.keys {
 		if !slices.Contains(allowed, k) {
@@ -93,11 +99,7 @@ func (d *decoder) extraKeys(line int, prefix string, obj *node, allowed []string
 		if prefix != "" {
 			field = prefix + "." + k
 		}
-		if asError {
-			d.rep.errorf(line, field, "unexpected key %q: %s records may only have %s", k, f, strings.Join(allowed, ", "))
-		} else {
-			d.rep.warnf(line, field, "unexpected key %q: %s records have only %s; Bedrock may reject or ignore it", k, f, strings.Join(allowed, ", "))
-		}
+		d.rep.warnf(line, field, "unexpected key %q: %s records have only %s; Bedrock may reject or ignore it", k, f, strings.Join(allowed, ", "))
 	}
 }
 
@@ -119,7 +121,23 @@ func (d *decoder) text(line int, field string, v *node, present bool) (string, b
 func (d *decoder) checkReserved(line int, field, s string) {
 	for _, w := range d.reserved {
 		if containsFold(s, w) {
-			d.rep.errorf(line, field, "contains %q, a reserved keyword for this base model (in any letter case); reword it", w)
+			if d.reservedDoc != "" {
+				d.rep.errorf(line, field, "contains %q, a reserved keyword for this base model (in any letter case; %s); reword it", w, d.reservedDoc)
+			} else {
+				d.rep.errorf(line, field, "contains %q, a reserved keyword for this base model (in any letter case); reword it", w)
+			}
+		}
+	}
+}
+
+// haikuTurnMarkers are Claude's turn markers: AWS's Claude 3 Haiku data validator rejects a
+// system prompt or turn holding one (compared as written).
+var haikuTurnMarkers = []string{"\nHuman:", "\nAssistant:"}
+
+func checkTurnMarkers(rep *problems, line int, field, s string) {
+	for _, w := range haikuTurnMarkers {
+		if strings.Contains(s, w) {
+			rep.errorf(line, field, "contains %q (a line starting %q), a turn marker Claude reserves: AWS's Claude 3 Haiku data validator rejects it; reword the line", w, w[1:])
 		}
 	}
 }
@@ -187,7 +205,7 @@ func (d *decoder) record(line int, obj *node, f Format) (rec Record, ok bool) {
 
 func (d *decoder) pair(line int, obj *node, f Format) (Record, bool) {
 	in, out := f.pairKeys()
-	d.extraKeys(line, "", obj, []string{in, out}, f, false)
+	d.extraKeys(line, "", obj, []string{in, out}, f)
 	inV, inOK := obj.get(in)
 	outV, outOK := obj.get(out)
 	prompt, ok1 := d.text(line, in, inV, inOK)
@@ -204,10 +222,11 @@ func (d *decoder) pair(line int, obj *node, f Format) (Record, bool) {
 
 func (d *decoder) claude(line int, obj *node) (Record, bool) {
 	rec := Record{Format: FormatClaudeMessages}
-	d.extraKeys(line, "", obj, []string{"system", "messages"}, FormatClaudeMessages, true)
+	d.extraKeys(line, "", obj, []string{"system", "messages"}, FormatClaudeMessages)
 	if v, ok := obj.get("system"); ok {
 		if v.kind == kindString {
 			d.checkReserved(line, "system", v.str)
+			checkTurnMarkers(d.rep, line, "system", v.str)
 			rec.System = v.str
 		} else {
 			d.rep.errorf(line, "system", "must be a string, not %s", jsonType(v))
@@ -226,7 +245,7 @@ func (d *decoder) claude(line int, obj *node) (Record, bool) {
 			rec.Messages = append(rec.Messages, Message{}) // keeps the later turns' indexes
 			continue
 		}
-		d.extraKeys(line, field, m, []string{"role", "content"}, FormatClaudeMessages, true)
+		d.extraKeys(line, field, m, []string{"role", "content"}, FormatClaudeMessages)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
 		if c, present := m.get("content"); present {
@@ -234,8 +253,10 @@ func (d *decoder) claude(line int, obj *node) (Record, bool) {
 				d.rep.errorf(line, field+".content", "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)")
 			} else if s, ok := d.text(line, field+".content", c, true); ok {
 				if s == "" {
-					d.rep.errorf(line, field+".content", "is empty")
+					// AWS's Claude 3 Haiku data validator accepts an empty turn.
+					d.rep.warnf(line, field+".content", "is empty; an empty turn teaches the model nothing")
 				}
+				checkTurnMarkers(d.rep, line, field+".content", s)
 				msg.Content = s
 			}
 		} else {
@@ -284,7 +305,7 @@ var (
 )
 
 // blocks reads a list of converse content blocks and joins their text.
-func (d *decoder) blocks(line int, field string, v *node) (text string, ok bool) {
+func (d *decoder) blocks(line int, field, role string, v *node) (text string, ok bool) {
 	if v.kind != kindArray {
 		d.rep.errorf(line, field, "must be a list of content blocks like [{\"text\": \"...\"}], not %s", jsonType(v))
 		return "", false
@@ -305,13 +326,17 @@ func (d *decoder) blocks(line int, field string, v *node) (text string, ok bool)
 		}
 		hasMedia := false
 		for _, k := range mediaKeys {
-			if obj.has(k) {
+			if m, ok := obj.get(k); ok {
 				hasMedia = true
-				d.rep.warnf(line, bf+"."+k, "%s content is not checked by NPC Studio; Bedrock checks it when the job starts", k)
+				if d.media && k != "document" {
+					d.checkMedia(line, bf+"."+k, k, role, m)
+				} else {
+					d.rep.warnf(line, bf+"."+k, "%s content is not checked by NPC Studio; Bedrock checks it when the job starts", k)
+				}
 			}
 		}
 		media = media || hasMedia
-		d.extraKeys(line, bf, obj, blockKeys, FormatBedrockConversation, false)
+		d.extraKeys(line, bf, obj, blockKeys, FormatBedrockConversation)
 		tv, hasText := obj.get("text")
 		if !hasText {
 			if !hasMedia {
@@ -322,6 +347,9 @@ func (d *decoder) blocks(line int, field string, v *node) (text string, ok bool)
 		if s, ok := d.text(line, bf+".text", tv, true); ok {
 			parts = append(parts, s)
 		}
+	}
+	if d.media {
+		d.countMedia(line, field, arr)
 	}
 	text = strings.Join(parts, "\n")
 	if text == "" && !media {
@@ -335,7 +363,7 @@ func (d *decoder) blocks(line int, field string, v *node) (text string, ok bool)
 
 func (d *decoder) converse(line int, obj *node) (Record, bool) {
 	rec := Record{Format: FormatBedrockConversation}
-	d.extraKeys(line, "", obj, []string{"schemaVersion", "system", "messages"}, FormatBedrockConversation, false)
+	d.extraKeys(line, "", obj, []string{"schemaVersion", "system", "messages"}, FormatBedrockConversation)
 	if v, ok := obj.get("schemaVersion"); ok {
 		if v.kind != kindString {
 			d.rep.errorf(line, "schemaVersion", "must be a string such as %q, not %s", ConversationSchemaVersion, jsonType(v))
@@ -351,7 +379,7 @@ func (d *decoder) converse(line int, obj *node) (Record, bool) {
 					d.rep.errorf(line, bf, "must be an object like {\"text\": \"...\"}, not %s", jsonType(bo))
 					continue
 				}
-				d.extraKeys(line, bf, bo, []string{"text"}, FormatBedrockConversation, false)
+				d.extraKeys(line, bf, bo, []string{"text"}, FormatBedrockConversation)
 				tv, present := bo.get("text")
 				if s, ok := d.text(line, bf+".text", tv, present); ok {
 					parts = append(parts, s)
@@ -375,11 +403,11 @@ func (d *decoder) converse(line int, obj *node) (Record, bool) {
 			rec.Messages = append(rec.Messages, Message{})
 			continue
 		}
-		d.extraKeys(line, field, m, []string{"role", "content"}, FormatBedrockConversation, false)
+		d.extraKeys(line, field, m, []string{"role", "content"}, FormatBedrockConversation)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
 		if c, present := m.get("content"); present {
-			msg.Content, _ = d.blocks(line, field+".content", c)
+			msg.Content, _ = d.blocks(line, field+".content", role, c)
 		} else {
 			d.rep.errorf(line, field+".content", "missing")
 		}
@@ -444,3 +472,87 @@ func syntaxProblem(line []byte, err error) string {
 }
 
 func itoa(n int) string { return count(int64(n)) }
+
+// Amazon Nova's media rules, as AWS's Nova dataset validator (nova_ft_dataset_validator.py)
+// and the Nova user guide state them.
+var (
+	novaImageFormats = []string{"jpeg", "png", "gif", "webp"}
+	novaVideoFormats = []string{"mov", "mkv", "mp4", "webm"}
+)
+
+const novaMaxImages = 10
+
+// checkMedia checks one image or video block: only in user turns, a known format, and an
+// s3:// source.
+func (d *decoder) checkMedia(line int, field, k, role string, m *node) {
+	if d.micro {
+		d.rep.errorf(line, field, "Nova Micro reads text only: remove the %s or tune Nova Lite or Pro", k)
+		return
+	}
+	if role == RoleAssistant {
+		d.rep.errorf(line, field, "an assistant turn cannot hold an %s: Nova replies in text only", k)
+	}
+	if m.kind != kindObject {
+		d.rep.errorf(line, field, "must be an object with format and source, not %s", jsonType(m))
+		return
+	}
+	formats := novaImageFormats
+	if k == "video" {
+		formats = novaVideoFormats
+	}
+	if f, ok := m.get("format"); !ok {
+		d.rep.errorf(line, field+".format", "missing")
+	} else if f.kind != kindString {
+		d.rep.errorf(line, field+".format", "must be a string, not %s", jsonType(f))
+	} else if !slices.Contains(formats, strings.ToLower(f.str)) {
+		d.rep.errorf(line, field+".format", "%q is not a %s format Nova reads (%s)", f.str, k, strings.Join(formats, ", "))
+	}
+	uri := field + ".source.s3Location.uri"
+	src, ok := m.get("source")
+	if !ok || src.kind != kindObject {
+		d.rep.errorf(line, field+".source", "must be {\"s3Location\": {\"uri\": \"s3://...\"}}")
+		return
+	}
+	loc, ok := src.get("s3Location")
+	if !ok || loc.kind != kindObject {
+		d.rep.errorf(line, field+".source.s3Location", "must be {\"uri\": \"s3://...\"}")
+		return
+	}
+	u, ok := loc.get("uri")
+	switch {
+	case !ok:
+		d.rep.errorf(line, uri, "missing")
+	case u.kind != kindString:
+		d.rep.errorf(line, uri, "must be a string, not %s", jsonType(u))
+	case !strings.HasPrefix(u.str, "s3://"):
+		d.rep.errorf(line, uri, "must be an s3:// URI in the dataset's bucket; Bedrock does not fetch %q", u.str)
+	}
+}
+
+// countMedia checks how many images and videos one turn holds.
+func (d *decoder) countMedia(line int, field string, blocks []node) {
+	images, videos := 0, 0
+	for i := range blocks {
+		if blocks[i].kind != kindObject {
+			continue
+		}
+		if blocks[i].has("image") {
+			images++
+		}
+		if blocks[i].has("video") {
+			videos++
+		}
+	}
+	if d.micro {
+		return // each block is already reported
+	}
+	if images > novaMaxImages {
+		d.rep.errorf(line, field, "has %d images; Nova takes at most %d a turn", images, novaMaxImages)
+	}
+	if videos > 1 {
+		d.rep.errorf(line, field, "has %d videos; Nova takes one", videos)
+	}
+	if images > 0 && videos > 0 {
+		d.rep.errorf(line, field, "holds images and a video; Nova takes one kind of media")
+	}
+}
