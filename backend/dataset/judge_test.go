@@ -17,10 +17,14 @@ func TestJudgedAsAWSJudges(t *testing.T) {
 		lite  = "amazon.nova-lite-v1:0"
 		micro = "amazon.nova-micro-v1:0"
 	)
-	h := func(turns string) string { return `{"system":"You are Ada, the innkeeper.","messages":[` + turns + `]}` }
+	h := func(turns string) string {
+		return `{"system":"You are Ada, the innkeeper.","messages":[` + turns + `]}`
+	}
 	u := func(s string) string { return `{"role":"user","content":"` + s + `"}` }
 	a := func(s string) string { return `{"role":"assistant","content":"` + s + `"}` }
-	n := func(turns string) string { return `{"schemaVersion":"bedrock-conversation-2024","messages":[` + turns + `]}` }
+	n := func(turns string) string {
+		return `{"schemaVersion":"bedrock-conversation-2024","messages":[` + turns + `]}`
+	}
 	nu := func(blocks string) string { return `{"role":"user","content":[` + blocks + `]}` }
 	na := func(blocks string) string { return `{"role":"assistant","content":[` + blocks + `]}` }
 	txt := func(s string) string { return `{"text":"` + s + `"}` }
