@@ -403,7 +403,12 @@ func invalidUTF8At(b []byte) int {
 }
 
 func (v *validator) checkRecord(n int, rec Record) {
-	in, out := recordTokens(v.tok, rec)
+	var in, out, in3, out3 int
+	if v.estimated {
+		in, out, in3, out3 = estimateTokens(rec)
+	} else {
+		in, out = recordTokens(v.tok, rec)
+	}
 	total := in + out
 	v.stats.add(n, total)
 	how := ""
@@ -418,10 +423,6 @@ func (v *validator) checkRecord(n int, rec Record) {
 		// Without the model's tokenizer a count is an estimate: an error only when the record
 		// is over even at the generous 6 characters a token, a warning with both estimates when
 		// it is over at the strict 3 a token (as AWS's Claude 3 Haiku validator counts).
-		var in3, out3 int
-		if v.estimated {
-			in3, out3 = recordTokens(strictEstimator{}, rec)
-		}
 		check := func(field, what string, got, strict, limit int, suffix string) {
 			switch {
 			case limit <= 0:
