@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Lines are read into a reused buffer: a problem naming a key of an early line must keep
@@ -52,6 +53,15 @@ func TestParserReadsEscapesAndDuplicateKeys(t *testing.T) {
 	for _, bad := range []string{`{"a":1} {}`, `{"a":}`, `{"a":1`, `[1,]`} {
 		if _, err := p.parse([]byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "invalid character") && !strings.Contains(err.Error(), "unexpected end") {
 			t.Errorf("%s: %v, want encoding/json's syntax error", bad, err)
+		}
+	}
+}
+
+func TestRuneCountMatchesTheStandardLibrary(t *testing.T) {
+	for _, s := range []string{"", "a", "plain ascii text of some length", "é", "日本語のテキスト、少し長めに書く", "mixed é and 日本 and 🙂 emoji, long enough for words",
+		strings.Repeat("ab€", 33), "bad \xff\xfe utf8 in the middle of a longer line", "\xc3", strings.Repeat("\x80", 17)} {
+		if got, want := runeCount(s), utf8.RuneCountInString(s); got != want {
+			t.Errorf("runeCount(%q) = %d, want %d", s, got, want)
 		}
 	}
 }
