@@ -58,6 +58,10 @@ type ingest struct {
 	cur     *pendingDoc   // the file being chunked
 	// broken is the error that ended the last write of the batch: the batch must be aborted.
 	broken error
+	// byName and byHash index the library's documents for this import, which holds the
+	// writer's turn: only its own commits change them.
+	byName map[string]*Document
+	byHash map[string][]*Document
 }
 
 func (l *Library) newIngest(ctx context.Context, rep *AddReport, progress func(AddProgress)) *ingest {
@@ -68,7 +72,38 @@ func (l *Library) newIngest(ctx context.Context, rep *AddReport, progress func(A
 	if age == 0 {
 		age = batchAge
 	}
-	return &ingest{l: l, ctx: ctx, rep: rep, progress: progress, kw: kw, maxAge: age, kb: kw.idx.NewBatch()}
+	g := &ingest{l: l, ctx: ctx, rep: rep, progress: progress, kw: kw, maxAge: age, kb: kw.idx.NewBatch(),
+		byName: map[string]*Document{}, byHash: map[string][]*Document{}}
+	l.mu.RLock()
+	for _, d := range l.docs {
+		g.index(d)
+	}
+	l.mu.RUnlock()
+	return g
+}
+
+// index adds d to the import's index of documents; unindex removes it.
+func (g *ingest) index(d *Document) {
+	g.byName[d.Name] = d
+	g.byHash[d.Hash] = append(g.byHash[d.Hash], d)
+}
+
+func (g *ingest) unindex(d *Document) {
+	if g.byName[d.Name] == d {
+		delete(g.byName, d.Name)
+	}
+	same := g.byHash[d.Hash]
+	for i, e := range same {
+		if e == d {
+			same = append(same[:i:i], same[i+1:]...)
+			break
+		}
+	}
+	if len(same) == 0 {
+		delete(g.byHash, d.Hash)
+	} else {
+		g.byHash[d.Hash] = same
+	}
 }
 
 // full reports whether the batch in flight reached a bound.
@@ -129,17 +164,12 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 		return &FileError{Path: path, Reason: ErrEmpty.Error(), Err: ErrEmpty}
 	}
 
-	l.mu.RLock()
-	var old *Document
-	for _, d := range l.docs {
-		if d.Name == name {
-			old = d
-		} else if d.Hash == info.Hash {
-			l.mu.RUnlock()
+	old := g.byName[name]
+	for _, d := range g.byHash[info.Hash] {
+		if d.Name != name {
 			return &DuplicateError{Path: path, Existing: d.Name}
 		}
 	}
-	l.mu.RUnlock()
 	if _, dup := g.taken("", info.Hash); dup != nil {
 		return &DuplicateError{Path: path, Existing: dup.doc.Name}
 	}
@@ -206,7 +236,7 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 		g.bytes += int64(len(c.Text))
 		pd.chunks++
 		if g.kbn++; g.kbn == chunkBatch {
-			if err := g.index(); err != nil {
+			if err := g.flushKeyword(); err != nil {
 				g.broken = err
 				return err
 			}
@@ -279,8 +309,8 @@ func (g *ingest) flush() error {
 	return err
 }
 
-// index applies the keyword batch.
-func (g *ingest) index() error {
+// flushKeyword applies the keyword batch.
+func (g *ingest) flushKeyword() error {
 	if g.kb.Size() == 0 {
 		return nil
 	}
@@ -294,7 +324,7 @@ func (g *ingest) index() error {
 
 func (g *ingest) write() error {
 	l := g.l
-	if err := g.index(); err != nil {
+	if err := g.flushKeyword(); err != nil {
 		return err
 	}
 	var tmps, dsts []string
@@ -345,10 +375,15 @@ func (g *ingest) write() error {
 	}
 	l.mu.Lock()
 	for _, d := range g.ready {
+		if prev := l.docs[d.doc.ID]; prev != nil {
+			g.unindex(prev) // the same document with new metadata
+		}
 		l.docs[d.doc.ID] = d.doc
 		if d.old != nil {
 			delete(l.docs, d.old.ID)
+			g.unindex(d.old)
 		}
+		g.index(d.doc)
 	}
 	l.mu.Unlock()
 	for _, d := range g.ready {
