@@ -238,29 +238,30 @@ func (d *decoder) claude(line int, obj *node) (Record, bool) {
 	}
 	rec.Messages = make([]Message, 0, len(arr))
 	for i := range arr {
-		field := at("messages", i)
+		field := turnField(i, "")
 		m := &arr[i]
 		if m.kind != kindObject {
 			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(m))
 			rec.Messages = append(rec.Messages, Message{}) // keeps the later turns' indexes
 			continue
 		}
-		d.extraKeys(line, field, m, []string{"role", "content"}, FormatClaudeMessages)
+		d.extraKeys(line, field, m, turnKeys, FormatClaudeMessages)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
+		cf := turnField(i, ".content")
 		if c, present := m.get("content"); present {
 			if c.kind == kindArray {
-				d.rep.errorf(line, field+".content", "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)")
-			} else if s, ok := d.text(line, field+".content", c, true); ok {
+				d.rep.errorf(line, cf, "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)")
+			} else if s, ok := d.text(line, cf, c, true); ok {
 				if s == "" {
 					// AWS's Claude 3 Haiku data validator accepts an empty turn.
-					d.rep.warnf(line, field+".content", "is empty; an empty turn teaches the model nothing")
+					d.rep.warnf(line, cf, "is empty; an empty turn teaches the model nothing")
 				}
-				checkTurnMarkers(d.rep, line, field+".content", s)
+				checkTurnMarkers(d.rep, line, cf, s)
 				msg.Content = s
 			}
 		} else {
-			d.rep.errorf(line, field+".content", "missing")
+			d.rep.errorf(line, cf, "missing")
 		}
 		rec.Messages = append(rec.Messages, msg)
 	}
@@ -305,7 +306,8 @@ var (
 )
 
 // blocks reads a list of converse content blocks and joins their text.
-func (d *decoder) blocks(line int, field, role string, v *node) (text string, ok bool) {
+func (d *decoder) blocks(line, turn int, role string, v *node) (text string, ok bool) {
+	field := turnField(turn, ".content")
 	if v.kind != kindArray {
 		d.rep.errorf(line, field, "must be a list of content blocks like [{\"text\": \"...\"}], not %s", jsonType(v))
 		return "", false
@@ -318,7 +320,7 @@ func (d *decoder) blocks(line int, field, role string, v *node) (text string, ok
 	var parts []string
 	media := false
 	for j := range arr {
-		bf := at(field, j)
+		bf := blockField(turn, j, "")
 		obj := &arr[j]
 		if obj.kind != kindObject {
 			d.rep.errorf(line, bf, "a content block must be an object like {\"text\": \"...\"}, not %s", jsonType(obj))
@@ -344,7 +346,7 @@ func (d *decoder) blocks(line int, field, role string, v *node) (text string, ok
 			}
 			continue
 		}
-		if s, ok := d.text(line, bf+".text", tv, true); ok {
+		if s, ok := d.text(line, blockField(turn, j, ".text"), tv, true); ok {
 			parts = append(parts, s)
 		}
 	}
@@ -396,20 +398,20 @@ func (d *decoder) converse(line int, obj *node) (Record, bool) {
 	}
 	rec.Messages = make([]Message, 0, len(arr))
 	for i := range arr {
-		field := at("messages", i)
+		field := turnField(i, "")
 		m := &arr[i]
 		if m.kind != kindObject {
 			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(m))
 			rec.Messages = append(rec.Messages, Message{})
 			continue
 		}
-		d.extraKeys(line, field, m, []string{"role", "content"}, FormatBedrockConversation)
+		d.extraKeys(line, field, m, turnKeys, FormatBedrockConversation)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
 		if c, present := m.get("content"); present {
-			msg.Content, _ = d.blocks(line, field+".content", role, c)
+			msg.Content, _ = d.blocks(line, i, role, c)
 		} else {
-			d.rep.errorf(line, field+".content", "missing")
+			d.rep.errorf(line, turnField(i, ".content"), "missing")
 		}
 		rec.Messages = append(rec.Messages, msg)
 	}
@@ -432,7 +434,7 @@ func checkTurns(rep *problems, line int, rec Record) {
 		if i%2 == 1 {
 			want = RoleAssistant
 		}
-		field := at("messages", i) + ".role"
+		field := turnField(i, ".role")
 		switch {
 		case m.Role == "":
 			// missing or not a string: already reported
@@ -555,4 +557,50 @@ func (d *decoder) countMedia(line int, field string, blocks []node) {
 	if images > 0 && videos > 0 {
 		d.rep.errorf(line, field, "holds images and a video; Nova takes one kind of media")
 	}
+}
+
+// Field paths of the first turns and blocks, made once: every record names them.
+var (
+	turnKeys    = []string{"role", "content"}
+	turnFields  [64][3]string // messages[i], messages[i].content, messages[i].role
+	blockFields [64][8][2]string
+)
+
+func init() {
+	for i := range turnFields {
+		t := at("messages", i)
+		turnFields[i] = [3]string{t, t + ".content", t + ".role"}
+		for j := range blockFields[i] {
+			b := at(t+".content", j)
+			blockFields[i][j] = [2]string{b, b + ".text"}
+		}
+	}
+}
+
+// turnField is messages[i] and suffix: "", ".content" or ".role".
+func turnField(i int, suffix string) string {
+	if i < len(turnFields) {
+		switch suffix {
+		case "":
+			return turnFields[i][0]
+		case ".content":
+			return turnFields[i][1]
+		case ".role":
+			return turnFields[i][2]
+		}
+	}
+	return at("messages", i) + suffix
+}
+
+// blockField is messages[i].content[j] and suffix: "" or ".text".
+func blockField(i, j int, suffix string) string {
+	if i < len(blockFields) && j < len(blockFields[i]) {
+		switch suffix {
+		case "":
+			return blockFields[i][j][0]
+		case ".text":
+			return blockFields[i][j][1]
+		}
+	}
+	return at(turnField(i, ".content"), j) + suffix
 }

@@ -441,7 +441,9 @@ func (v *validator) checkRecord(n int, rec Record) {
 		}
 		check("", "record", total, in3+out3, v.tokenLimit, " a record"+batch)
 	}
-	if reply := rec.Reply(); reply != "" {
+	// A reply of 4 bytes a character or more is long enough without counting (UTF-8 takes
+	// at most 4 bytes a character).
+	if reply := rec.Reply(); reply != "" && len(reply) < 4*v.minReply {
 		if c := utf8.RuneCountInString(reply); c < v.minReply {
 			field := at("messages", len(rec.Messages)-1) + ".content"
 			if v.format.singleTurn() {
