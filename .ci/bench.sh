@@ -58,6 +58,19 @@ if [ "${1:-}" = --measure ]; then
   exit 0
 fi
 
+# AWS's own dataset validators run beside the studio's on the same files (BenchmarkValidateVsAWS)
+# when a Python with pydantic 2 is at hand; else one is made in .cache/aws-venv.
+for py in "$CACHE/venv/bin/python" "$CACHE/aws-venv/bin/python" python3; do
+  if "$py" -c 'import sys, pydantic; sys.exit(int(pydantic.VERSION.split(".")[0]) < 2)' 2>/dev/null; then
+    export NPCSTUDIO_PYTHON=$py NPCSTUDIO_AWS_VALIDATORS="$ROOT/.ci/aws-validators"
+    break
+  fi
+done
+if [ -z "${NPCSTUDIO_PYTHON:-}" ] && python3 -m venv "$CACHE/aws-venv" >/dev/null 2>&1 &&
+  "$CACHE/aws-venv/bin/pip" install -q 'pydantic>=2,<3' >/dev/null 2>&1; then
+  export NPCSTUDIO_PYTHON="$CACHE/aws-venv/bin/python" NPCSTUDIO_AWS_VALIDATORS="$ROOT/.ci/aws-validators"
+fi
+
 log "Go benchmarks"
 go test -run '^$' -bench "${BENCH:-.}" -benchmem -benchtime "${BENCHTIME:-1x}" ./backend/... 2>&1 | tee "$out/go.txt" | grep -E '^(Benchmark|ok|FAIL|---)' || true
 

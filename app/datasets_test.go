@@ -69,7 +69,7 @@ func TestDatasetServiceImportValidateFixExport(t *testing.T) {
 	src := filepath.Join(dir, "ada.jsonl")
 	writeLines(t, src, 41, map[int]string{
 		5:  `{"system":"x","messages":[{"role":"user","content":"Hi"},]}`,
-		12: `{"system":"You are Ada.","messages":[{"role":"user","content":"And the stew?"},{"role":"assistant","content":""}]}`,
+		12: `{"system":"You are Ada.","messages":[{"role":"user","content":"And the stew?"},{"role":"assistant","content":"Aye.\nHuman: more stew"}]}`,
 	})
 
 	id, err := svc.Import(DatasetImportRequest{OpID: "imp-1", Import: dataset.ImportRequest{DatasetID: ds.ID, Path: src}})

@@ -75,7 +75,7 @@ func TestDatasetValidateExitCodesAndJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &shape); err != nil {
 			t.Fatal(err)
 		}
-		if shape.Valid || shape.Format != "claude-messages" || shape.Records != 9 || len(shape.Errors) != 8 || len(shape.Warnings) != 2 ||
+		if shape.Valid || shape.Format != "claude-messages" || shape.Records != 9 || len(shape.Errors) != 7 || len(shape.Warnings) != 3 ||
 			shape.Stats.Tokens["p95"] == nil || len(shape.Stats.Longest) == 0 {
 			t.Fatalf("report: %+v", shape)
 		}
@@ -94,7 +94,7 @@ func TestDatasetValidateExitCodesAndJSON(t *testing.T) {
 	t.Run("human output lists every problem", func(t *testing.T) {
 		r := run(t, nil, "", append(ws, "dataset", "validate", bad)...)
 		for _, want := range []string{
-			"NOT VALID (claude-messages): 9 records, 8 errors, 2 warnings",
+			"NOT VALID (claude-messages): 9 records, 7 errors, 3 warnings",
 			"  error    line 6: messages[0].role: is assistant but turn 1 should be user",
 			"  warning  line 9: duplicate of line 1",
 		} {
@@ -146,7 +146,7 @@ func TestDatasetImportListStatsSplitExport(t *testing.T) {
 	}
 	src := records(t, dir, "ada.jsonl", 41, map[int]string{
 		5:  `{"prompt": "bad json",}`,
-		12: `{"system":"You are Ada.","messages":[{"role":"user","content":"And the stew?"},{"role":"assistant","content":""}]}`,
+		12: `{"system":"You are Ada.","messages":[{"role":"user","content":"And the stew?"},{"role":"assistant","content":"Aye.\nHuman: more stew"}]}`,
 	})
 
 	r := cli("dataset", "import", "Ada lines", src, "--base-model", haiku, "--tag", "ada")
@@ -186,7 +186,7 @@ func TestDatasetImportListStatsSplitExport(t *testing.T) {
 
 	// The record from file line 12 is version line 11; check names it, and exits 3.
 	r = cli("dataset", "check", "Ada lines")
-	if r.code != ExitInvalid || !strings.Contains(r.stdout, "  error    line 11: messages[1].content: is empty") {
+	if r.code != ExitInvalid || !strings.Contains(r.stdout, `  error    line 11: messages[1].content: contains "\nHuman:"`) {
 		t.Fatalf("check: %+v", r)
 	}
 

@@ -52,6 +52,64 @@ func Place(f *os.File, path string) error {
 	return SyncDir(filepath.Dir(path))
 }
 
+// PlaceAll puts finished temporary files at their paths with one round of syncs. Where the
+// system has syncfs(2) and the files share one folder, they are renamed and the file system
+// synced once; elsewhere every file is synced, then renamed, then each folder synced once.
+// Either way, when PlaceAll returns every file is whole under its name, durably. tmps[i]
+// must be in the folder of paths[i]. A name may point at an unsynced file until PlaceAll
+// returns: the caller names the files nowhere before then. On error some files may have
+// been renamed: the caller removes both names.
+func PlaceAll(tmps, paths []string) error {
+	if len(tmps) > 1 && oneFolder(paths) {
+		for i, t := range tmps {
+			if err := os.Rename(t, paths[i]); err != nil {
+				return err
+			}
+		}
+		if ok, err := syncFS(filepath.Dir(paths[0])); ok {
+			return err
+		}
+		tmps = paths // renamed already: sync them where they are
+	}
+	for _, t := range tmps {
+		f, err := os.OpenFile(t, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	dirs := map[string]bool{}
+	for i, t := range tmps {
+		if t != paths[i] {
+			if err := os.Rename(t, paths[i]); err != nil {
+				return err
+			}
+		}
+		dirs[filepath.Dir(paths[i])] = true
+	}
+	for d := range dirs {
+		if err := SyncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func oneFolder(paths []string) bool {
+	for _, p := range paths[1:] {
+		if filepath.Dir(p) != filepath.Dir(paths[0]) {
+			return false
+		}
+	}
+	return true
+}
+
 // SyncDir makes renames and new names in dir durable.
 func SyncDir(dir string) error {
 	if runtime.GOOS == "windows" {

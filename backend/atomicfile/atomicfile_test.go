@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -72,5 +73,33 @@ func TestPlaceMovesAFinishedFile(t *testing.T) {
 	}
 	if _, err := os.Stat(g.Name()); err != nil {
 		t.Errorf("the temporary file should stay for the caller: %v", err)
+	}
+}
+
+func TestPlaceAllPutsEveryFileWhole(t *testing.T) {
+	for _, n := range []int{1, 5} {
+		dir := t.TempDir()
+		var tmps, paths []string
+		for i := range n {
+			f, err := os.CreateTemp(dir, ".tmp-*")
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(f, "text %d", i)
+			f.Close()
+			tmps = append(tmps, f.Name())
+			paths = append(paths, filepath.Join(dir, fmt.Sprintf("doc-%d.txt", i)))
+		}
+		if err := PlaceAll(tmps, paths); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range paths {
+			if b, err := os.ReadFile(p); err != nil || string(b) != fmt.Sprintf("text %d", i) {
+				t.Errorf("%s: %q %v", p, b, err)
+			}
+			if _, err := os.Stat(tmps[i]); !os.IsNotExist(err) {
+				t.Errorf("%s still there", tmps[i])
+			}
+		}
 	}
 }

@@ -9,38 +9,36 @@ import (
 )
 
 // classify tells which format a JSON object looks like, from its keys alone ("" if none).
-func classify(obj map[string]any) Format {
-	if _, ok := obj["schemaVersion"]; ok {
+func classify(obj *node) Format {
+	if obj.has("schemaVersion") {
 		return FormatBedrockConversation
 	}
-	if msgs, ok := obj["messages"]; ok {
+	if msgs, ok := obj.get("messages"); ok {
 		// The turns' content tells the message formats apart; the system prompt only when no
 		// turn has content.
-		if arr, ok := msgs.([]any); ok {
-			for _, m := range arr {
-				if mm, ok := m.(map[string]any); ok {
-					switch mm["content"].(type) {
-					case []any:
-						return FormatBedrockConversation
-					case string:
-						return FormatClaudeMessages
+		if msgs.kind == kindArray {
+			for i := range msgs.kids {
+				if mm := &msgs.kids[i]; mm.kind == kindObject {
+					if c, ok := mm.get("content"); ok {
+						switch c.kind {
+						case kindArray:
+							return FormatBedrockConversation
+						case kindString:
+							return FormatClaudeMessages
+						}
 					}
 				}
 			}
 		}
-		if _, ok := obj["system"].([]any); ok {
+		if sys, ok := obj.get("system"); ok && sys.kind == kindArray {
 			return FormatBedrockConversation
 		}
 		return FormatClaudeMessages
 	}
-	_, p := obj["prompt"]
-	_, c := obj["completion"]
-	if p || c {
+	if obj.has("prompt") || obj.has("completion") {
 		return FormatPromptCompletion
 	}
-	_, i := obj["input"]
-	_, o := obj["output"]
-	if i || o {
+	if obj.has("input") || obj.has("output") {
 		return FormatInputOutput
 	}
 	return ""
@@ -51,61 +49,71 @@ func classify(obj map[string]any) Format {
 type decoder struct {
 	rep      *problems
 	reserved []string
+	// reservedDoc names the document that reserves the words, for the message.
+	reservedDoc string
+	// media checks converse image and video blocks by the Amazon Nova rules; micro refuses
+	// them (Nova Micro reads text only).
+	media, micro bool
 	// noteJoins reports converse content blocks joined into one text (imports keep one text a turn).
 	noteJoins bool
 }
 
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
+func jsonType(v *node) string {
+	if v == nil {
 		return "null"
-	case string:
+	}
+	switch v.kind {
+	case kindNull:
+		return "null"
+	case kindString:
 		return "a string"
-	case float64:
+	case kindNumber:
 		return "a number"
-	case bool:
+	case kindBool:
 		return "true/false"
-	case []any:
+	case kindArray:
 		return "a list"
-	case map[string]any:
+	case kindObject:
 		return "an object"
 	}
 	return "unknown"
 }
 
-// extraKeys reports keys outside allowed, in sorted order so reports are stable.
-func (d *decoder) extraKeys(line int, prefix string, obj map[string]any, allowed []string, f Format, asError bool) {
+// extraKeys warns of keys outside allowed, in sorted order so reports are stable. Every
+// format judges them the same way: a warning, as AWS's validators ignore them.
+func (d *decoder) extraKeys(line int, prefix string, obj *node, allowed []string, f Format) {
 	var extra []string
-	for k := range obj {
+	for _, k := range obj.keys {
 		if !slices.Contains(allowed, k) {
 			extra = append(extra, k)
 		}
 	}
+	if len(extra) == 0 {
+		return
+	}
 	slices.Sort(extra)
+	extra = slices.Compact(extra)
 	for _, k := range extra {
+		k = strings.Clone(k) // it may share the line's bytes, which the next line reuses
 		field := k
 		if prefix != "" {
 			field = prefix + "." + k
 		}
-		if asError {
-			d.rep.errorf(line, field, "unexpected key %q: %s records may only have %s", k, f, strings.Join(allowed, ", "))
-		} else {
-			d.rep.warnf(line, field, "unexpected key %q: %s records have only %s; Bedrock may reject or ignore it", k, f, strings.Join(allowed, ", "))
-		}
+		d.rep.warnf(line, field, "unexpected key %q: %s records have only %s; Bedrock may reject or ignore it", k, f, strings.Join(allowed, ", "))
 	}
 }
 
 // text reads a required string field; ok is false when it is missing or not a string.
-func (d *decoder) text(line int, field string, v any, present bool) (string, bool) {
+func (d *decoder) text(line int, field string, v *node, present bool) (string, bool) {
 	if !present {
 		d.rep.errorf(line, field, "missing")
 		return "", false
 	}
-	s, ok := v.(string)
-	if !ok {
+	if v.kind != kindString {
 		d.rep.errorf(line, field, "must be a string, not %s", jsonType(v))
 		return "", false
 	}
+	s := v.str
 	d.checkReserved(line, field, s)
 	return s, true
 }
@@ -113,7 +121,23 @@ func (d *decoder) text(line int, field string, v any, present bool) (string, boo
 func (d *decoder) checkReserved(line int, field, s string) {
 	for _, w := range d.reserved {
 		if containsFold(s, w) {
-			d.rep.errorf(line, field, "contains %q, a reserved keyword for this base model (in any letter case); reword it", w)
+			if d.reservedDoc != "" {
+				d.rep.errorf(line, field, "contains %q, a reserved keyword for this base model (in any letter case; %s); reword it", w, d.reservedDoc)
+			} else {
+				d.rep.errorf(line, field, "contains %q, a reserved keyword for this base model (in any letter case); reword it", w)
+			}
+		}
+	}
+}
+
+// haikuTurnMarkers are Claude's turn markers: AWS's Claude 3 Haiku data validator rejects a
+// system prompt or turn holding one (compared as written).
+var haikuTurnMarkers = []string{"\nHuman:", "\nAssistant:"}
+
+func checkTurnMarkers(rep *problems, line int, field, s string) {
+	for _, w := range haikuTurnMarkers {
+		if strings.Contains(s, w) {
+			rep.errorf(line, field, "contains %q (a line starting %q), a turn marker Claude reserves: AWS's Claude 3 Haiku data validator rejects it; reword the line", w, w[1:])
 		}
 	}
 }
@@ -166,7 +190,7 @@ func lowerASCII(c byte) byte {
 
 // record decodes obj as format f. ok is false when no record could be made of it at all
 // (no turns could be read); every problem has been reported either way.
-func (d *decoder) record(line int, obj map[string]any, f Format) (rec Record, ok bool) {
+func (d *decoder) record(line int, obj *node, f Format) (rec Record, ok bool) {
 	rec.Format = f
 	switch f {
 	case FormatPromptCompletion, FormatInputOutput:
@@ -179,11 +203,11 @@ func (d *decoder) record(line int, obj map[string]any, f Format) (rec Record, ok
 	return rec, false
 }
 
-func (d *decoder) pair(line int, obj map[string]any, f Format) (Record, bool) {
+func (d *decoder) pair(line int, obj *node, f Format) (Record, bool) {
 	in, out := f.pairKeys()
-	d.extraKeys(line, "", obj, []string{in, out}, f, false)
-	inV, inOK := obj[in]
-	outV, outOK := obj[out]
+	d.extraKeys(line, "", obj, []string{in, out}, f)
+	inV, inOK := obj.get(in)
+	outV, outOK := obj.get(out)
 	prompt, ok1 := d.text(line, in, inV, inOK)
 	reply, ok2 := d.text(line, out, outV, outOK)
 	if ok1 && prompt == "" {
@@ -196,13 +220,14 @@ func (d *decoder) pair(line int, obj map[string]any, f Format) (Record, bool) {
 	return rec, ok1 || ok2
 }
 
-func (d *decoder) claude(line int, obj map[string]any) (Record, bool) {
+func (d *decoder) claude(line int, obj *node) (Record, bool) {
 	rec := Record{Format: FormatClaudeMessages}
-	d.extraKeys(line, "", obj, []string{"system", "messages"}, FormatClaudeMessages, true)
-	if v, ok := obj["system"]; ok {
-		if s, ok := v.(string); ok {
-			d.checkReserved(line, "system", s)
-			rec.System = s
+	d.extraKeys(line, "", obj, []string{"system", "messages"}, FormatClaudeMessages)
+	if v, ok := obj.get("system"); ok {
+		if v.kind == kindString {
+			d.checkReserved(line, "system", v.str)
+			checkTurnMarkers(d.rep, line, "system", v.str)
+			rec.System = v.str
 		} else {
 			d.rep.errorf(line, "system", "must be a string, not %s", jsonType(v))
 		}
@@ -212,45 +237,48 @@ func (d *decoder) claude(line int, obj map[string]any) (Record, bool) {
 		return rec, false
 	}
 	rec.Messages = make([]Message, 0, len(arr))
-	for i, v := range arr {
-		field := at("messages", i)
-		m, ok := v.(map[string]any)
-		if !ok {
-			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(v))
+	for i := range arr {
+		field := turnField(i, "")
+		m := &arr[i]
+		if m.kind != kindObject {
+			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(m))
 			rec.Messages = append(rec.Messages, Message{}) // keeps the later turns' indexes
 			continue
 		}
-		d.extraKeys(line, field, m, []string{"role", "content"}, FormatClaudeMessages, true)
+		d.extraKeys(line, field, m, turnKeys, FormatClaudeMessages)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
-		if c, present := m["content"]; present {
-			if _, isList := c.([]any); isList {
-				d.rep.errorf(line, field+".content", "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)")
-			} else if s, ok := d.text(line, field+".content", c, true); ok {
+		cf := turnField(i, ".content")
+		if c, present := m.get("content"); present {
+			if c.kind == kindArray {
+				d.rep.errorf(line, cf, "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)")
+			} else if s, ok := d.text(line, cf, c, true); ok {
 				if s == "" {
-					d.rep.errorf(line, field+".content", "is empty")
+					// AWS's Claude 3 Haiku data validator accepts an empty turn.
+					d.rep.warnf(line, cf, "is empty; an empty turn teaches the model nothing")
 				}
+				checkTurnMarkers(d.rep, line, cf, s)
 				msg.Content = s
 			}
 		} else {
-			d.rep.errorf(line, field+".content", "missing")
+			d.rep.errorf(line, cf, "missing")
 		}
 		rec.Messages = append(rec.Messages, msg)
 	}
 	return rec, true
 }
 
-func (d *decoder) messages(line int, obj map[string]any) ([]any, bool) {
-	v, ok := obj["messages"]
+func (d *decoder) messages(line int, obj *node) ([]node, bool) {
+	v, ok := obj.get("messages")
 	if !ok {
 		d.rep.errorf(line, "messages", "missing")
 		return nil, false
 	}
-	arr, ok := v.([]any)
-	if !ok {
+	if v.kind != kindArray {
 		d.rep.errorf(line, "messages", "must be a list of turns, not %s", jsonType(v))
 		return nil, false
 	}
+	arr := v.kids
 	if len(arr) == 0 {
 		d.rep.errorf(line, "messages", "has no turns; a record needs a user turn and the assistant's reply")
 		return nil, false
@@ -258,18 +286,17 @@ func (d *decoder) messages(line int, obj map[string]any) ([]any, bool) {
 	return arr, true
 }
 
-func (d *decoder) role(line int, field string, m map[string]any) (string, bool) {
-	v, ok := m["role"]
+func (d *decoder) role(line int, field string, m *node) (string, bool) {
+	v, ok := m.get("role")
 	if !ok {
 		d.rep.errorf(line, field+".role", "missing")
 		return "", false
 	}
-	s, ok := v.(string)
-	if !ok {
+	if v.kind != kindString {
 		d.rep.errorf(line, field+".role", "must be a string, not %s", jsonType(v))
 		return "", false
 	}
-	return s, true
+	return v.str, true
 }
 
 // mediaKeys are converse content blocks that Bedrock reads but NPC Studio does not check.
@@ -279,44 +306,52 @@ var (
 )
 
 // blocks reads a list of converse content blocks and joins their text.
-func (d *decoder) blocks(line int, field string, v any) (text string, ok bool) {
-	arr, isList := v.([]any)
-	if !isList {
+func (d *decoder) blocks(line, turn int, role string, v *node) (text string, ok bool) {
+	field := turnField(turn, ".content")
+	if v.kind != kindArray {
 		d.rep.errorf(line, field, "must be a list of content blocks like [{\"text\": \"...\"}], not %s", jsonType(v))
 		return "", false
 	}
+	arr := v.kids
 	if len(arr) == 0 {
 		d.rep.errorf(line, field, "has no content blocks")
 		return "", false
 	}
 	var parts []string
 	media := false
-	for j, b := range arr {
-		bf := at(field, j)
-		obj, isObj := b.(map[string]any)
-		if !isObj {
-			d.rep.errorf(line, bf, "a content block must be an object like {\"text\": \"...\"}, not %s", jsonType(b))
+	for j := range arr {
+		bf := blockField(turn, j, "")
+		obj := &arr[j]
+		if obj.kind != kindObject {
+			d.rep.errorf(line, bf, "a content block must be an object like {\"text\": \"...\"}, not %s", jsonType(obj))
 			continue
 		}
 		hasMedia := false
 		for _, k := range mediaKeys {
-			if _, ok := obj[k]; ok {
+			if m, ok := obj.get(k); ok {
 				hasMedia = true
-				d.rep.warnf(line, bf+"."+k, "%s content is not checked by NPC Studio; Bedrock checks it when the job starts", k)
+				if d.media && k != "document" {
+					d.checkMedia(line, bf+"."+k, k, role, m)
+				} else {
+					d.rep.warnf(line, bf+"."+k, "%s content is not checked by NPC Studio; Bedrock checks it when the job starts", k)
+				}
 			}
 		}
 		media = media || hasMedia
-		d.extraKeys(line, bf, obj, blockKeys, FormatBedrockConversation, false)
-		tv, hasText := obj["text"]
+		d.extraKeys(line, bf, obj, blockKeys, FormatBedrockConversation)
+		tv, hasText := obj.get("text")
 		if !hasText {
 			if !hasMedia {
 				d.rep.errorf(line, bf+".text", "missing")
 			}
 			continue
 		}
-		if s, ok := d.text(line, bf+".text", tv, true); ok {
+		if s, ok := d.text(line, blockField(turn, j, ".text"), tv, true); ok {
 			parts = append(parts, s)
 		}
+	}
+	if d.media {
+		d.countMedia(line, field, arr)
 	}
 	text = strings.Join(parts, "\n")
 	if text == "" && !media {
@@ -328,28 +363,28 @@ func (d *decoder) blocks(line int, field string, v any) (text string, ok bool) {
 	return text, true
 }
 
-func (d *decoder) converse(line int, obj map[string]any) (Record, bool) {
+func (d *decoder) converse(line int, obj *node) (Record, bool) {
 	rec := Record{Format: FormatBedrockConversation}
-	d.extraKeys(line, "", obj, []string{"schemaVersion", "system", "messages"}, FormatBedrockConversation, false)
-	if v, ok := obj["schemaVersion"]; ok {
-		if s, ok := v.(string); ok {
-			rec.SchemaVersion = s
+	d.extraKeys(line, "", obj, []string{"schemaVersion", "system", "messages"}, FormatBedrockConversation)
+	if v, ok := obj.get("schemaVersion"); ok {
+		if v.kind == kindString {
+			rec.SchemaVersion = v.str
 		} else {
 			d.rep.errorf(line, "schemaVersion", "must be a string such as %q, not %s", ConversationSchemaVersion, jsonType(v))
 		}
 	}
-	if v, ok := obj["system"]; ok {
-		if arr, ok := v.([]any); ok {
+	if v, ok := obj.get("system"); ok {
+		if v.kind == kindArray {
 			var parts []string
-			for i, b := range arr {
+			for i := range v.kids {
 				bf := at("system", i)
-				bo, ok := b.(map[string]any)
-				if !ok {
-					d.rep.errorf(line, bf, "must be an object like {\"text\": \"...\"}, not %s", jsonType(b))
+				bo := &v.kids[i]
+				if bo.kind != kindObject {
+					d.rep.errorf(line, bf, "must be an object like {\"text\": \"...\"}, not %s", jsonType(bo))
 					continue
 				}
-				d.extraKeys(line, bf, bo, []string{"text"}, FormatBedrockConversation, false)
-				tv, present := bo["text"]
+				d.extraKeys(line, bf, bo, []string{"text"}, FormatBedrockConversation)
+				tv, present := bo.get("text")
 				if s, ok := d.text(line, bf+".text", tv, present); ok {
 					parts = append(parts, s)
 				}
@@ -364,21 +399,21 @@ func (d *decoder) converse(line int, obj map[string]any) (Record, bool) {
 		return rec, false
 	}
 	rec.Messages = make([]Message, 0, len(arr))
-	for i, v := range arr {
-		field := at("messages", i)
-		m, ok := v.(map[string]any)
-		if !ok {
-			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(v))
+	for i := range arr {
+		field := turnField(i, "")
+		m := &arr[i]
+		if m.kind != kindObject {
+			d.rep.errorf(line, field, "a turn must be an object with role and content, not %s", jsonType(m))
 			rec.Messages = append(rec.Messages, Message{})
 			continue
 		}
-		d.extraKeys(line, field, m, []string{"role", "content"}, FormatBedrockConversation, false)
+		d.extraKeys(line, field, m, turnKeys, FormatBedrockConversation)
 		role, _ := d.role(line, field, m)
 		msg := Message{Role: role}
-		if c, present := m["content"]; present {
-			msg.Content, _ = d.blocks(line, field+".content", c)
+		if c, present := m.get("content"); present {
+			msg.Content, _ = d.blocks(line, i, role, c)
 		} else {
-			d.rep.errorf(line, field+".content", "missing")
+			d.rep.errorf(line, turnField(i, ".content"), "missing")
 		}
 		rec.Messages = append(rec.Messages, msg)
 	}
@@ -401,7 +436,7 @@ func checkTurns(rep *problems, line int, rec Record) {
 		if i%2 == 1 {
 			want = RoleAssistant
 		}
-		field := at("messages", i) + ".role"
+		field := turnField(i, ".role")
 		switch {
 		case m.Role == "":
 			// missing or not a string: already reported
@@ -442,29 +477,163 @@ func syntaxProblem(line []byte, err error) string {
 
 func itoa(n int) string { return count(int64(n)) }
 
+// Amazon Nova's media rules, as AWS's Nova dataset validator (nova_ft_dataset_validator.py)
+// and the Nova user guide state them.
+var (
+	novaImageFormats = []string{"jpeg", "png", "gif", "webp"}
+	novaVideoFormats = []string{"mov", "mkv", "mp4", "webm"}
+)
+
+const novaMaxImages = 10
+
+// checkMedia checks one image or video block: only in user turns, a known format, and an
+// s3:// source.
+func (d *decoder) checkMedia(line int, field, k, role string, m *node) {
+	if d.micro {
+		d.rep.errorf(line, field, "Nova Micro reads text only: remove the %s or tune Nova Lite or Pro", k)
+		return
+	}
+	if role == RoleAssistant {
+		d.rep.errorf(line, field, "an assistant turn cannot hold an %s: Nova replies in text only", k)
+	}
+	if m.kind != kindObject {
+		d.rep.errorf(line, field, "must be an object with format and source, not %s", jsonType(m))
+		return
+	}
+	formats := novaImageFormats
+	if k == "video" {
+		formats = novaVideoFormats
+	}
+	if f, ok := m.get("format"); !ok {
+		d.rep.errorf(line, field+".format", "missing")
+	} else if f.kind != kindString {
+		d.rep.errorf(line, field+".format", "must be a string, not %s", jsonType(f))
+	} else if !slices.Contains(formats, strings.ToLower(f.str)) {
+		d.rep.errorf(line, field+".format", "%q is not a %s format Nova reads (%s)", f.str, k, strings.Join(formats, ", "))
+	}
+	uri := field + ".source.s3Location.uri"
+	src, ok := m.get("source")
+	if !ok || src.kind != kindObject {
+		d.rep.errorf(line, field+".source", "must be {\"s3Location\": {\"uri\": \"s3://...\"}}")
+		return
+	}
+	loc, ok := src.get("s3Location")
+	if !ok || loc.kind != kindObject {
+		d.rep.errorf(line, field+".source.s3Location", "must be {\"uri\": \"s3://...\"}")
+		return
+	}
+	u, ok := loc.get("uri")
+	switch {
+	case !ok:
+		d.rep.errorf(line, uri, "missing")
+	case u.kind != kindString:
+		d.rep.errorf(line, uri, "must be a string, not %s", jsonType(u))
+	case !strings.HasPrefix(u.str, "s3://"):
+		d.rep.errorf(line, uri, "must be an s3:// URI in the dataset's bucket; Bedrock does not fetch %q", u.str)
+	}
+}
+
+// countMedia checks how many images and videos one turn holds.
+func (d *decoder) countMedia(line int, field string, blocks []node) {
+	images, videos := 0, 0
+	for i := range blocks {
+		if blocks[i].kind != kindObject {
+			continue
+		}
+		if blocks[i].has("image") {
+			images++
+		}
+		if blocks[i].has("video") {
+			videos++
+		}
+	}
+	if d.micro {
+		return // each block is already reported
+	}
+	if images > novaMaxImages {
+		d.rep.errorf(line, field, "has %d images; Nova takes at most %d a turn", images, novaMaxImages)
+	}
+	if videos > 1 {
+		d.rep.errorf(line, field, "has %d videos; Nova takes one", videos)
+	}
+	if images > 0 && videos > 0 {
+		d.rep.errorf(line, field, "holds images and a video; Nova takes one kind of media")
+	}
+}
+
+// Field paths of the first turns and blocks, made once: every record names them.
+var (
+	turnKeys    = []string{"role", "content"}
+	turnFields  [64][3]string // messages[i], messages[i].content, messages[i].role
+	blockFields [64][8][2]string
+)
+
+func init() {
+	for i := range turnFields {
+		t := at("messages", i)
+		turnFields[i] = [3]string{t, t + ".content", t + ".role"}
+		for j := range blockFields[i] {
+			b := at(t+".content", j)
+			blockFields[i][j] = [2]string{b, b + ".text"}
+		}
+	}
+}
+
+// turnField is messages[i] and suffix: "", ".content" or ".role".
+func turnField(i int, suffix string) string {
+	if i < len(turnFields) {
+		switch suffix {
+		case "":
+			return turnFields[i][0]
+		case ".content":
+			return turnFields[i][1]
+		case ".role":
+			return turnFields[i][2]
+		}
+	}
+	return at("messages", i) + suffix
+}
+
+// blockField is messages[i].content[j] and suffix: "" or ".text".
+func blockField(i, j int, suffix string) string {
+	if i < len(blockFields) && j < len(blockFields[i]) {
+		switch suffix {
+		case "":
+			return blockFields[i][j][0]
+		case ".text":
+			return blockFields[i][j][1]
+		}
+	}
+	return at(turnField(i, ".content"), j) + suffix
+}
+
 // notSupervised tells why a record that looks like training data is not supervised
 // fine-tuning data, naming the Bedrock job it is for ("" when it is supervised data or
 // not recognisable at all). Reinforcement fine-tuning records carry reference_answer
 // (https://docs.aws.amazon.com/bedrock/latest/userguide/rft-prepare-data.html); distillation
 // prompts are conversations with no reply, which Bedrock has the teacher model write
 // (https://docs.aws.amazon.com/bedrock/latest/userguide/distillation-data-prep-option-1.html).
-func notSupervised(obj map[string]any) string {
-	if _, ok := obj["reference_answer"]; ok {
+func notSupervised(obj *node) string {
+	if obj.has("reference_answer") {
 		return "not supervised data: a record with reference_answer is for reinforcement fine-tuning jobs " +
 			"(customization type REINFORCEMENT_FINE_TUNING, e.g. on amazon.nova-2-lite-v1:0:256k), where a grader " +
 			"scores the model's own replies; NPC Studio prepares supervised fine-tuning data, whose records end with the reply to learn"
 	}
-	msgs, ok := obj["messages"].([]any)
-	if !ok || len(msgs) == 0 {
+	msgs, ok := obj.get("messages")
+	if !ok || msgs.kind != kindArray || len(msgs.kids) == 0 {
 		return ""
 	}
-	for _, m := range msgs {
-		mm, ok := m.(map[string]any)
-		if !ok || mm["role"] != RoleUser {
+	for i := range msgs.kids {
+		m := &msgs.kids[i]
+		if m.kind != kindObject {
+			return ""
+		}
+		role, ok := m.get("role")
+		if !ok || role.kind != kindString || role.str != RoleUser {
 			return ""
 		}
 	}
-	if _, conv := obj["schemaVersion"]; !conv && classify(obj) != FormatBedrockConversation {
+	if !obj.has("schemaVersion") && classify(obj) != FormatBedrockConversation {
 		return ""
 	}
 	return "not supervised data: a record of prompts with no reply is for distillation jobs (customization type DISTILLATION), " +

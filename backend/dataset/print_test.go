@@ -17,7 +17,7 @@ func TestPrintReportListsEveryProblem(t *testing.T) {
 	PrintReport(&b, "mixed-problems.jsonl", "", rep)
 	out := b.String()
 	for _, want := range []string{
-		"mixed-problems.jsonl: NOT VALID (claude-messages): 9 records, 8 errors, 2 warnings",
+		"mixed-problems.jsonl: NOT VALID (claude-messages): 9 records, 7 errors, 3 warnings",
 		"  error    line 2: invalid JSON at column 112",
 		"  error    line 6: messages[0].role: is assistant but turn 1 should be user",
 		"  warning  line 9: duplicate of line 1",

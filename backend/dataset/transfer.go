@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/npcstudio/npcstudio/backend/atomicfile"
@@ -196,6 +195,7 @@ func readJSONL(ctx context.Context, r io.Reader, format Format, name string, roo
 	lr := newLineReader(r, DefaultMaxLineBytes)
 	scratch := newProblems(0)
 	dec := decoder{rep: scratch, noteJoins: true}
+	parser := newLineParser(false)
 	var docs []recordDoc
 	for n := 1; ; n++ {
 		if n%256 == 0 {
@@ -232,14 +232,14 @@ func readJSONL(ctx context.Context, r io.Reader, format Format, name string, roo
 			rep.errorf(n, "", "skipped: not a JSON object (a JSON Lines record is one {...} per line)")
 			continue
 		}
-		var val any
-		if err := json.Unmarshal(line, &val); err != nil {
+		val, err := parser.parse(line)
+		if err != nil {
 			rep.errorf(n, "", "skipped: %s", syntaxProblem(line, err))
 			continue
 		}
-		obj, ok := val.(map[string]any)
-		if !ok {
-			rep.errorf(n, "", "skipped: a record must be a JSON object, not %s", jsonType(val))
+		obj := &val
+		if obj.kind != kindObject {
+			rep.errorf(n, "", "skipped: a record must be a JSON object, not %s", jsonType(obj))
 			continue
 		}
 		if why := notSupervised(obj); why != "" {

@@ -63,10 +63,10 @@ func TestValidateRecordProblems(t *testing.T) {
 			nil, []Problem{{1, "id", `unexpected key "id": prompt-completion records have only prompt, completion; Bedrock may reject or ignore it`}}},
 		{"io missing output", FormatInputOutput, `{"input":"Hi there"}`,
 			[]Problem{{1, "output", "missing"}}, nil},
-		{"claude extra key", FormatClaudeMessages, `{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Well met, traveller."}],"id":1}`,
-			[]Problem{{1, "id", `unexpected key "id": claude-messages records may only have system, messages`}}, nil},
-		{"claude extra key in a turn", FormatClaudeMessages, `{"messages":[{"role":"user","content":"Hi","name":"Bo"},{"role":"assistant","content":"Well met, traveller."}]}`,
-			[]Problem{{1, "messages[0].name", `unexpected key "name": claude-messages records may only have role, content`}}, nil},
+		{"claude extra key is a warning", FormatClaudeMessages, `{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Well met, traveller."}],"id":1}`,
+			nil, []Problem{{1, "id", `unexpected key "id": claude-messages records have only system, messages; Bedrock may reject or ignore it`}}},
+		{"claude extra key in a turn is a warning", FormatClaudeMessages, `{"messages":[{"role":"user","content":"Hi","name":"Bo"},{"role":"assistant","content":"Well met, traveller."}]}`,
+			nil, []Problem{{1, "messages[0].name", `unexpected key "name": claude-messages records have only role, content; Bedrock may reject or ignore it`}}},
 		{"claude system not a string", FormatClaudeMessages, `{"system":["x"],"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Well met, traveller."}]}`,
 			[]Problem{{1, "system", "must be a string, not a list"}}, nil},
 		{"claude messages missing", FormatClaudeMessages, `{"system":"x"}`,
@@ -79,8 +79,8 @@ func TestValidateRecordProblems(t *testing.T) {
 			[]Problem{{1, "messages[0].role", "missing"}}, nil},
 		{"claude content blocks", FormatClaudeMessages, `{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":[{"text":"Well met."}]}]}`,
 			[]Problem{{1, "messages[1].content", "must be a string in claude-messages records (a list of content blocks is the bedrock-conversation format)"}}, nil},
-		{"claude empty content", FormatClaudeMessages, `{"messages":[{"role":"user","content":""},{"role":"assistant","content":"Well met, traveller."}]}`,
-			[]Problem{{1, "messages[0].content", "is empty"}}, nil},
+		{"claude empty content is a warning", FormatClaudeMessages, `{"messages":[{"role":"user","content":""},{"role":"assistant","content":"Well met, traveller."}]}`,
+			nil, []Problem{{1, "messages[0].content", "is empty; an empty turn teaches the model nothing"}}},
 		{"claude system role", FormatClaudeMessages, `{"messages":[{"role":"system","content":"Be Ada"},{"role":"user","content":"Hi"},{"role":"assistant","content":"Well met, traveller."}]}`,
 			[]Problem{
 				{1, "messages[0].role", "role must be user or assistant; put the system prompt in the record's system field"},
@@ -377,8 +377,8 @@ func TestValidateNovaReservedWords(t *testing.T) {
 				})
 				rep := validate(t, in, Options{BaseModel: "amazon.nova-micro-v1:0:128k"})
 				want := []Problem{
-					{4, "messages[1].content[0].text", `contains "` + w + `", a reserved keyword for this base model (in any letter case); reword it`},
-					{6, "system[0].text", `contains "` + w + `", a reserved keyword for this base model (in any letter case); reword it`},
+					{4, "messages[1].content[0].text", `contains "` + w + `", a reserved keyword for this base model (in any letter case; ` + NovaReservedSource + `); reword it`},
+					{6, "system[0].text", `contains "` + w + `", a reserved keyword for this base model (in any letter case; ` + NovaReservedSource + `); reword it`},
 				}
 				if diff := cmp.Diff(want, rep.Errors); diff != "" {
 					t.Fatalf("(-want +got):\n%s", diff)

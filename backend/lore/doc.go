@@ -27,6 +27,12 @@
 // half-imported document. Names (the imported file's name) are unique in a library. A
 // document's text file is synced, with its folder, before the record naming it is committed.
 //
+// An import works in batches (ingest.go): chunks go to the keyword index 512 at a time, and
+// files are committed together, up to 1,000 files, 4 MB of text or 2 seconds: their texts
+// synced in one round, then their chunks and records in one transaction. Progress is still
+// reported per file. A crash or a cancel loses at most the batch in flight; a re-run finds
+// the files already in (same name, same text hash) and skips them.
+//
 // Files beside the database, under <dataDir>/lore/ (exported with the workspace):
 //
 //	lore/docs/<docID>.txt      the document's text as imported (UTF-8, LF line ends)

@@ -101,6 +101,8 @@ type Library struct {
 	// long operations so a test can act at exactly that moment. An error it returns
 	// fails the operation there.
 	hook func(ctx context.Context, point string) error
+	// batchAge, when set by tests, replaces how long an import may hold a batch open.
+	batchAge time.Duration
 }
 
 // NewLibrary opens the lore of the workspace st. The keyword index lives in
@@ -324,8 +326,15 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 		return rep, err
 	}
 	defer end(&err)
+	g := l.newIngest(ctx, &rep, progress)
+	// stop ends the batch in flight after err; it says whether the import ends too.
+	stop := func(err error) bool {
+		g.abort(err)
+		return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isFatal(err)
+	}
 	for i, path := range files {
 		if err := ctx.Err(); err != nil {
+			g.abort(err)
 			return rep, err
 		}
 		name := filepath.Base(path)
@@ -336,31 +345,27 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 			continue
 		}
 		seen[name] = path
-		doc, status, err := l.addFile(ctx, path, name, collection, tags, chunking, p, progress)
+		err := g.addFile(path, name, collection, tags, chunking, p)
+		if err == nil {
+			if err = l.at(ctx, "file-read"); err != nil {
+				g.broken = err
+			}
+		}
 		switch {
-		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-			return rep, err
-		case isFatal(err):
-			return rep, err
-		case err != nil:
+		case err == nil:
+		case g.broken != nil || isFatal(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			if stop(err) {
+				return rep, err
+			}
+		default: // this file alone
+			g.dropCur()
 			rep.Failed = append(rep.Failed, problem(err))
 			p.Stage = "failed"
 			progress(p)
-			continue
 		}
-		if status != "unchanged" {
-			rep.Warnings = append(rep.Warnings, doc.Warnings...)
-		}
-		switch status {
-		case "added":
-			rep.Added = append(rep.Added, doc)
-		case "updated":
-			rep.Updated = append(rep.Updated, doc)
-		default:
-			rep.Unchanged = append(rep.Unchanged, doc)
-		}
-		p.Stage, p.Chunks, p.Size, p.Bytes = "done", doc.Chunks, doc.Size, doc.Size
-		progress(p)
+	}
+	if err := g.flush(); err != nil && stop(err) {
+		return rep, err
 	}
 	if err := l.addBooks(books, &rep); err != nil {
 		return rep, err
@@ -457,112 +462,6 @@ func (lw *limitWriter) Write(p []byte) (int, error) {
 	}
 	lw.n -= int64(len(p))
 	return lw.w.Write(p)
-}
-
-// addFile imports one file. status is "added", "updated" or "unchanged".
-func (l *Library) addFile(ctx context.Context, path, name, collection string, tags map[string]string, chunking ChunkOptions, p AddProgress, progress func(AddProgress)) (Document, string, error) {
-	format := FormatOf(path)
-	if fi, err := os.Stat(path); err == nil && format != "pdf" && format != "docx" && fi.Size() > l.opt.MaxDocumentBytes {
-		return Document{}, "", &FileError{Path: path, Reason: fmt.Sprintf("%s of text is more than this library takes (%s): split the file", humanBytes(fi.Size()), humanBytes(l.opt.MaxDocumentBytes))}
-	}
-	// The text goes to a temporary file first: whether it is kept is known only once it
-	// is read (its hash finds duplicates and unchanged files).
-	tmp, err := os.CreateTemp(filepath.Join(l.dir, "docs"), ".import-*.tmp")
-	if err != nil {
-		return Document{}, "", &storeError{err}
-	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
-	info, err := extract(&limitWriter{w: tmp, n: l.opt.MaxDocumentBytes}, path, format)
-	var fe *FileError
-	switch {
-	case errors.Is(err, errTooLarge):
-		return Document{}, "", &FileError{Path: path, Reason: fmt.Sprintf("more text than this library takes (%s): split the file", humanBytes(l.opt.MaxDocumentBytes))}
-	case errors.As(err, &fe):
-		fe.Path = path
-		return Document{}, "", fe
-	case err != nil:
-		return Document{}, "", &FileError{Path: path, Reason: "cannot read it", Err: err}
-	case info.Blank:
-		return Document{}, "", &FileError{Path: path, Reason: ErrEmpty.Error(), Err: ErrEmpty}
-	}
-
-	l.mu.RLock()
-	var old *Document
-	for _, d := range l.docs {
-		if d.Name == name {
-			old = d
-		} else if d.Hash == info.Hash {
-			l.mu.RUnlock()
-			return Document{}, "", &DuplicateError{Path: path, Existing: d.Name}
-		}
-	}
-	l.mu.RUnlock()
-	now := time.Now().UTC().Format(time.RFC3339)
-	if old != nil && old.Hash == info.Hash && old.Chunking == chunking {
-		// Same text: only the metadata given with this import changes.
-		d := *old
-		d.Source = path
-		if collection != "" {
-			d.Collection = collection
-		}
-		if tags != nil {
-			d.Tags = tags
-		}
-		if err := l.putDoc(&d); err != nil {
-			return Document{}, "", err
-		}
-		return d, "unchanged", nil
-	}
-
-	id, err := l.unusedDocID(name)
-	if err != nil {
-		return Document{}, "", err
-	}
-	doc := &Document{V: 1, ID: id, Name: name, Source: path, Format: format, Hash: info.Hash, Size: info.Size,
-		Collection: collection, Tags: tags, Chunking: chunking, Pages: len(info.PageStarts), PageStarts: info.PageStarts, AddedAt: now, UpdatedAt: now}
-	if w := qualityWarning(name, info.Garbled); w != "" {
-		doc.Warnings = []string{w}
-	}
-	if old != nil {
-		doc.AddedAt = old.AddedAt
-		if collection == "" {
-			doc.Collection = old.Collection
-		}
-		if tags == nil {
-			doc.Tags = old.Tags
-		}
-	}
-	p.Stage, p.Size = "indexing", info.Size
-	progress(p)
-	n, err := l.indexText(ctx, doc, tmp.Name(), info.PageStarts, func(done int64, chunks int) {
-		p.Bytes, p.Chunks = done, chunks
-		progress(p)
-	})
-	if err == nil {
-		doc.Chunks = n
-		// The text is on disk for good before the record that names it is committed.
-		if perr := atomicfile.Place(tmp, l.textPath(doc.ID)); perr != nil {
-			err = &storeError{fmt.Errorf("save the text of %s: %w", name, perr)}
-		}
-	}
-	if err == nil {
-		err = l.at(ctx, "commit")
-	}
-	if err == nil {
-		err = l.commitDoc(doc, old)
-	}
-	if err != nil {
-		l.dropChunks(doc.ID, n)
-		os.Remove(l.textPath(doc.ID))
-		return Document{}, "", err
-	}
-	if old != nil {
-		return *doc, "updated", nil
-	}
-	return *doc, "added", nil
 }
 
 // chunkBatch is how many chunks are written to the workspace and the keyword index at once.

@@ -1,0 +1,157 @@
+package lore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// marker is a word found in one generated file only: "qx" and the file number in letters.
+func marker(i int) string {
+	var b strings.Builder
+	b.WriteString("qx")
+	for range 4 {
+		b.WriteByte(byte('a' + i%26))
+		i /= 26
+	}
+	return b.String() + "z"
+}
+
+// smallWiki writes n small Markdown files, each with its own marker word.
+func smallWiki(t testing.TB, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for i := range n {
+		body := fmt.Sprintf("# Entry %d\n\nThe archive keeps entry %d under the word %s, filed by the tithe clerks of the salt hall.\n", i, i, marker(i))
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("%02d", i/500)), fmt.Sprintf("entry-%05d.md", i), []byte(body))
+	}
+	return dir
+}
+
+// TestCancelledFolderImportResumesWithEveryFileOnce imports a 10,000-file folder, cancels
+// it half-way, imports the folder again after reopening the library, and finds every file
+// in exactly once. The first import commits in batches, not one file at a time.
+func TestCancelledFolderImportResumesWithEveryFileOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 files")
+	}
+	const files, cancelAt = 10000, 5000
+	src := smallWiki(t, files)
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	defer st.Close()
+	lib, err := NewLibrary(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.batchAge = time.Hour // batches end by size only, whatever the machine's speed
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	read, commits := 0, 0
+	lib.hook = func(_ context.Context, point string) error {
+		switch point {
+		case "file-read":
+			if read++; read == cancelAt {
+				cancel()
+			}
+		case "commit":
+			commits++
+		}
+		return nil
+	}
+	done := 0
+	rep, err := lib.Add(ctx, []string{src}, AddOptions{Progress: func(p AddProgress) {
+		if p.Stage == "done" {
+			done++
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled import returned %v", err)
+	}
+	kept := len(lib.List(DocFilter{}))
+	if kept != len(rep.Added) || done != kept {
+		t.Errorf("%d documents in the library, %d reported added, %d reported done", kept, len(rep.Added), done)
+	}
+	// At most the batch in flight is lost: a batch holds at most batchFiles files.
+	if kept > cancelAt || kept < cancelAt-batchFiles {
+		t.Errorf("%d of %d files read were kept, want at least %d", kept, cancelAt, cancelAt-batchFiles)
+	}
+	if commits == 0 || commits > cancelAt/batchFiles+1 {
+		t.Errorf("%d commits for %d files: files are not committed in batches", commits, read)
+	}
+
+	// Reopen, as after a restart, and import the same folder again.
+	if err := lib.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lib, err = NewLibrary(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	rep, err = lib.Add(context.Background(), []string{src}, AddOptions{})
+	if err != nil || len(rep.Failed) > 0 {
+		t.Fatalf("re-run: %v %+v", err, rep.Failed)
+	}
+	if len(rep.Unchanged) != kept || len(rep.Added) != files-kept || len(rep.Updated) != 0 {
+		t.Errorf("re-run: %d unchanged, %d added, %d updated; want %d, %d, 0", len(rep.Unchanged), len(rep.Added), len(rep.Updated), kept, files-kept)
+	}
+
+	docs := lib.List(DocFilter{})
+	names := map[string]int{}
+	chunks := 0
+	for _, d := range docs {
+		names[d.Name]++
+		chunks += d.Chunks
+	}
+	if len(docs) != files || len(names) != files {
+		t.Fatalf("%d documents with %d distinct names, want %d", len(docs), len(names), files)
+	}
+	for i := range files {
+		if n := names[fmt.Sprintf("entry-%05d.md", i)]; n != 1 {
+			t.Fatalf("entry-%05d.md is in %d times", i, n)
+		}
+	}
+	stored := 0
+	st.View(func(tx *bolt.Tx) error {
+		stored = tx.Bucket([]byte(BucketChunks)).Stats().KeyN
+		return nil
+	})
+	indexed, _ := lib.kw.count()
+	if stored != chunks || indexed != uint64(chunks) {
+		t.Errorf("documents name %d chunks; the workspace holds %d, the keyword index %d", chunks, stored, indexed)
+	}
+	for _, i := range []int{7, cancelAt - 3, cancelAt + 11, files - 2} {
+		res, err := lib.Search(context.Background(), Query{Text: marker(i), K: 3, Mode: Keyword})
+		want := fmt.Sprintf("entry-%05d.md", i)
+		if err != nil || len(res.Results) != 1 || res.Results[0].Doc != want {
+			t.Errorf("search for %s: %+v %v, want %s alone", marker(i), res.Results, err, want)
+		}
+	}
+}
+
+// TestDuplicateInsideOneBatchIsRefused fails one file of a batch on its own (a duplicate of
+// another file of the same batch): the others are committed, nothing of it is left.
+func TestDuplicateInsideOneBatchIsRefused(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.md", []byte("The salt hall keeps the tithe ledgers."))
+	b := writeFile(t, dir, "b.md", []byte("The salt hall keeps the tithe ledgers."))
+	c := writeFile(t, dir, "c.md", []byte("Oren Vale guards the ember court."))
+	rep, err := lib.Add(context.Background(), []string{a, b, c}, AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var de *DuplicateError
+	if len(rep.Added) != 2 || len(rep.Failed) != 1 || !errors.As(rep.Failed[0].Err, &de) || de.Existing != "a.md" {
+		t.Fatalf("%+v", rep)
+	}
+	assertLore(t, lib, map[string]string{"a.md": "The salt hall keeps the tithe ledgers.", "c.md": "Oren Vale guards the ember court."})
+}
