@@ -28,11 +28,15 @@ type Options struct {
 	DataDir string
 	Logger  *slog.Logger
 	Secrets secrets.Store
+	// WorkDir is the folder relative paths are resolved against (the command line's working
+	// folder); empty in the window and the browser, where a relative path is refused.
+	WorkDir string
 }
 
 // App owns the open workspace and the services built on it.
 type App struct {
 	dataDir string
+	workDir string
 	log     *slog.Logger
 	secrets secrets.Store
 	ops     *Operations
@@ -44,6 +48,8 @@ type App struct {
 	lib *lore.Library
 	// beforeClose, when set (tests), is called as Close is about to close the workspace.
 	beforeClose func()
+	// atClose are run by Close (the browser page's uploads folder).
+	atClose []func()
 
 	Workspace *WorkspaceService
 	Providers *ProviderService
@@ -56,6 +62,7 @@ type App struct {
 	Chat           *ChatService
 	Lore           *LoreService
 	Batch          *BatchService
+	Files          *FilesService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -81,7 +88,7 @@ func New(opts Options) *App {
 	if opts.Secrets == nil {
 		opts.Secrets = secrets.NewKeychain()
 	}
-	a := &App{dataDir: opts.DataDir, log: opts.Logger, secrets: opts.Secrets, ops: newOperations(opts.Logger)}
+	a := &App{dataDir: opts.DataDir, workDir: opts.WorkDir, log: opts.Logger, secrets: opts.Secrets, ops: newOperations(opts.Logger)}
 	a.Workspace = &WorkspaceService{a: a}
 	a.Providers = &ProviderService{a: a}
 	a.ProvidersTyped = &CommandLineProviders{s: a.Providers}
@@ -92,6 +99,7 @@ func New(opts Options) *App {
 	a.Chat = &ChatService{a: a}
 	a.Lore = &LoreService{a: a}
 	a.Batch = &BatchService{a: a}
+	a.Files = &FilesService{a: a}
 	a.open()
 	return a
 }
@@ -115,6 +123,10 @@ func (a *App) Close() error {
 	a.ops.cancelAll()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	for _, f := range a.atClose {
+		f()
+	}
+	a.atClose = nil
 	if a.st == nil {
 		return stuck
 	}
@@ -129,7 +141,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Files}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

@@ -230,6 +230,9 @@ func (s *PersonaService) Get(req PersonaRef) (out persona.PersonaVersion, err er
 func (s *PersonaService) Create(req CreatePersonaRequest) (out persona.PersonaVersion, err error) {
 	defer guard(s.a.log, &err)
 	var p persona.Persona
+	if req.FromFile, err = s.a.userPath("fromFile", req.FromFile); err != nil {
+		return out, err
+	}
 	if req.FromFile != "" {
 		if p, err = ReadPersonaFile(req.FromFile); err != nil {
 			return out, err
@@ -546,7 +549,10 @@ func (s *PersonaService) Delete(req PersonaRef) (err error) {
 // card that cannot be read changes nothing; the error names the file and what is wrong.
 func (s *PersonaService) Import(req ImportCardRequest) (out ImportedCard, err error) {
 	defer guard(s.a.log, &err)
-	if strings.TrimSpace(req.Path) == "" {
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
+	if req.Path == "" {
 		return out, fault.Invalid("path", "give the card file to import")
 	}
 	r, err := s.repo()
@@ -588,7 +594,10 @@ func (s *PersonaService) Import(req ImportCardRequest) (out ImportedCard, err er
 // avatar, or a generated image), to Path. The file is replaced only once the card is whole.
 func (s *PersonaService) Export(req ExportCardRequest) (out ExportedCard, err error) {
 	defer guard(s.a.log, &err)
-	if strings.TrimSpace(req.Path) == "" {
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
+	if req.Path == "" {
 		return out, fault.Invalid("path", "give the card file to write")
 	}
 	if req.Format != persona.CardV2 && req.Format != persona.CardV3 {

@@ -19,6 +19,8 @@ import (
 // RunWindow opens the studio's window and blocks until it closes. The window starts hidden
 // and is shown when the page is ready, so the writer never sees a blank frame.
 func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
+	// The window has no working folder: a relative path is refused (see userPath).
+	a.workDir = ""
 	return wails.Run(&options.App{
 		Title:            "NPC Studio",
 		Width:            1280,
@@ -32,6 +34,7 @@ func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 		LogLevel:         logger.INFO,
 		OnStartup: func(ctx context.Context) {
 			a.SetEmitter(wailsEmitter{ctx})
+			a.Files.setWindow(ctx)
 		},
 		OnDomReady: func(ctx context.Context) {
 			wruntime.WindowShow(ctx)
@@ -42,6 +45,8 @@ func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 				a.log.Error("closing workspace", "err", err)
 			}
 		},
+		// Files dropped on a field marked as a drop target arrive with their paths (FileField).
+		DragAndDrop:    &options.DragAndDrop{EnableFileDrop: true},
 		Bind:           a.Bindings(),
 		ErrorFormatter: func(err error) any { return FormatError(err) },
 		Linux: &linux.Options{

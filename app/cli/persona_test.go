@@ -303,7 +303,8 @@ func TestPersonaBadInputLeavesWorkspaceUnchanged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := do(append(tt.args, "--json")...)
 			e := decode[cliError](t, r)
-			file := tt.args[len(tt.args)-1]
+			// The command line names the file by its full path.
+			file, _ := filepath.Abs(tt.args[len(tt.args)-1])
 			if r.code != ExitError || e.Error.Code != tt.code || !strings.Contains(e.Error.Message, file) || !strings.Contains(e.Error.Message, tt.contains) {
 				t.Fatalf("want %s naming %s and %q, got exit %d %+v", tt.code, file, tt.contains, r.code, e.Error)
 			}

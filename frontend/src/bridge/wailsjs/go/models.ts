@@ -841,6 +841,20 @@ export namespace app {
 	        this.label = source["label"];
 	    }
 	}
+	export class FileFilter {
+	    name: string;
+	    pattern: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.pattern = source["pattern"];
+	    }
+	}
 	export class FileValidateRequest {
 	    opId: string;
 	    path: string;
@@ -1746,6 +1760,56 @@ export namespace app {
 	        this.n = source["n"];
 	    }
 	}
+	export class PickRequest {
+	    mode: string;
+	    title?: string;
+	    filters?: FileFilter[];
+	    current?: string;
+	    suggestedName?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PickRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.title = source["title"];
+	        this.filters = this.convertValues(source["filters"], FileFilter);
+	        this.current = source["current"];
+	        this.suggestedName = source["suggestedName"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Picked {
+	    paths: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Picked(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paths = source["paths"];
+	    }
+	}
 	export class PreviewRequest {
 	    persona: persona.Persona;
 	    family: string;
@@ -2098,6 +2162,7 @@ export namespace app {
 	    v: number;
 	    author: string;
 	    theme: string;
+	    lastFolder?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -2108,6 +2173,7 @@ export namespace app {
 	        this.v = source["v"];
 	        this.author = source["author"];
 	        this.theme = source["theme"];
+	        this.lastFolder = source["lastFolder"];
 	    }
 	}
 	export class TemplateRef {
