@@ -291,6 +291,14 @@ const bridgeJS = `(function (token) {
     (listeners[name] = listeners[name] || []).push(l);
     return function () { off(name, l); };
   }
+  // The page has no file dialog: a picked or dropped file is uploaded and used by its path.
+  window.__bridgeUpload = function (file) {
+    return fetch('/bridge/upload', {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/octet-stream', 'X-NPCStudio-Token': token,
+        'X-NPCStudio-Filename': encodeURIComponent(file.name)}, body: file})
+      .then(function (r) { return r.json(); })
+      .then(function (r) { if (r.error) { throw r.error; } return r.result.paths[0]; });
+  };
   window.__bridgeReady = new Promise(function (res) { es.onopen = function () { res(true); }; });
   var noop = function () {};
   window.runtime = {

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { FileField, filters } from '../../components/FileField'
 import { describe, personas, type AppError, type CardFormat, type PersonaEdit, type PersonaVersion } from '../../bridge'
 
 // CardPanel imports a Character Card file as a new persona and exports the selected one.
@@ -28,10 +29,14 @@ export function CardPanel(props: { selected: PersonaEdit | null; onImported: (v:
     <details className="card-panel" open>
       <summary>Character cards</summary>
       <div className="form">
-        <label>
-          <span className="field-label">Import a card (V1, V2 or V3; JSON or PNG)</span>
-          <input aria-label="Card file to import" value={importPath} onChange={(e) => setImportPath(e.target.value)} placeholder="/path/to/card.png" />
-        </label>
+        <FileField
+          label="Card file to import"
+          visibleLabel="Import a card (V1, V2 or V3; JSON or PNG)"
+          filters={filters.cards}
+          value={importPath}
+          onChange={setImportPath}
+          placeholder="~/cards/mira.png"
+        />
         <button
           disabled={busy || !importPath.trim()}
           onClick={() =>
@@ -45,10 +50,20 @@ export function CardPanel(props: { selected: PersonaEdit | null; onImported: (v:
         >
           Import card
         </button>
-        <label>
-          <span className="field-label">Export {selected ? `“${selected.persona.name}”` : 'the selected persona'} <span className="muted">(its saved version)</span></span>
-          <input aria-label="Card file to write" value={exportPath} onChange={(e) => setExportPath(e.target.value)} placeholder="/path/to/card.json" />
-        </label>
+        <FileField
+          label="Card file to write"
+          visibleLabel={
+            <>
+              Export {selected ? `“${selected.persona.name}”` : 'the selected persona'} <span className="muted">(its saved version)</span>
+            </>
+          }
+          mode="save"
+          filters={filters.cards}
+          suggestedName={`${selected?.persona.name || 'card'}.${png ? 'png' : 'json'}`}
+          value={exportPath}
+          onChange={setExportPath}
+          placeholder="~/cards/mira.json"
+        />
         <div className="row">
           <select aria-label="Card format" value={format} onChange={(e) => setFormat(e.target.value as CardFormat)}>
             <option value="ccv3">Card V3</option>
