@@ -209,7 +209,7 @@ func BridgeHandler(a *App, assets fs.FS, opts BridgeOptions) (http.Handler, erro
 			http.Error(w, "frontend not built: run make build", http.StatusNotFound)
 			return
 		}
-		page = bytes.Replace(page, []byte("<head>"), script, 1)
+		page = withTheme(bytes.Replace(page, []byte("<head>"), script, 1), a.themePref())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(page)

@@ -21,6 +21,12 @@ import (
 func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 	// The window has no working folder: a relative path is refused (see userPath).
 	a.workDir = ""
+	// The window's own colour before the page paints follows the saved theme (a light theme
+	// on a dark system still starts light).
+	bg := options.NewRGB(0x15, 0x17, 0x1c)
+	if a.themePref() == "light" {
+		bg = options.NewRGB(0xf6, 0xf7, 0xf9)
+	}
 	return wails.Run(&options.App{
 		Title:            "NPC Studio",
 		Width:            1280,
@@ -28,8 +34,8 @@ func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 		MinWidth:         960,
 		MinHeight:        600,
 		StartHidden:      true,
-		BackgroundColour: options.NewRGB(0x15, 0x17, 0x1c),
-		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: bg,
+		AssetServer:      &assetserver.Options{Assets: assets, Middleware: a.themedIndex(assets)},
 		Logger:           wailsLogger{a.log},
 		LogLevel:         logger.INFO,
 		OnStartup: func(ctx context.Context) {

@@ -1,6 +1,7 @@
 import { Suspense, useCallback, useEffect, useState } from 'react'
 import { areas, findArea, prefetchAreas, type Area } from './areas'
-import { workspace, type app, type AppError } from './bridge'
+import { settings, workspace, type app, type AppError } from './bridge'
+import { applyTheme } from './components/theme'
 import { StatusBar } from './components/StatusBar'
 import { WorkspaceProblem } from './components/WorkspaceProblem'
 
@@ -32,6 +33,14 @@ export function App() {
   }, [])
 
   useEffect(refresh, [refresh])
+  // The page painted with the theme Go wrote into it; a theme changed elsewhere since (the
+  // command line) follows here.
+  useEffect(() => {
+    settings
+      .get()
+      .then((s) => applyTheme(s.theme))
+      .catch(() => {})
+  }, [])
   // Once the first page has painted, fetch the other areas' code in the background.
   useEffect(() => {
     if (!status?.open) return
