@@ -1848,6 +1848,22 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ProviderModelsRequest {
+	    name?: string;
+	    baseUrl?: string;
+	    apiKey?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderModelsRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.baseUrl = source["baseUrl"];
+	        this.apiKey = source["apiKey"];
+	    }
+	}
 	export class ProviderNameRequest {
 	    name: string;
 	
