@@ -50,6 +50,8 @@ export const providers = {
   update: (p: provider.Provider, apiKey: string, confirmedApiKeyEnv = '') =>
     call(Providers.Update({ provider: p, apiKey, confirmedApiKeyEnv } as app.AddProviderRequest)),
   test: (name: string) => call(Providers.Test({ name })),
+  // models asks an OpenAI-compatible server (a saved provider by name, or an address) what it serves.
+  models: (req: { name?: string; baseUrl?: string; apiKey?: string }) => call(Providers.Models(req as app.ProviderModelsRequest)),
   remove: (name: string) => call(Providers.Remove({ name })),
 }
 

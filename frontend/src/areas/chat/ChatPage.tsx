@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { AreaProps } from '../../areas'
 import { chats, describe, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
+import { DoFirst } from '../../components/DoFirst'
 import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
@@ -14,13 +15,14 @@ type TabId = (typeof tabs)[number]['id']
 
 // ChatPage: the writer's chats on the left; a chat, a side-by-side compare, or the verdicts
 // on the right.
-export function ChatPage(_: AreaProps) {
+export function ChatPage({ go, arg }: AreaProps) {
   const [tab, setTab] = useState<TabId>('chat')
   const [setup, setSetup] = useState<ChatSetup | null>(null)
   const [providerList, setProviders] = useState<provider.Provider[]>([])
   const [personaList, setPersonas] = useState<persona.PersonaSummary[]>([])
   const [list, setList] = useState<ChatSummary[]>([])
-  const [chatId, setChatId] = useState<string | null>(null)
+  // arg is a chat to open (the first-run checklist's hello).
+  const [chatId, setChatId] = useState<string | null>(arg ?? null)
   const [newPersona, setNewPersona] = useState('')
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null)
   const [verdictKey, setVerdictKey] = useState(0)
@@ -75,7 +77,7 @@ export function ChatPage(_: AreaProps) {
       .catch((e: AppError) => setError(e))
   }
 
-  const missing = providerList.length === 0 ? 'Add a model provider in Settings first.' : personaList.length === 0 ? 'Create a persona first.' : ''
+  const missing = providerList.length === 0 ? 'model' : personaList.length === 0 ? 'persona' : ''
 
   return (
     <div className="chat-area">
@@ -127,7 +129,8 @@ export function ChatPage(_: AreaProps) {
             {describe(error)}
           </p>
         )}
-        {missing && <p className="empty">{missing}</p>}
+        {missing === 'model' && <DoFirst action="Connect a model" onGo={() => go('start')} />}
+        {missing === 'persona' && <DoFirst action="Create a persona" onGo={() => go('personas')} />}
         {tab === 'chat' &&
           (chatId ? (
             <ChatView key={chatId} chatId={chatId} providers={providerList} setup={setup} defaultConfig={defaultConfig} onChanged={reloadList} />
