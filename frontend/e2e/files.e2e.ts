@@ -57,6 +57,27 @@ test('a card dropped on the field is uploaded and its path filled in', async () 
   expect(await page.getByLabel('Card file to import').inputValue()).toMatch(/\/dropped card\.json$/)
 })
 
+test('re-importing a card asks: replace as a new version, or keep both', async () => {
+  // The dropped card is Mira again (imported by Browse above).
+  const personaList = page.getByRole('list', { name: 'Personas' })
+  const before = await personaList.getByRole('button').count()
+  await page.getByRole('button', { name: 'Import card' }).click()
+  const ask = page.getByRole('alertdialog', { name: 'This card is already a persona' })
+  await expect.poll(() => ask.textContent()).toContain('A persona called "Mira Saltwhistle" is already in the workspace')
+  expect(await personaList.getByRole('button').count()).toBe(before)
+  await cardPanel().screenshot({ path: join(artifacts, 'e2e-files-reimport.png') })
+
+  await ask.getByRole('button', { name: 'Keep both' }).click()
+  await expect.poll(() => cardPanel().locator('.success').textContent()).toContain('Imported Mira Saltwhistle (2)')
+  await expect.poll(() => personaList.getByRole('button').count()).toBe(before + 1)
+
+  // The same card again, replacing: it matches, so nothing is saved and the writer is told.
+  await page.getByRole('button', { name: 'Import card' }).click()
+  await ask.getByRole('button', { name: 'Replace (as a new version)' }).click()
+  await expect.poll(() => cardPanel().locator('.success').textContent()).toMatch(/Mira Saltwhistle already matches this card|Saved the card as version/)
+  expect(await personaList.getByRole('button').count()).toBe(before + 1)
+})
+
 test('a relative path is refused with the same sentence in every area', async () => {
   await page.getByLabel('Card file to import').fill('cards/mira.png')
   await page.getByRole('button', { name: 'Import card' }).click()

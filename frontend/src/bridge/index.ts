@@ -94,7 +94,9 @@ export const personas = {
   restore: (id: string, n: number): Promise<PersonaVersion> => call(Personas.Restore({ id, n })),
   saveAsNew: (id: string, n: number, name: string): Promise<PersonaVersion> => call(Personas.SaveAsNew({ id, n, name })),
   remove: (ref: string) => call(Personas.Delete({ ref })),
-  importCard: (path: string) => call(Personas.Import({ path })),
+  // importCard refuses a card matching a persona (code card_matches) unless onMatch says
+  // what to do: 'replace' (a new version of it) or 'keepBoth' (a name not yet taken).
+  importCard: (path: string, onMatch: '' | 'replace' | 'keepBoth' = '') => call(Personas.Import({ path, onMatch })),
   exportCard: (ref: string, format: CardFormat, png: boolean, path: string) => call(Personas.Export({ ref, format, png, path })),
   families: () => call(Personas.Families()),
   preview: (p: PersonaData, family: PersonaFamily, mode: PersonaMode, message: string) =>

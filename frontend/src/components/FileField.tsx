@@ -52,6 +52,7 @@ export function FileField(props: FileFieldProps) {
     if (paths.length === 0) return
     const p = latest.current
     const next = withPaths(p.value, paths, mode)
+    setProblem('')
     p.onChange(next)
     p.onPicked?.(next)
   }
@@ -112,7 +113,10 @@ export function FileField(props: FileFieldProps) {
       rows={3}
       value={props.value}
       disabled={props.disabled}
-      onChange={(e) => props.onChange(e.target.value)}
+      onChange={(e) => {
+        setProblem('')
+        props.onChange(e.target.value)
+      }}
       placeholder={props.placeholder}
     />
   ) : (
@@ -121,7 +125,10 @@ export function FileField(props: FileFieldProps) {
       aria-invalid={props.invalid ? true : undefined}
       value={props.value}
       disabled={props.disabled}
-      onChange={(e) => props.onChange(e.target.value)}
+      onChange={(e) => {
+        setProblem('')
+        props.onChange(e.target.value)
+      }}
       placeholder={props.placeholder}
     />
   )

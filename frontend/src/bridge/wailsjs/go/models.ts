@@ -879,6 +879,7 @@ export namespace app {
 	}
 	export class ImportCardRequest {
 	    path: string;
+	    onMatch?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportCardRequest(source);
@@ -887,6 +888,7 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.path = source["path"];
+	        this.onMatch = source["onMatch"];
 	    }
 	}
 	export class ImportedCard {
@@ -894,6 +896,7 @@ export namespace app {
 	    format: string;
 	    png: boolean;
 	    warnings: string[];
+	    unchanged?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportedCard(source);
@@ -905,6 +908,7 @@ export namespace app {
 	        this.format = source["format"];
 	        this.png = source["png"];
 	        this.warnings = source["warnings"];
+	        this.unchanged = source["unchanged"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
