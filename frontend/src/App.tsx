@@ -72,7 +72,7 @@ export function App() {
     <div className="shell">
       <nav className="nav" aria-label="Areas">
         <div className="brand">
-          <span className="brand-mark">◆</span> NPC Studio
+          <span className="brand-mark">◆</span> <span className="nav-label">NPC Studio</span>
         </div>
         <AreaLinks areas={areas.filter((a) => !a.bottom && !a.hidden)} current={area.id} onPick={(id) => go(id)} />
         <AreaLinks className="nav-bottom" areas={areas.filter((a) => a.bottom && (!a.hidden || a.id === area.id))} current={area.id} onPick={(id) => go(id)} />
@@ -92,11 +92,11 @@ function AreaLinks(props: { areas: Area[]; current: string; onPick: (id: string)
     <ul className={props.className}>
       {props.areas.map((a) => (
         <li key={a.id}>
-          <button className={a.id === props.current ? 'active' : ''} onClick={() => props.onPick(a.id)} aria-current={a.id === props.current ? 'page' : undefined}>
+          <button title={a.label} className={a.id === props.current ? 'active' : ''} onClick={() => props.onPick(a.id)} aria-current={a.id === props.current ? 'page' : undefined}>
             <span className="icon" aria-hidden>
               {a.icon}
             </span>
-            {a.label}
+            <span className="nav-label">{a.label}</span>
           </button>
         </li>
       ))}
