@@ -34,6 +34,7 @@ for theme in dark light; do
         i=$((i + 1))
       done
       xdotool mousemove $x $((H - 26 - 32)) click 1
+      xdotool mousemove $((W - 4)) $((H / 2))
       sleep 1.2
       import -window root "$OUT/window-settings-$W-$THEME.png"
       kill $pid; wait $pid || true

@@ -67,6 +67,9 @@ test('the checklist goes from an empty workspace to a first reply', async () => 
   const sent = models.chatRequests.at(-1)!
   expect(sent.model).toBe('qwen2.5:7b')
   expect(sent.messages.at(-1)?.content).toContain('Hello!')
+  // The chat's row says when, in which mode, and how long it is.
+  const row = page.getByRole('complementary', { name: 'Chats' }).locator('.chat-row').first()
+  await expect.poll(() => row.textContent()).toMatch(/Mira Saltwhistle\d{2}:\d{2}.*base model · [2-9] messages/)
   await page.screenshot({ path: join(artifacts, 'e2e-first-run-reply.png') })
 })
 

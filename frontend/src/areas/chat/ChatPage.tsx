@@ -5,6 +5,7 @@ import { DoFirst } from '../../components/DoFirst'
 import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
+import { formatWhen, modeName, plural } from '../../format'
 
 const tabs = [
   { id: 'chat', label: 'Chat' },
@@ -105,8 +106,14 @@ export function ChatPage({ go, arg }: AreaProps) {
                   setTab('chat')
                 }}
               >
-                <span className="chat-row-name">{c.personaName}</span>
+                <span className="chat-row-name">
+                  {c.personaName}
+                  <span className="chat-row-when">{formatWhen(c.updatedAt)}</span>
+                </span>
                 <span className="chat-row-title">{c.title || 'New chat'}</span>
+                <span className="chat-row-meta">
+                  {modeName(c.config.mode)} · {plural(c.messages, 'message')}
+                </span>
               </button>
               <button className="icon-button chat-row-delete" aria-label={`Delete chat ${c.title || c.id}`} onClick={() => remove(c.id)} title="Delete chat">
                 {confirmDelete === c.id ? 'Delete?' : '×'}
