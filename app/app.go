@@ -30,11 +30,15 @@ type Options struct {
 	DataDir string
 	Logger  *slog.Logger
 	Secrets secrets.Store
+	// WorkDir is the folder relative paths are resolved against (the command line's working
+	// folder); empty in the window and the browser, where a relative path is refused.
+	WorkDir string
 }
 
 // App owns the open workspace and the services built on it.
 type App struct {
 	dataDir string
+	workDir string
 	log     *slog.Logger
 	secrets secrets.Store
 	ops     *Operations
@@ -46,6 +50,8 @@ type App struct {
 	lib *lore.Library
 	// beforeClose, when set (tests), is called as Close is about to close the workspace.
 	beforeClose func()
+	// atClose are run by Close (the browser page's uploads folder).
+	atClose []func()
 
 	Workspace *WorkspaceService
 	Providers *ProviderService
@@ -61,6 +67,7 @@ type App struct {
 	Cloud          *CloudService
 	Models         *ModelService
 	Eval           *EvalService
+	Files          *FilesService
 }
 
 // buckets are every bucket a workspace holds, gathered from the areas that own them.
@@ -88,7 +95,7 @@ func New(opts Options) *App {
 	if opts.Secrets == nil {
 		opts.Secrets = secrets.NewKeychain()
 	}
-	a := &App{dataDir: opts.DataDir, log: opts.Logger, secrets: opts.Secrets, ops: newOperations(opts.Logger)}
+	a := &App{dataDir: opts.DataDir, workDir: opts.WorkDir, log: opts.Logger, secrets: opts.Secrets, ops: newOperations(opts.Logger)}
 	a.Workspace = &WorkspaceService{a: a}
 	a.Providers = &ProviderService{a: a}
 	a.ProvidersTyped = &CommandLineProviders{s: a.Providers}
@@ -102,6 +109,7 @@ func New(opts Options) *App {
 	a.Cloud = &CloudService{a: a}
 	a.Models = &ModelService{a: a, readiness: a.versionEvidence}
 	a.Eval = &EvalService{a: a}
+	a.Files = &FilesService{a: a}
 	a.open()
 	return a
 }
@@ -125,6 +133,10 @@ func (a *App) Close() error {
 	a.ops.cancelAll()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	for _, f := range a.atClose {
+		f()
+	}
+	a.atClose = nil
 	if a.st == nil {
 		return stuck
 	}
@@ -139,7 +151,7 @@ func (a *App) Close() error {
 
 // Bindings are the services the window binds.
 func (a *App) Bindings() []any {
-	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Cloud, a.Models, a.Eval}
+	return []any{a.Workspace, a.Providers, a.Operations, a.Settings, a.Personas, a.Datasets, a.Chat, a.Lore, a.Batch, a.Cloud, a.Models, a.Eval, a.Files}
 }
 
 // SetEmitter routes operation events to the window (or the browser bridge).

@@ -25,7 +25,9 @@ import (
 
 func newApp(t *testing.T, dir string) *App {
 	t.Helper()
-	a := New(Options{DataDir: dir, Secrets: secrets.NewMemory()})
+	// The tests name testdata files relative to the package, as the command line would.
+	wd, _ := os.Getwd()
+	a := New(Options{DataDir: dir, Secrets: secrets.NewMemory(), WorkDir: wd})
 	t.Cleanup(func() { a.Close() })
 	return a
 }

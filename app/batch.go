@@ -133,7 +133,11 @@ func (p personaFinder) Exists(name string) error {
 
 // loadSpec reads, parses and checks a spec file: nothing runs on a spec that fails.
 func (s *BatchService) loadSpec(path, providerName string) (batch.Spec, error) {
-	if strings.TrimSpace(path) == "" {
+	path, err := s.a.userPath("specPath", path)
+	if err != nil {
+		return batch.Spec{}, err
+	}
+	if path == "" {
 		return batch.Spec{}, fault.Invalid("specPath", "pick a scene spec (YAML or CSV)")
 	}
 	st, err := s.a.store()
@@ -425,6 +429,9 @@ func (s *BatchService) Review(req BatchReviewRequest) (out batch.Line, err error
 // Export writes a run's lines (only accepted ones once any was reviewed, unless All).
 func (s *BatchService) Export(req BatchExportRequest) (out batch.ExportResult, err error) {
 	defer guard(s.a.log, &err)
+	if req.Dir, err = s.a.userPath("dir", req.Dir); err != nil {
+		return out, err
+	}
 	repo, err := s.repo()
 	if err != nil {
 		return out, err

@@ -207,6 +207,9 @@ type DatasetPlanRequest struct {
 // and says where it goes and what it starts.
 func (s *CloudService) PlanDataset(req DatasetPlanRequest) (out cloud.Plan, err error) {
 	defer guard(s.a.log, &err)
+	if req.Source.File, err = s.a.userPath("file", req.Source.File); err != nil {
+		return out, err
+	}
 	d, err := s.deployment("", "")
 	if err != nil {
 		return out, err

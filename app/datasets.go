@@ -335,6 +335,9 @@ func (s *DatasetService) Import(req DatasetImportRequest) (id string, err error)
 		return "", err
 	}
 	in := req.Import
+	if in.Path, err = s.a.userPath("path", in.Path); err != nil {
+		return "", err
+	}
 	if _, err := r.GetDataset(s.a.ctx(), in.DatasetID); err != nil {
 		return "", err
 	}
@@ -378,6 +381,9 @@ func (s *DatasetService) ValidateFile(req FileValidateRequest) (id string, err e
 	opts := dataset.Options{Format: req.Format, BaseModel: req.BaseModel, BatchSize: req.BatchSize, Purpose: req.Purpose}
 	if err := opts.Check(); err != nil {
 		return "", &dataset.Problem{Field: optionField(err), Message: err.Error()}
+	}
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return "", err
 	}
 	info, err := statFile("path", req.Path)
 	if err != nil {
@@ -428,6 +434,12 @@ func (s *DatasetService) Export(req DatasetExportRequest) (id string, err error)
 		return "", err
 	}
 	in := req.Export
+	if in.Path, err = s.a.userPath("path", in.Path); err != nil {
+		return "", err
+	}
+	if in.ValidationPath, err = s.a.userPath("validationPath", in.ValidationPath); err != nil {
+		return "", err
+	}
 	if in.Path == "" {
 		return "", &dataset.Problem{Field: "path", Message: "give the file to write"}
 	}

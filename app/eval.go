@@ -186,6 +186,10 @@ func (s *EvalService) Import(req EvalFileRequest) (out evals.SuiteVersion, err e
 }
 
 func (s *EvalService) importFile(path string) (evals.SuiteVersion, error) {
+	path, err := s.a.userPath("path", path)
+	if err != nil {
+		return evals.SuiteVersion{}, err
+	}
 	suite, err := readSuiteFile(path)
 	if err != nil {
 		return evals.SuiteVersion{}, err
@@ -205,7 +209,10 @@ func (s *EvalService) importFile(path string) (evals.SuiteVersion, error) {
 // Export writes a suite to a promptfoo YAML file (atomically) and returns its path.
 func (s *EvalService) Export(req EvalExportRequest) (path string, err error) {
 	defer guard(s.a.log, &err)
-	if strings.TrimSpace(req.Path) == "" {
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return "", err
+	}
+	if req.Path == "" {
 		return "", fault.Invalid("path", "say where to write the suite")
 	}
 	r, err := s.repo()

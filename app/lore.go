@@ -329,11 +329,9 @@ type LoreAddRequest struct {
 // reported as a duplicate. It returns the operation id at once.
 func (s *LoreService) Add(req LoreAddRequest) (id string, err error) {
 	defer guard(s.a.log, &err)
-	var paths []string
-	for _, p := range req.Paths {
-		if p = strings.TrimSpace(p); p != "" {
-			paths = append(paths, p)
-		}
+	paths, err := s.a.userPaths("paths", req.Paths)
+	if err != nil {
+		return "", err
 	}
 	if len(paths) == 0 {
 		return "", fault.Invalid("paths", "give one or more files or folders to import")
@@ -460,7 +458,10 @@ type LorePreviewRequest struct {
 // with their boundaries (byte offsets in the text) and the total.
 func (s *LoreService) Preview(req LorePreviewRequest) (out lore.ChunkPreview, err error) {
 	defer guard(s.a.log, &err)
-	path := strings.TrimSpace(req.Path)
+	path, err := s.a.userPath("path", req.Path)
+	if err != nil {
+		return out, err
+	}
 	if req.Doc != "" {
 		lib, err := s.a.library()
 		if err != nil {

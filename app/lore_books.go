@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"maps"
-	"strings"
 
 	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"github.com/npcstudio/npcstudio/backend/fault"
@@ -39,7 +38,10 @@ type LoreBookAttachRequest struct {
 // the lore library as a lorebook; a book of the same file name is replaced.
 func (s *LoreService) ImportBook(req LoreBookRequest) (out lore.Book, err error) {
 	defer guard(s.a.log, &err)
-	if strings.TrimSpace(req.Path) == "" {
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
+	if req.Path == "" {
 		return out, fault.Invalid("path", "give the World Info file to import")
 	}
 	lib, err := s.a.library()
@@ -67,7 +69,10 @@ func (s *LoreService) Books() (out []lore.Book, err error) {
 // not. The file is replaced only once it is whole.
 func (s *LoreService) ExportBook(req LoreBookExportRequest) (out lore.Book, err error) {
 	defer guard(s.a.log, &err)
-	if strings.TrimSpace(req.Path) == "" {
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
+	if req.Path == "" {
 		return out, fault.Invalid("path", "give the file to write")
 	}
 	lib, err := s.a.library()

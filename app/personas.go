@@ -94,7 +94,34 @@ type PersonaDiff struct {
 // ImportCardRequest is the card file to import (JSON or PNG).
 type ImportCardRequest struct {
 	Path string `json:"path"`
+	// OnMatch says what to do when a persona of the card's name exists: "replace" saves the
+	// card as a new version of it, "keepBoth" imports it under a name not yet taken. Empty
+	// refuses with a *CardMatchError, so a card is never imported twice without a choice.
+	OnMatch string `json:"onMatch,omitempty"`
 }
+
+// Choices for ImportCardRequest.OnMatch.
+const (
+	OnMatchReplace  = "replace"
+	OnMatchKeepBoth = "keepBoth"
+)
+
+// CardMatchError says a card matches a persona already in the workspace.
+type CardMatchError struct {
+	File      string `json:"file"`
+	Name      string `json:"name"`
+	PersonaID string `json:"personaId"`
+	Version   int    `json:"version"`
+	// KeepBothName is the name the card would get with keepBoth.
+	KeepBothName string `json:"keepBothName"`
+}
+
+func (e *CardMatchError) Error() string {
+	return fmt.Sprintf("%s: a persona called %q is already in the workspace (version %d): replace it with the card as a new version, or keep both (the card becomes %q)",
+		e.File, e.Name, e.Version, e.KeepBothName)
+}
+func (e *CardMatchError) ErrorCode() string  { return "card_matches" }
+func (e *CardMatchError) ErrorField() string { return "onMatch" }
 
 // ImportedCard is the persona a card became.
 type ImportedCard struct {
@@ -102,6 +129,8 @@ type ImportedCard struct {
 	Format   persona.CardFormat     `json:"format"`
 	PNG      bool                   `json:"png"`
 	Warnings []string               `json:"warnings"`
+	// Unchanged says a replacing card matched the persona's current version: nothing was saved.
+	Unchanged bool `json:"unchanged,omitempty"`
 }
 
 // ExportCardRequest writes the persona's current version as a card to Path.
@@ -230,6 +259,9 @@ func (s *PersonaService) Get(req PersonaRef) (out persona.PersonaVersion, err er
 func (s *PersonaService) Create(req CreatePersonaRequest) (out persona.PersonaVersion, err error) {
 	defer guard(s.a.log, &err)
 	var p persona.Persona
+	if req.FromFile, err = s.a.userPath("fromFile", req.FromFile); err != nil {
+		return out, err
+	}
 	if req.FromFile != "" {
 		if p, err = ReadPersonaFile(req.FromFile); err != nil {
 			return out, err
@@ -341,6 +373,24 @@ func fileError(path string, err error) error {
 		return fmt.Errorf("%s: %v", path, pe.Err)
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// unusedPersonaName is name, or "name (2)", "name (3)"… the first no persona has.
+func unusedPersonaName(r *persona.Repository, name string) (string, error) {
+	for i := 1; i < 1000; i++ {
+		n := name
+		if i > 1 {
+			n = fmt.Sprintf("%s (%d)", name, i)
+		}
+		_, err := r.Get(n)
+		if errors.Is(err, persona.ErrNotFound) {
+			return n, nil
+		}
+		if err != nil && !errors.Is(err, persona.ErrAmbiguousName) {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("no free name like %q", name)
 }
 
 func sizeText(n int64) string {
@@ -546,7 +596,10 @@ func (s *PersonaService) Delete(req PersonaRef) (err error) {
 // card that cannot be read changes nothing; the error names the file and what is wrong.
 func (s *PersonaService) Import(req ImportCardRequest) (out ImportedCard, err error) {
 	defer guard(s.a.log, &err)
-	if strings.TrimSpace(req.Path) == "" {
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
+	if req.Path == "" {
 		return out, fault.Invalid("path", "give the card file to import")
 	}
 	r, err := s.repo()
@@ -572,12 +625,43 @@ func (s *PersonaService) Import(req ImportCardRequest) (out ImportedCard, err er
 	if err != nil {
 		return out, err
 	}
-	v, err := r.Create(res.Persona, s.a.author())
+	var v persona.PersonaVersion
+	match, err := r.Get(res.Persona.Name)
+	switch {
+	case errors.Is(err, persona.ErrNotFound):
+		v, err = r.Create(res.Persona, s.a.author())
+	case err != nil && !errors.Is(err, persona.ErrAmbiguousName):
+		return out, err
+	case req.OnMatch == OnMatchKeepBoth:
+		p := res.Persona
+		if p.Name, err = unusedPersonaName(r, p.Name); err != nil {
+			return out, err
+		}
+		v, err = r.Create(p, s.a.author())
+	case err != nil: // more than one persona has the name: which to replace is not clear
+		return out, fmt.Errorf("%s: %w; keep both, or rename one of them first", req.Path, err)
+	case req.OnMatch == OnMatchReplace:
+		p := res.Persona
+		p.ID = match.PersonaID
+		if p.TemplateID == "" && p.Template == nil {
+			p.TemplateID, p.Template = match.Persona.TemplateID, match.Persona.Template
+		}
+		v, err = r.Save(p, s.a.author())
+		out.Unchanged = err == nil && v.N == match.N
+	case req.OnMatch == "":
+		keep, kerr := unusedPersonaName(r, res.Persona.Name)
+		if kerr != nil {
+			return out, kerr
+		}
+		return out, &CardMatchError{File: req.Path, Name: match.Persona.Name, PersonaID: match.PersonaID, Version: match.N, KeepBothName: keep}
+	default:
+		return out, fault.Invalid("onMatch", "%q is not a choice: replace or keepBoth", req.OnMatch)
+	}
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", req.Path, err)
 	}
 	s.a.log.Info("card imported", "id", v.PersonaID, "format", res.Format, "png", res.PNG)
-	out = ImportedCard{Version: v, Format: res.Format, PNG: res.PNG, Warnings: res.Warnings}
+	out = ImportedCard{Version: v, Format: res.Format, PNG: res.PNG, Warnings: res.Warnings, Unchanged: out.Unchanged}
 	if out.Warnings == nil {
 		out.Warnings = []string{}
 	}
@@ -588,7 +672,10 @@ func (s *PersonaService) Import(req ImportCardRequest) (out ImportedCard, err er
 // avatar, or a generated image), to Path. The file is replaced only once the card is whole.
 func (s *PersonaService) Export(req ExportCardRequest) (out ExportedCard, err error) {
 	defer guard(s.a.log, &err)
-	if strings.TrimSpace(req.Path) == "" {
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
+	if req.Path == "" {
 		return out, fault.Invalid("path", "give the card file to write")
 	}
 	if req.Format != persona.CardV2 && req.Format != persona.CardV3 && req.Format != persona.CardCHARX {

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/provider"
@@ -162,6 +164,47 @@ func (s *ProviderService) Test(req ProviderNameRequest) (out provider.TestResult
 		return out, err
 	}
 	return r.Test(s.a.ctx(), p), nil
+}
+
+// ProviderModelsRequest names an OpenAI-compatible server to ask for its models: a saved
+// provider by Name (its own key is used), or a BaseURL with, optionally, a key to send it.
+type ProviderModelsRequest struct {
+	Name    string `json:"name,omitempty"`
+	BaseURL string `json:"baseUrl,omitempty"`
+	APIKey  string `json:"apiKey,omitempty"`
+}
+
+// Models lists the models an OpenAI-compatible server serves, for the window's model picker.
+func (s *ProviderService) Models(req ProviderModelsRequest) (out []string, err error) {
+	defer guard(s.a.log, &err)
+	base, key := strings.TrimSpace(req.BaseURL), req.APIKey
+	if req.Name != "" {
+		r, err := s.a.registry()
+		if err != nil {
+			return nil, err
+		}
+		p, err := r.Get(req.Name)
+		if err != nil {
+			return nil, err
+		}
+		if p.Kind != provider.KindOpenAI {
+			return nil, fault.Invalid("name", "%s is not an OpenAI-compatible server; type the model name", p.Name)
+		}
+		if base == "" {
+			base = p.BaseURL
+		}
+		if key == "" && provider.KeyTarget(p) == provider.KeyTarget(provider.Provider{Kind: p.Kind, BaseURL: base}) {
+			if key, err = r.APIKey(p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := (provider.Provider{Name: "probe", Kind: provider.KindOpenAI, BaseURL: base, Model: "probe"}).Validate(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(s.a.ctx(), 10*time.Second)
+	defer cancel()
+	return provider.ListModels(ctx, base, key)
 }
 
 // Remove deletes the provider and its key.

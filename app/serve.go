@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -150,6 +151,8 @@ func (h *sseHub) serve(w http.ResponseWriter, r *http.Request) {
 // all behind the guard (serve_guard.go) for a server listening on opts.Addr.
 func BridgeHandler(a *App, assets fs.FS, opts BridgeOptions) (http.Handler, error) {
 	hub := &sseHub{subs: map[chan []byte]struct{}{}}
+	// A browser page has no working folder: a relative path is refused, as in the window.
+	a.workDir = ""
 	d := NewDispatcher(a.Bindings())
 	d.onPanic = func(name string, r any) { a.log.Error("panic recovered", "method", name, "panic", fmt.Sprint(r)) }
 	// The page gets the token it must send back with every call; only a page served to the
@@ -176,6 +179,25 @@ func BridgeHandler(a *App, assets fs.FS, opts BridgeOptions) (http.Handler, erro
 		json.NewEncoder(w).Encode(map[string]any{"result": res})
 	})
 	mux.HandleFunc("GET /bridge/events", hub.serve)
+	// The page has no file dialog: a file the writer picks or drops is uploaded here, kept in
+	// this launch's folder, and passed on to the services by its path like a picked file.
+	up := &uploads{}
+	a.mu.Lock()
+	a.atClose = append(a.atClose, up.close)
+	a.mu.Unlock()
+	mux.HandleFunc("POST /bridge/upload", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1)
+		name, _ := url.QueryUnescape(r.Header.Get(UploadNameHeader))
+		path, err := up.save(name, r.Body)
+		if err != nil {
+			a.log.Warn("upload refused", "err", err)
+			json.NewEncoder(w).Encode(map[string]any{"error": FormatError(err)})
+			return
+		}
+		a.log.Info("file uploaded from the browser page", "path", path)
+		json.NewEncoder(w).Encode(map[string]any{"result": Picked{Paths: []string{path}}})
+	})
 	files := http.FileServerFS(assets)
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" && r.URL.Path != "/index.html" {
@@ -187,7 +209,7 @@ func BridgeHandler(a *App, assets fs.FS, opts BridgeOptions) (http.Handler, erro
 			http.Error(w, "frontend not built: run make build", http.StatusNotFound)
 			return
 		}
-		page = bytes.Replace(page, []byte("<head>"), script, 1)
+		page = withTheme(bytes.Replace(page, []byte("<head>"), script, 1), a.themePref())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(page)
@@ -269,6 +291,14 @@ const bridgeJS = `(function (token) {
     (listeners[name] = listeners[name] || []).push(l);
     return function () { off(name, l); };
   }
+  // The page has no file dialog: a picked or dropped file is uploaded and used by its path.
+  window.__bridgeUpload = function (file) {
+    return fetch('/bridge/upload', {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/octet-stream', 'X-NPCStudio-Token': token,
+        'X-NPCStudio-Filename': encodeURIComponent(file.name)}, body: file})
+      .then(function (r) { return r.json(); })
+      .then(function (r) { if (r.error) { throw r.error; } return r.result.paths[0]; });
+  };
   window.__bridgeReady = new Promise(function (res) { es.onopen = function () { res(true); }; });
   var noop = function () {};
   window.runtime = {

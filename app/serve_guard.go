@@ -37,6 +37,9 @@ import (
 // BridgeTokenHeader carries the launch token on bridge calls.
 const BridgeTokenHeader = "X-NPCStudio-Token"
 
+// UploadNameHeader carries an uploaded file's name, URL-encoded (/bridge/upload).
+const UploadNameHeader = "X-NPCStudio-Filename"
+
 // NewBridgeToken draws a launch token: 256 random bits, URL-safe.
 func NewBridgeToken() (string, error) {
 	b := make([]byte, 32)
@@ -189,6 +192,15 @@ func (g *bridgeGuard) checkBridge(r *http.Request) (int, string) {
 	}
 	if !g.valid(tok) {
 		return http.StatusForbidden, "wrong token"
+	}
+	if r.Method == http.MethodPost && r.URL.Path == "/bridge/upload" {
+		// An upload is the file's bytes; like a JSON body, a cross-site form cannot send
+		// this type without a preflight (which is refused), and the token header above
+		// already needs one.
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/octet-stream" {
+			return http.StatusUnsupportedMediaType, "upload not application/octet-stream"
+		}
+		return 0, ""
 	}
 	if r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")) {
 		return http.StatusUnsupportedMediaType, "body not application/json"

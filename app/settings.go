@@ -20,6 +20,8 @@ type Settings struct {
 	Author string `json:"author"`
 	// Theme is "system", "light" or "dark".
 	Theme string `json:"theme"`
+	// LastFolder is where the file dialogs open next (the folder of the last file picked).
+	LastFolder string `json:"lastFolder,omitempty"`
 }
 
 func defaultSettings() Settings { return Settings{V: 1, Theme: "system"} }

@@ -19,6 +19,14 @@ import (
 // RunWindow opens the studio's window and blocks until it closes. The window starts hidden
 // and is shown when the page is ready, so the writer never sees a blank frame.
 func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
+	// The window has no working folder: a relative path is refused (see userPath).
+	a.workDir = ""
+	// The window's own colour before the page paints follows the saved theme (a light theme
+	// on a dark system still starts light).
+	bg := options.NewRGB(0x15, 0x17, 0x1c)
+	if a.themePref() == "light" {
+		bg = options.NewRGB(0xf6, 0xf7, 0xf9)
+	}
 	return wails.Run(&options.App{
 		Title:            "NPC Studio",
 		Width:            1280,
@@ -26,12 +34,13 @@ func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 		MinWidth:         960,
 		MinHeight:        600,
 		StartHidden:      true,
-		BackgroundColour: options.NewRGB(0x15, 0x17, 0x1c),
-		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: bg,
+		AssetServer:      &assetserver.Options{Assets: assets, Middleware: a.themedIndex(assets)},
 		Logger:           wailsLogger{a.log},
 		LogLevel:         logger.INFO,
 		OnStartup: func(ctx context.Context) {
 			a.SetEmitter(wailsEmitter{ctx})
+			a.Files.setWindow(ctx)
 		},
 		OnDomReady: func(ctx context.Context) {
 			wruntime.WindowShow(ctx)
@@ -42,6 +51,8 @@ func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 				a.log.Error("closing workspace", "err", err)
 			}
 		},
+		// Files dropped on a field marked as a drop target arrive with their paths (FileField).
+		DragAndDrop:    &options.DragAndDrop{EnableFileDrop: true},
 		Bind:           a.Bindings(),
 		ErrorFormatter: func(err error) any { return FormatError(err) },
 		Linux: &linux.Options{

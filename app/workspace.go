@@ -193,6 +193,9 @@ type ArchiveRequest struct {
 // in the keychain, so they are never in an archive.
 func (s *WorkspaceService) Export(req ArchiveRequest) (out store.Manifest, err error) {
 	defer guard(s.a.log, &err)
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
 	if req.Path == "" {
 		return out, errors.New("path: give the archive file to write")
 	}
@@ -225,6 +228,9 @@ func (s *WorkspaceService) Export(req ArchiveRequest) (out store.Manifest, err e
 // current workspace is backed up first; a damaged archive changes nothing.
 func (s *WorkspaceService) Import(req ArchiveRequest) (out store.Manifest, err error) {
 	defer guard(s.a.log, &err)
+	if req.Path, err = s.a.userPath("path", req.Path); err != nil {
+		return out, err
+	}
 	if req.Path == "" {
 		return out, errors.New("path: give the archive file to read")
 	}

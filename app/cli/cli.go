@@ -78,7 +78,9 @@ func (e *Env) App() *app.App {
 			log = l
 			e.closers = append(e.closers, c)
 		}
-		e.app = app.New(app.Options{DataDir: e.dataDir, Logger: log, Secrets: e.Secrets})
+		// The command line resolves relative paths against the folder it was started in.
+		wd, _ := os.Getwd()
+		e.app = app.New(app.Options{DataDir: e.dataDir, Logger: log, Secrets: e.Secrets, WorkDir: wd})
 	}
 	return e.app
 }

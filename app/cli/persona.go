@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -219,12 +220,31 @@ func printPersona(w io.Writer, v persona.PersonaVersion) {
 }
 
 func personaImportCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
+	var replace, keepBoth bool
+	c := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Import a Character Card V1, V2 or V3 (JSON or PNG) as a new persona",
-		Args:  cobra.ExactArgs(1),
+		Long: `Import a Character Card V1, V2 or V3 (JSON or PNG) as a new persona.
+
+When a persona of the card's name is already in the workspace, the import stops unless told
+what to do: --replace saves the card as a new version of that persona (its history keeps the
+old one), --keep-both imports it under a name not yet taken ("Mira (2)").`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			res, err := env.App().Personas.Import(app.ImportCardRequest{Path: args[0]})
+			req := app.ImportCardRequest{Path: args[0]}
+			switch {
+			case replace && keepBoth:
+				return usagef("--replace and --keep-both: give one")
+			case replace:
+				req.OnMatch = app.OnMatchReplace
+			case keepBoth:
+				req.OnMatch = app.OnMatchKeepBoth
+			}
+			res, err := env.App().Personas.Import(req)
+			var match *app.CardMatchError
+			if errors.As(err, &match) {
+				return fmt.Errorf("%w\n(run again with --replace or --keep-both)", err)
+			}
 			if err != nil {
 				return err
 			}
@@ -233,13 +253,22 @@ func personaImportCmd(env *Env) *cobra.Command {
 				if res.PNG {
 					kind = "PNG"
 				}
-				fmt.Fprintf(w, "imported %s (%s %s) as %s\n", res.Version.Persona.Name, res.Format, kind, res.Version.PersonaID)
+				if res.Unchanged {
+					fmt.Fprintf(w, "%s already matches the card (version %d): nothing saved\n", res.Version.PersonaID, res.Version.N)
+				} else if req.OnMatch == app.OnMatchReplace {
+					fmt.Fprintf(w, "saved the card as version %d of %s (%s %s)\n", res.Version.N, res.Version.PersonaID, res.Format, kind)
+				} else {
+					fmt.Fprintf(w, "imported %s (%s %s) as %s\n", res.Version.Persona.Name, res.Format, kind, res.Version.PersonaID)
+				}
 				for _, warn := range res.Warnings {
 					fmt.Fprintf(w, "  warning: %s\n", warn)
 				}
 			})
 		},
 	}
+	c.Flags().BoolVar(&replace, "replace", false, "when a persona of the card's name exists, save the card as its new version")
+	c.Flags().BoolVar(&keepBoth, "keep-both", false, "when a persona of the card's name exists, import the card under a new name")
+	return c
 }
 
 func personaExportCmd(env *Env) *cobra.Command {

@@ -207,10 +207,64 @@ func TestPersonaRenderEveryFamily(t *testing.T) {
 	}
 }
 
+func TestPersonaReimportNeedsAChoice(t *testing.T) {
+	_, do := personaCLI(t)
+	card := filepath.Join(personaData, "cards", "mira_v2.json")
+	if r := do("persona", "import", card); r.code != ExitOK {
+		t.Fatalf("first import: %+v", r)
+	}
+	count := func() int {
+		var page struct {
+			Total int `json:"total"`
+		}
+		page = decode[struct {
+			Total int `json:"total"`
+		}](t, do("persona", "list", "--json"))
+		return page.Total
+	}
+	r := do("persona", "import", card, "--json")
+	e := decode[cliError](t, r)
+	if r.code != ExitError || e.Error.Code != "card_matches" || e.Error.Field != "onMatch" || !strings.Contains(e.Error.Message, `"Mira Saltwhistle (2)"`) {
+		t.Fatalf("re-import without a choice: %+v", r)
+	}
+	if r := do("persona", "import", card); !strings.Contains(r.stderr, "--replace or --keep-both") {
+		t.Fatalf("the error does not say what to do: %+v", r)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("a refused import left %d personas", n)
+	}
+	if r := do("persona", "import", card, "--replace", "--keep-both"); r.code != ExitUsage {
+		t.Fatalf("both choices: %+v", r)
+	}
+	// A card unchanged since the last import adds no version; a changed one does.
+	if r := do("persona", "import", card, "--replace"); r.code != ExitOK || !strings.Contains(r.stdout, "already matches the card (version 1): nothing saved") {
+		t.Fatalf("--replace with the same card: %+v", r)
+	}
+	changed := filepath.Join(t.TempDir(), "mira.json")
+	raw, _ := os.ReadFile(card)
+	os.WriteFile(changed, []byte(strings.Replace(string(raw), "gruff", "grumpy", 1)), 0o644)
+	if r := do("persona", "import", changed, "--replace"); r.code != ExitOK || !strings.Contains(r.stdout, "saved the card as version 2 of") {
+		t.Fatalf("--replace: %+v", r)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("--replace made %d personas", n)
+	}
+	if r := do("persona", "import", card, "--keep-both"); r.code != ExitOK || !strings.Contains(r.stdout, "imported Mira Saltwhistle (2)") {
+		t.Fatalf("--keep-both: %+v", r)
+	}
+	if r := do("persona", "import", card, "--keep-both"); r.code != ExitOK || !strings.Contains(r.stdout, "imported Mira Saltwhistle (3)") {
+		t.Fatalf("--keep-both again: %+v", r)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("%d personas after two keep-both imports", n)
+	}
+}
+
 func TestPersonaImportExportRoundTrip(t *testing.T) {
 	_, do := personaCLI(t)
 	for _, card := range []string{"mira_v2.json", "mira_v2.png", "bren_v3.json", "bren_both.png", "tavern_v1.json"} {
-		r := do("persona", "import", filepath.Join(personaData, "cards", card))
+		// Some cards are the same character in two formats: keep both.
+		r := do("persona", "import", filepath.Join(personaData, "cards", card), "--keep-both")
 		if r.code != ExitOK || !strings.Contains(r.stdout, "imported ") {
 			t.Fatalf("import %s: %+v", card, r)
 		}
@@ -222,7 +276,7 @@ func TestPersonaImportExportRoundTrip(t *testing.T) {
 		Format string `json:"format"`
 		PNG    bool   `json:"png"`
 	}
-	in := decode[imported](t, do("persona", "import", filepath.Join(personaData, "cards", "bren_both.png"), "--json"))
+	in := decode[imported](t, do("persona", "import", filepath.Join(personaData, "cards", "bren_both.png"), "--keep-both", "--json"))
 	if in.Format != "ccv3" || !in.PNG {
 		t.Fatalf("import --json: %+v", in)
 	}
@@ -250,7 +304,7 @@ func TestPersonaImportExportRoundTrip(t *testing.T) {
 		if !strings.Contains(string(raw), tt.magic) {
 			t.Fatalf("%s does not look like %s: %.60q", tt.file, tt.format, raw)
 		}
-		back := decode[imported](t, do("persona", "import", path, "--json"))
+		back := decode[imported](t, do("persona", "import", path, "--keep-both", "--json"))
 		if back.Format != tt.format || back.PNG != tt.png {
 			t.Fatalf("re-import %s: %+v", tt.file, back)
 		}
@@ -303,7 +357,8 @@ func TestPersonaBadInputLeavesWorkspaceUnchanged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := do(append(tt.args, "--json")...)
 			e := decode[cliError](t, r)
-			file := tt.args[len(tt.args)-1]
+			// The command line names the file by its full path.
+			file, _ := filepath.Abs(tt.args[len(tt.args)-1])
 			if r.code != ExitError || e.Error.Code != tt.code || !strings.Contains(e.Error.Message, file) || !strings.Contains(e.Error.Message, tt.contains) {
 				t.Fatalf("want %s naming %s and %q, got exit %d %+v", tt.code, file, tt.contains, r.code, e.Error)
 			}

@@ -76,23 +76,38 @@ func (r *Registry) testOpenAI(ctx context.Context, p Provider) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(p.BaseURL, "/")+"/models", nil)
+	models, err := ListModels(ctx, p.BaseURL, key)
 	if err != nil {
 		return "", err
+	}
+	for _, m := range models {
+		if m == p.Model {
+			return fmt.Sprintf("%s; %s is served", prose.Count(len(models), "model"), p.Model), nil
+		}
+	}
+	return "", fmt.Errorf("%s answers but does not serve model %q (it serves %s): pull or load it, or fix the model name", p.BaseURL, p.Model, prose.Count(len(models), "other model"))
+}
+
+// ListModels asks an OpenAI-compatible server which models it serves (GET {baseURL}/models),
+// sending key, when given, to that address only.
+func ListModels(ctx context.Context, baseURL, key string) ([]string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(baseURL, "/")+"/models", nil)
+	if err != nil {
+		return nil, err
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("%s does not answer: %w", p.BaseURL, err)
+		return nil, fmt.Errorf("%s does not answer: %w", baseURL, err)
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return "", fmt.Errorf("%s refused the key (HTTP %d): check the provider's key", p.BaseURL, resp.StatusCode)
+		return nil, fmt.Errorf("%s refused the key (HTTP %d): check the provider's key", baseURL, resp.StatusCode)
 	case resp.StatusCode >= 300:
-		return "", fmt.Errorf("%s/models answered HTTP %d: is the base URL right (it usually ends in /v1)?", p.BaseURL, resp.StatusCode)
+		return nil, fmt.Errorf("%s/models answered HTTP %d: is the base URL right (it usually ends in /v1)?", baseURL, resp.StatusCode)
 	}
 	var list struct {
 		Data []struct {
@@ -100,14 +115,13 @@ func (r *Registry) testOpenAI(ctx context.Context, p Provider) (string, error) {
 		} `json:"data"`
 	}
 	if err := decodeJSON(resp, &list); err != nil {
-		return "", fmt.Errorf("%s/models is not an OpenAI-compatible model list: %w", p.BaseURL, err)
+		return nil, fmt.Errorf("%s/models is not an OpenAI-compatible model list: %w", baseURL, err)
 	}
+	out := make([]string, 0, len(list.Data))
 	for _, m := range list.Data {
-		if m.ID == p.Model {
-			return fmt.Sprintf("%s; %s is served", prose.Count(len(list.Data), "model"), p.Model), nil
-		}
+		out = append(out, m.ID)
 	}
-	return "", fmt.Errorf("%s answers but does not serve model %q (it serves %s): pull or load it, or fix the model name", p.BaseURL, p.Model, prose.Count(len(list.Data), "other model"))
+	return out, nil
 }
 
 func testBedrock(ctx context.Context, p Provider) (string, error) {

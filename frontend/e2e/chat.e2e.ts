@@ -144,7 +144,12 @@ test('a writer compares three configurations and keeps a verdict', async () => {
   await page.getByLabel('Why is it better?').fill('Stays in her voice and answers the question.')
   await page.getByRole('button', { name: 'Save verdict' }).click()
   await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).textContent()).toContain('column 2 is better — Ana Writer')
+  // The setup folded to one line once the run ended; it opens again on request.
+  expect(await page.getByLabel('Compare setup').textContent()).toContain('“Is the harbour safe in winter?” · Mira Saltwhistle · 3 columns')
+  expect(await page.locator('.compare-config').count()).toBe(0)
   await page.screenshot({ path: join(artifacts, 'e2e-chat-compare.png') })
+  await page.getByRole('button', { name: 'Change setup' }).click()
+  expect(await page.locator('.compare-config').count()).toBe(3)
 
   await page.getByRole('tab', { name: 'Verdicts' }).click()
   const row = page.getByRole('table', { name: 'Verdicts' }).getByRole('row', { name: /Is the harbour safe in winter\?/ })

@@ -83,12 +83,15 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   })
 }
 
-export async function openStudio(browser: Browser, studio: Studio): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+// openStudio opens the studio's page on an area (Personas unless told; '' opens where a
+// writer lands: the first-run checklist in an empty workspace).
+export async function openStudio(browser: Browser, studio: Studio, opts: { area?: string; width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, colorScheme: opts.colorScheme ?? 'dark' })
   page.on('pageerror', (e) => {
     throw e
   })
-  await page.goto(studio.openURL)
+  const area = opts.area ?? 'personas'
+  await page.goto(area ? `${studio.openURL}#/${area}` : studio.openURL)
   await page.waitForFunction(() => (window as unknown as { __bridgeReady?: Promise<boolean> }).__bridgeReady !== undefined)
   await page.evaluate(() => (window as unknown as { __bridgeReady: Promise<boolean> }).__bridgeReady)
   return page

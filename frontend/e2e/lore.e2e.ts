@@ -160,6 +160,10 @@ test('a writer imports lore, previews chunks, searches with a filter, chats in R
   expect(await candidates.first().textContent()).toMatch(/ember-court\.md #\d/)
   expect(await candidates.first().getByLabel('Scores').textContent()).toMatch(/keyword #1/)
   expect(await candidates.first().textContent()).toContain('yes [1]')
+  // Each chunk in the prompt shows a line of its own words, the same line as its citation.
+  const chunkLine = (await candidates.first().locator('.chunk-line').textContent()) ?? ''
+  expect(chunkLine.length).toBeGreaterThan(20)
+  expect(await dbg.getByLabel('Citations').locator('.chunk-line').first().textContent()).toBe(chunkLine)
   expect(await dbg.textContent()).toContain('Knowledge boundary: court')
   expect(await dbg.getByLabel('Token budget').textContent()).toMatch(/\d+ of 200 tokens used/)
   for (const row of await candidates.all()) expect(await row.textContent()).not.toMatch(/(sleeper|ashfall|mount-cinder)\.md/)

@@ -14,6 +14,7 @@ const loaders = {
   models: () => import('./areas/models/ModelsPage').then((m) => ({ default: m.ModelsPage })),
   workspace: () => import('./areas/workspace/WorkspaceHome').then((m) => ({ default: m.WorkspaceHome })),
   settings: () => import('./areas/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })),
+  start: () => import('./areas/start/FirstRun').then((m) => ({ default: m.FirstRun })),
 }
 
 // An area appears in the navigation when its feature exists.
@@ -24,11 +25,17 @@ export interface Area {
   component: ComponentType<AreaProps>
   // bottom areas sit at the foot of the navigation (settings)
   bottom?: boolean
+  // hidden areas are reached by a link, not from the navigation (the first-run checklist)
+  hidden?: boolean
 }
 
 export interface AreaProps {
   // refresh asks the shell to reload the status bar (after a change it shows)
   refresh: () => void
+  // go opens another area; arg is for it to act on (Chat opens the chat whose id it is).
+  go: (areaId: string, arg?: string) => void
+  // arg is what the area was opened with by go, if anything.
+  arg?: string
 }
 
 export const areas: Area[] = [
@@ -42,6 +49,7 @@ export const areas: Area[] = [
   { id: 'models', label: 'Models', icon: '◎', component: lazy(loaders.models) },
   { id: 'workspace', label: 'Workspace', icon: '◈', component: lazy(loaders.workspace) },
   { id: 'settings', label: 'Settings', icon: '⚙', component: lazy(loaders.settings), bottom: true },
+  { id: 'start', label: 'Get started', icon: '✦', component: lazy(loaders.start), bottom: true, hidden: true },
 ]
 
 // prefetchAreas fetches the other areas' code while the writer reads the first page.

@@ -52,6 +52,8 @@ export const providers = {
   update: (p: provider.Provider, apiKey: string, confirmedApiKeyEnv = '') =>
     call(Providers.Update({ provider: p, apiKey, confirmedApiKeyEnv } as app.AddProviderRequest)),
   test: (name: string) => call(Providers.Test({ name })),
+  // models asks an OpenAI-compatible server (a saved provider by name, or an address) what it serves.
+  models: (req: { name?: string; baseUrl?: string; apiKey?: string }) => call(Providers.Models(req as app.ProviderModelsRequest)),
   remove: (name: string) => call(Providers.Remove({ name })),
 }
 
@@ -94,7 +96,9 @@ export const personas = {
   restore: (id: string, n: number): Promise<PersonaVersion> => call(Personas.Restore({ id, n })),
   saveAsNew: (id: string, n: number, name: string): Promise<PersonaVersion> => call(Personas.SaveAsNew({ id, n, name })),
   remove: (ref: string) => call(Personas.Delete({ ref })),
-  importCard: (path: string) => call(Personas.Import({ path })),
+  // importCard refuses a card matching a persona (code card_matches) unless onMatch says
+  // what to do: 'replace' (a new version of it) or 'keepBoth' (a name not yet taken).
+  importCard: (path: string, onMatch: '' | 'replace' | 'keepBoth' = '') => call(Personas.Import({ path, onMatch })),
   exportCard: (ref: string, format: CardFormat, png: boolean, path: string) => call(Personas.Export({ ref, format, png, path })),
   families: () => call(Personas.Families()),
   preview: (p: PersonaData, family: PersonaFamily, mode: PersonaMode, message: string) =>

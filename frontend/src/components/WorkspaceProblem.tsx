@@ -1,7 +1,7 @@
 import type { app, AppError } from '../bridge'
 
 const advice: Record<string, string> = {
-  locked: 'Close the other NPC Studio window or command that has this workspace open, then retry.',
+  locked: 'Another NPC Studio has this workspace open. Close the other NPC Studio window (or wait for its command to finish), then press Retry.',
   newer_schema: 'This workspace was saved by a newer NPC Studio. Update NPC Studio to open it; the file was not changed.',
   corrupt: 'The workspace file is damaged and was left as it is. Restore the last good copy below, or import a workspace archive.',
 }
@@ -11,8 +11,18 @@ export function WorkspaceProblem(props: { title: string; error: AppError; status
   return (
     <div className="problem" role="alert">
       <h1>{title}</h1>
-      <p className="problem-message">{error.message}</p>
-      {advice[error.code] && <p>{advice[error.code]}</p>}
+      {advice[error.code] ? (
+        <>
+          {/* Said once, plainly; what Go reported is a click away. */}
+          <p className="problem-message">{advice[error.code]}</p>
+          <details className="problem-details">
+            <summary>Details</summary>
+            <code>{error.message}</code>
+          </details>
+        </>
+      ) : (
+        <p className="problem-message">{error.message}</p>
+      )}
       {status?.lastGoodCopy && (
         <p>
           Last good copy: <code>{status.lastGoodCopy}</code>

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { batches, describe, type AppError, type BatchExportResult, type BatchFormat } from '../../bridge'
+import { FileField, filters } from '../../components/FileField'
 
 const formats: { id: BatchFormat; label: string }[] = [
   { id: 'yarn', label: 'Yarn Spinner script (.yarn)' },
@@ -27,10 +28,7 @@ export function BatchExportPanel({ runId }: { runId: string }) {
   return (
     <div className="card form panel" aria-label="Export">
       <h3>Export</h3>
-      <label>
-        Folder
-        <input aria-label="Export folder" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/script" />
-      </label>
+      <FileField label="Export folder" visibleLabel="Folder" mode="folder" value={dir} onChange={setDir} placeholder="~/scripts/act1" />
       {formats.map((f) => (
         <label key={f.id} className="check">
           <input type="checkbox" checked={picked.includes(f.id)} onChange={(e) => setPicked(e.target.checked ? [...picked, f.id] : picked.filter((x) => x !== f.id))} /> {f.label}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { describe, providers, type AppError, type BatchRunOp, type provider } from '../../bridge'
+import { FileField, filters } from '../../components/FileField'
 
 interface NewRunRequest {
   specPath: string
@@ -35,10 +36,15 @@ export function NewRunPanel({ busy, onStart }: { busy: boolean; onStart: (req: N
   }
   return (
     <div className="form side-section" aria-label="New run">
-      <label>
-        Scene spec
-        <input aria-label="Scene spec file" aria-invalid={error ? true : undefined} value={specPath} onChange={(e) => setSpecPath(e.target.value)} placeholder="/path/to/scenes.yaml" />
-      </label>
+      <FileField
+        label="Scene spec file"
+        visibleLabel="Scene spec"
+        filters={filters.specs}
+        invalid={!!error}
+        value={specPath}
+        onChange={setSpecPath}
+        placeholder="~/scenes/act1.yaml"
+      />
       <label>
         Provider (for beats that name none)
         <select aria-label="Provider" value={provider} onChange={(e) => setProvider(e.target.value)}>

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { AreaProps } from '../../areas'
 import { chats, describe, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
+import { DoFirst } from '../../components/DoFirst'
 import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
+import { formatWhen, modeName, plural } from '../../format'
 
 const tabs = [
   { id: 'chat', label: 'Chat' },
@@ -14,13 +16,14 @@ type TabId = (typeof tabs)[number]['id']
 
 // ChatPage: the writer's chats on the left; a chat, a side-by-side compare, or the verdicts
 // on the right.
-export function ChatPage(_: AreaProps) {
+export function ChatPage({ go, arg }: AreaProps) {
   const [tab, setTab] = useState<TabId>('chat')
   const [setup, setSetup] = useState<ChatSetup | null>(null)
   const [providerList, setProviders] = useState<provider.Provider[]>([])
   const [personaList, setPersonas] = useState<persona.PersonaSummary[]>([])
   const [list, setList] = useState<ChatSummary[]>([])
-  const [chatId, setChatId] = useState<string | null>(null)
+  // arg is a chat to open (the first-run checklist's hello).
+  const [chatId, setChatId] = useState<string | null>(arg ?? null)
   const [newPersona, setNewPersona] = useState('')
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null)
   const [verdictKey, setVerdictKey] = useState(0)
@@ -75,7 +78,7 @@ export function ChatPage(_: AreaProps) {
       .catch((e: AppError) => setError(e))
   }
 
-  const missing = providerList.length === 0 ? 'Add a model provider in Settings first.' : personaList.length === 0 ? 'Create a persona first.' : ''
+  const missing = providerList.length === 0 ? 'model' : personaList.length === 0 ? 'persona' : ''
 
   return (
     <div className="chat-area">
@@ -103,8 +106,14 @@ export function ChatPage(_: AreaProps) {
                   setTab('chat')
                 }}
               >
-                <span className="chat-row-name">{c.personaName}</span>
+                <span className="chat-row-name">
+                  {c.personaName}
+                  <span className="chat-row-when">{formatWhen(c.updatedAt)}</span>
+                </span>
                 <span className="chat-row-title">{c.title || 'New chat'}</span>
+                <span className="chat-row-meta">
+                  {modeName(c.config.mode)} · {plural(c.messages, 'message')}
+                </span>
               </button>
               <button className="icon-button chat-row-delete" aria-label={`Delete chat ${c.title || c.id}`} onClick={() => remove(c.id)} title="Delete chat">
                 {confirmDelete === c.id ? 'Delete?' : '×'}
@@ -127,7 +136,8 @@ export function ChatPage(_: AreaProps) {
             {describe(error)}
           </p>
         )}
-        {missing && <p className="empty">{missing}</p>}
+        {missing === 'model' && <DoFirst action="Connect a model" onGo={() => go('start')} />}
+        {missing === 'persona' && <DoFirst action="Create a persona" onGo={() => go('personas')} />}
         {tab === 'chat' &&
           (chatId ? (
             <ChatView key={chatId} chatId={chatId} providers={providerList} setup={setup} defaultConfig={defaultConfig} onChanged={reloadList} />

@@ -29,6 +29,8 @@ export function CompareChat(props: {
   const [op, setOp] = useState<ChatOp<CompareRun> | null>(null)
   const [running, setRunning] = useState(false)
   const [run, setRun] = useState<CompareRun | null>(null)
+  // After a run the setup folds to one line, so the answers and the verdict are in view.
+  const [setupOpen, setSetupOpen] = useState(true)
   const [winner, setWinner] = useState<number | null>(null)
   const [error, setError] = useState<AppError | null>(null)
   const { columns, reset, onParts, drain } = useStreams()
@@ -46,6 +48,7 @@ export function CompareChat(props: {
       const r = await o.done
       drain()
       setRun(r)
+      setSetupOpen(false)
     } catch (e) {
       setError(e as AppError)
     } finally {
@@ -58,6 +61,15 @@ export function CompareChat(props: {
   const shownConfigs = run ? run.columns.map((c) => c.config) : configs
   return (
     <section className="compare" aria-label="Compare">
+      {!setupOpen && (
+        <div className="compare-summary card row between" aria-label="Compare setup">
+          <span className="small">
+            “{line.trim()}” · {personas.find((p) => p.id === pid)?.name ?? ''} · {configs.length} columns
+          </span>
+          <button onClick={() => setSetupOpen(true)}>Change setup</button>
+        </div>
+      )}
+      {setupOpen && (
       <div className="compare-setup card">
         <div className="compare-line">
           <label>
@@ -113,6 +125,7 @@ export function CompareChat(props: {
           )}
         </div>
       </div>
+      )}
       {error && (
         <p className="error" role="alert">
           {describe(error)}

@@ -3,6 +3,7 @@ import { datasets, describe, type AppError, type dataset, type DatasetData, type
 import { ProgressBar } from './ProgressBar'
 import { formatBytes, plural } from '../../format'
 import { formatLabel, formatLabels } from './targets'
+import { FileField, filters } from '../../components/FileField'
 
 interface ExportPanelProps {
   dataset: DatasetData
@@ -110,15 +111,29 @@ export function ExportPanel({ dataset: ds, split, onSplit }: ExportPanelProps) {
             ))}
         </select>
       </label>
-      <label>
-        {split ? 'Training file' : 'File'}
-        <input aria-label="File to write" aria-invalid={invalid('path')} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/train.jsonl" />
-      </label>
+      <FileField
+        label="File to write"
+        visibleLabel={split ? 'Training file' : 'File'}
+        mode="save"
+        filters={filters.jsonl}
+        suggestedName="train.jsonl"
+        invalid={!!invalid('path')}
+        value={path}
+        onChange={setPath}
+        placeholder="~/tuning/train.jsonl"
+      />
       {split && (
-        <label>
-          Validation file
-          <input aria-label="Validation file to write" aria-invalid={invalid('validationPath')} value={valPath} onChange={(e) => setValPath(e.target.value)} placeholder="/path/to/validation.jsonl" />
-        </label>
+        <FileField
+          label="Validation file to write"
+          visibleLabel="Validation file"
+          mode="save"
+          filters={filters.jsonl}
+          suggestedName="validation.jsonl"
+          invalid={!!invalid('validationPath')}
+          value={valPath}
+          onChange={setValPath}
+          placeholder="~/tuning/validation.jsonl"
+        />
       )}
       <label className="check">
         <input type="checkbox" checked={lossy} onChange={(e) => setLossy(e.target.checked)} /> Write records that lose content in the conversion (a system

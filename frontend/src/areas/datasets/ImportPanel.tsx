@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult } from '../../bridge'
 import { ProgressBar } from './ProgressBar'
+import { FileField, filters } from '../../components/FileField'
 import { parseTags } from './records'
 import { formatCount, plural } from '../../format'
 
@@ -47,16 +48,15 @@ export function ImportPanel({ dataset: ds, onImported }: ImportPanelProps) {
   return (
     <div className="side-section form" aria-label="Import records">
       <p className="muted small">Adds every record of a file as one new version. Lines that are not records are skipped and listed here.</p>
-      <label>
-        File
-        <input
-          aria-label="File to import"
-          aria-invalid={error?.field === 'path' ? true : undefined}
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder="/path/to/lines.jsonl or .csv"
-        />
-      </label>
+      <FileField
+        label="File to import"
+        visibleLabel="File"
+        filters={filters.records}
+        invalid={error?.field === 'path'}
+        value={path}
+        onChange={setPath}
+        placeholder="~/lines.jsonl or ~/lines.csv"
+      />
       <label>
         Kind
         <select value={kind} onChange={(e) => setKind(e.target.value)}>

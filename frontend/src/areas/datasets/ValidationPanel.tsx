@@ -14,6 +14,7 @@ import {
 import { formatBytes, formatCount, plural } from '../../format'
 import { formatLabel, limitsSummary } from './targets'
 import { ProgressBar } from './ProgressBar'
+import { Term } from '../../components/Term'
 
 export interface CheckedReport {
   report: DatasetPairReport
@@ -94,7 +95,12 @@ function ReportSection({ title, report, onJump }: { title: string | undefined; r
         <dt>Tokens a record</dt>
         <dd>
           {s.records > 0
-            ? `min ${formatCount(s.tokens.min)} · median ${formatCount(s.tokens.p50)} · p95 ${formatCount(s.tokens.p95)} · max ${formatCount(s.tokens.max)}`
+            ? (
+              <>
+                min {formatCount(s.tokens.min)} · median {formatCount(s.tokens.p50)} ·{' '}
+                <Term tip="p95: 95 records in 100 are this long or shorter">most under {formatCount(s.tokens.p95)}</Term> · max {formatCount(s.tokens.max)}
+              </>
+            )
             : '–'}
         </dd>
         <dt>Mean, total</dt>

@@ -33,6 +33,8 @@ export function ActivationDebugger({ chatId, messageId, onClose }: { chatId: str
   const act = turn?.trace.lorebook
   const ret = turn?.trace.retrieval
   const citationOf = new Map((turn?.passages ?? []).map((p) => [p.chunkId, p.citation]))
+  // A line of each chunk's own words, so a writer sees what it is without opening it.
+  const lineOf = new Map((turn?.passages ?? []).map((p) => [p.chunkId, firstLine(p.text)]))
   return (
     <div className="dialog-backdrop" onClick={onClose}>
       <div className="dialog card activation" role="dialog" aria-label="Activation debugger" onClick={(e) => e.stopPropagation()}>
@@ -97,8 +99,11 @@ export function ActivationDebugger({ chatId, messageId, onClose }: { chatId: str
                       {ret.candidates.map((c, i) => (
                         <tr key={c.chunkId} className={c.used ? '' : 'cut-row'}>
                           <td>{i + 1}</td>
-                          <td className="mono">
-                            {c.doc} #{c.chunk}
+                          <td>
+                            <span className="mono">
+                              {c.doc} #{c.chunk}
+                            </span>
+                            {lineOf.get(c.chunkId) && <div className="chunk-line small">{lineOf.get(c.chunkId)}</div>}
                           </td>
                           <td>
                             <Scores r={c} />
@@ -125,8 +130,9 @@ export function ActivationDebugger({ chatId, messageId, onClose }: { chatId: str
                         {p.heading ? ` · ${p.heading}` : ''}
                         {p.page ? ` · page ${p.page}` : ''}
                       </span>
+                      <div className="chunk-line small">{firstLine(p.text)}</div>
                       <details>
-                        <summary className="small">text</summary>
+                        <summary className="small">whole text</summary>
                         <div className="chunk-text">{p.text}</div>
                       </details>
                     </li>
@@ -205,4 +211,12 @@ export function LorebookActivation({ act, citations }: { act: Activation; citati
       ))}
     </>
   )
+}
+
+// firstLine is the start of a chunk's text on one line, cut at a word near 140 characters.
+export function firstLine(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim()
+  if (t.length <= 140) return t
+  const cut = t.lastIndexOf(' ', 140)
+  return `${t.slice(0, cut > 80 ? cut : 140)}…`
 }

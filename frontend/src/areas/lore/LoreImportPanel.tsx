@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { describe, lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
 import { plural } from '../../format'
 import { ChunkPreview } from './ChunkPreview'
+import { FileField, filters } from '../../components/FileField'
 import { defaultChunking, parseTagText } from './format'
 
 // LoreImportPanel imports files and folders on this machine with a collection, tags and a
@@ -40,10 +41,15 @@ export function LoreImportPanel({ collections, onImported }: { collections: stri
     <div className="lore-import form" aria-label="Import lore">
       <h2>Import documents</h2>
       <p className="muted small">.txt, .md, .pdf and .docx files, World Info .json files (as lorebooks), or folders of them. A file already imported is updated when its text changed.</p>
-      <label>
-        Files or folders (one a line)
-        <textarea aria-label="Files or folders to import" rows={3} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder="/path/to/bible/ or /path/to/ember-court.md" />
-      </label>
+      <FileField
+        label="Files or folders to import"
+        visibleLabel="Files or folders (one a line; drop files here)"
+        mode="openMany"
+        filters={filters.lore}
+        value={paths}
+        onChange={setPaths}
+        placeholder="~/bible/ or ~/bible/ember-court.md"
+      />
       <div className="two">
         <label>
           Collection

@@ -46,12 +46,16 @@ export function LoreSearch({ status }: { status: LoreStatus | null }) {
         <div className="row">
           <input aria-label="Search the lore" value={text} onChange={(e) => setText(e.target.value)} placeholder="Who controls the obsidian trade?" />
           <select aria-label="Search mode" value={mode} onChange={(e) => setMode(e.target.value as LoreMode | '')}>
-            <option value="">Best available ({vectors ? 'hybrid' : 'keyword'})</option>
-            <option value="keyword">Keyword (BM25)</option>
-            <option value="vector" disabled={!vectors}>
-              Vector
+            <option value="">Best available ({vectors ? 'words and meaning' : 'exact words'})</option>
+            <option value="keyword" title="BM25: ranks by how often the words appear, rarer words counting more">
+              Exact words
             </option>
-            <option value="hybrid">Hybrid (keyword + vector)</option>
+            <option value="vector" disabled={!vectors} title="Vector search: finds passages close in meaning (needs an embedder)">
+              Similar meaning
+            </option>
+            <option value="hybrid" title="Both rankings merged (reciprocal rank fusion)">
+              Words and meaning
+            </option>
           </select>
           <label className="inline">
             k
@@ -132,7 +136,7 @@ export function Scores({ r }: { r: { score: number; keyword?: { rank: number; sc
         {r.score.toFixed(4)}
       </span>
       {r.keyword && (
-        <span className="ranker" title="BM25 keyword score and place">
+        <span className="ranker" title="Exact-words (BM25) score and place">
           keyword #{r.keyword.rank} · {r.keyword.score.toFixed(3)}
         </span>
       )}

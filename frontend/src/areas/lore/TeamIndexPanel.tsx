@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { describe, lore, type AppError, type LoreDocument, type LoreProgress, type LoreResults, type LoreStatus, type LoreTeam, type LoreTeamStatus, type PushResult } from '../../bridge'
 import { plural } from '../../format'
 import { ResultList } from './LoreSearch'
+import { Term } from '../../components/Term'
 
 const emptyTeam: LoreTeam = { v: 1, url: '', index: 'rag_embeddings', auth: 'basic', hasPassword: false }
 
@@ -192,7 +193,9 @@ function ConnectForm({ initial, onConnected, onCancel }: { initial: LoreTeam; on
         </div>
       )}
       <label>
-        k-NN engine of an index this studio creates
+        <span>
+          <Term tip="k-NN (nearest neighbours): how OpenSearch finds the passages closest in meaning">Similarity search engine</Term> of an index this studio creates
+        </span>
         <select aria-label="k-NN engine" value={t.engine ?? ''} onChange={(e) => setT({ ...t, engine: e.target.value })}>
           <option value="">lucene (works on every node)</option>
           <option value="cloud">The cloud's mapping (the domain's default engine)</option>
@@ -313,7 +316,9 @@ function HydratedCheck() {
   const [error, setError] = useState<AppError | null>(null)
   return (
     <section aria-label="Hydrated">
-      <h3>Was a file hydrated?</h3>
+      <h3>
+        <Term tip="Hydration: the cloud job that chunks an uploaded lore file and fills the team index with it">Is a file in the team index yet?</Term>
+      </h3>
       <form
         className="row"
         onSubmit={(e) => {

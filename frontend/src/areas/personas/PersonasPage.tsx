@@ -14,6 +14,7 @@ type Tab = 'edit' | 'history'
 // middle, and the live preview of the request it renders into on the right. Unsaved edits
 // are kept per persona while the writer looks at others.
 export function PersonasPage(_: AreaProps) {
+  const [previewOpen, setPreviewOpen] = useState(false)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [current, setCurrent] = useState<PersonaEdit | null>(null)
   const [drafts, setDrafts] = useState<Record<string, Draft>>({})
@@ -115,7 +116,11 @@ export function PersonasPage(_: AreaProps) {
   }
 
   return (
-    <section className="personas">
+    <section className={`personas${previewOpen ? ' preview-open' : ''}`}>
+      {/* On a narrow window the preview is a drawer this button opens. */}
+      <button className="preview-toggle" aria-expanded={previewOpen} onClick={() => setPreviewOpen(!previewOpen)}>
+        {previewOpen ? 'Hide preview' : 'Prompt preview'}
+      </button>
       <div className="personas-side">
         <PersonaList selectedId={selectedId} onSelect={select} onCreated={created} onFirst={(id) => void open(id)} refreshKey={refreshKey} unsaved={unsaved} />
         <CardPanel selected={current} onImported={created} />

@@ -25,7 +25,13 @@ export function PromptPreview(props: { persona: PersonaData }) {
   const [result, setResult] = useState<app.RenderedPrompt | null>(null)
   const [error, setError] = useState<AppError | null>(null)
   const [copied, setCopied] = useState(false)
-  const [view, setView] = useState<'body' | 'text'>('body')
+  // The preview opens on the readable prompt; the JSON body is one click away, and the
+  // choice is kept while the writer moves between personas.
+  const [view, setViewState] = useState<'body' | 'text'>(() => (sessionStorage.getItem('npcstudio.previewView') === 'body' ? 'body' : 'text'))
+  const setView = (v: 'body' | 'text') => {
+    sessionStorage.setItem('npcstudio.previewView', v)
+    setViewState(v)
+  }
   const seq = useRef(0)
 
   useEffect(() => {
@@ -53,7 +59,9 @@ export function PromptPreview(props: { persona: PersonaData }) {
 
   const copy = () => {
     if (!result) return
-    navigator.clipboard?.writeText(result.body).then(
+    // What is copied is what is shown.
+    const shown = view === 'body' ? result.body : asText(result).map((b) => `${b.label}\n${b.text}`).join('\n\n')
+    navigator.clipboard?.writeText(shown).then(
       () => {
         setCopied(true)
         setTimeout(() => setCopied(false), 1500)
@@ -100,15 +108,15 @@ export function PromptPreview(props: { persona: PersonaData }) {
       )}
       <div className="row between preview-body-head">
         <div className="tabs small-tabs" role="tablist" aria-label="Preview view">
-          <button role="tab" aria-selected={view === 'body'} className={view === 'body' ? 'active' : ''} onClick={() => setView('body')}>
-            Request body
-          </button>
           <button role="tab" aria-selected={view === 'text'} className={view === 'text' ? 'active' : ''} onClick={() => setView('text')}>
             As text
           </button>
+          <button role="tab" aria-selected={view === 'body'} className={view === 'body' ? 'active' : ''} onClick={() => setView('body')}>
+            Request body
+          </button>
         </div>
         <button type="button" className="link-button" onClick={copy} disabled={!result}>
-          {copied ? 'Copied' : 'Copy body'}
+          {copied ? 'Copied' : view === 'body' ? 'Copy body' : 'Copy text'}
         </button>
       </div>
       <p className="muted small preview-note">

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { describe, workspace, type AppError } from '../../bridge'
+import { FileField, filters } from '../../components/FileField'
 
 export function ArchivePanel({ refresh }: { refresh: () => void }) {
   const [exportPath, setExportPath] = useState('')
@@ -22,7 +23,7 @@ export function ArchivePanel({ refresh }: { refresh: () => void }) {
       <h2>Export</h2>
       <p className="muted">One archive with everything in the workspace, a manifest and checksums. Keys stay in your keychain.</p>
       <div className="row">
-        <input aria-label="Archive to write" value={exportPath} onChange={(e) => setExportPath(e.target.value)} placeholder="/path/to/studio.npcws" />
+        <FileField label="Archive to write" mode="save" filters={filters.archives} suggestedName="studio.npcws" value={exportPath} onChange={setExportPath} placeholder="~/Documents/studio.npcws" />
         <button disabled={busy || !exportPath} onClick={() => run(async () => {
           const m = await workspace.exportTo(exportPath)
           return `Exported ${m.files.length} files to ${exportPath}.`
@@ -33,7 +34,7 @@ export function ArchivePanel({ refresh }: { refresh: () => void }) {
       <h2>Import</h2>
       <p className="muted">Replaces this workspace with the archive's. The archive is checked first; the current workspace is backed up.</p>
       <div className="row">
-        <input aria-label="Archive to read" value={importPath} onChange={(e) => setImportPath(e.target.value)} placeholder="/path/to/studio.npcws" />
+        <FileField label="Archive to read" filters={filters.archives} value={importPath} onChange={setImportPath} placeholder="~/Documents/studio.npcws" />
         <button disabled={busy || !importPath} onClick={() => run(async () => {
           const m = await workspace.importFrom(importPath)
           refresh()

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { describe, settings, type app, type AppError } from '../../bridge'
+import { applyTheme } from '../../components/theme'
 
 export function WriterPanel() {
   const [s, setS] = useState<app.Settings | null>(null)
@@ -26,8 +27,21 @@ export function WriterPanel() {
         <input value={s.author} onChange={(e) => setS({ ...s, author: e.target.value })} placeholder="e.g. Ada Writer" />
       </label>
       <label>
-        Theme
-        <select value={s.theme} onChange={(e) => setS({ ...s, theme: e.target.value })}>
+        Theme <span className="muted">(applies at once)</span>
+        <select
+          value={s.theme}
+          onChange={(e) => {
+            // The theme applies and is kept at once; the name waits for Save.
+            const theme = e.target.value
+            applyTheme(theme)
+            setS({ ...s, theme })
+            settings
+              .get()
+              .then((saved) => settings.save({ ...saved, theme } as app.Settings))
+              .then(() => setError(null))
+              .catch((err: AppError) => setError(err))
+          }}
+        >
           <option value="system">System</option>
           <option value="dark">Dark</option>
           <option value="light">Light</option>

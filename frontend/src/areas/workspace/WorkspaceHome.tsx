@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import type { AreaProps } from '../../areas'
 import { describe, workspace, type app, type AppError } from '../../bridge'
 
 interface Check {
@@ -30,7 +31,7 @@ export function checksOf(r: app.DoctorReport): Check[] {
   return out
 }
 
-export function WorkspaceHome() {
+export function WorkspaceHome({ go }: AreaProps) {
   const [report, setReport] = useState<app.DoctorReport | null>(null)
   const [error, setError] = useState<AppError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -53,7 +54,12 @@ export function WorkspaceHome() {
       <header className="page-head">
         <div>
           <h1>Workspace</h1>
-          <p className="muted">Everything you make is kept in this workspace on your machine.</p>
+          <p className="muted">
+            Everything you make is kept in this workspace on your machine.{' '}
+            <button type="button" className="link" onClick={() => go('start')}>
+              Getting started
+            </button>
+          </p>
         </div>
         <button onClick={run} disabled={busy}>
           {busy ? 'Checking…' : 'Check again'}

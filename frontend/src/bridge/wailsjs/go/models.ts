@@ -1229,6 +1229,20 @@ export namespace app {
 	        this.label = source["label"];
 	    }
 	}
+	export class FileFilter {
+	    name: string;
+	    pattern: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.pattern = source["pattern"];
+	    }
+	}
 	export class FileValidateRequest {
 	    opId: string;
 	    path: string;
@@ -1253,6 +1267,7 @@ export namespace app {
 	}
 	export class ImportCardRequest {
 	    path: string;
+	    onMatch?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportCardRequest(source);
@@ -1261,6 +1276,7 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.path = source["path"];
+	        this.onMatch = source["onMatch"];
 	    }
 	}
 	export class ImportedCard {
@@ -1268,6 +1284,7 @@ export namespace app {
 	    format: string;
 	    png: boolean;
 	    warnings: string[];
+	    unchanged?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportedCard(source);
@@ -1279,6 +1296,7 @@ export namespace app {
 	        this.format = source["format"];
 	        this.png = source["png"];
 	        this.warnings = source["warnings"];
+	        this.unchanged = source["unchanged"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2278,6 +2296,56 @@ export namespace app {
 	        this.n = source["n"];
 	    }
 	}
+	export class PickRequest {
+	    mode: string;
+	    title?: string;
+	    filters?: FileFilter[];
+	    current?: string;
+	    suggestedName?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PickRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.title = source["title"];
+	        this.filters = this.convertValues(source["filters"], FileFilter);
+	        this.current = source["current"];
+	        this.suggestedName = source["suggestedName"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Picked {
+	    paths: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Picked(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paths = source["paths"];
+	    }
+	}
 	export class PlanRequest {
 	    id: string;
 	
@@ -2327,6 +2395,22 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class ProviderModelsRequest {
+	    name?: string;
+	    baseUrl?: string;
+	    apiKey?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderModelsRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.baseUrl = source["baseUrl"];
+	        this.apiKey = source["apiKey"];
+	    }
 	}
 	export class ProviderNameRequest {
 	    name: string;
@@ -2672,6 +2756,7 @@ export namespace app {
 	    v: number;
 	    author: string;
 	    theme: string;
+	    lastFolder?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -2682,6 +2767,7 @@ export namespace app {
 	        this.v = source["v"];
 	        this.author = source["author"];
 	        this.theme = source["theme"];
+	        this.lastFolder = source["lastFolder"];
 	    }
 	}
 	export class TemplateRef {

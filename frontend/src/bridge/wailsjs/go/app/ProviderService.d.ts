@@ -11,6 +11,8 @@ export function Kinds():Promise<Array<string>>;
 
 export function List():Promise<Array<provider.Provider>>;
 
+export function Models(arg1:app.ProviderModelsRequest):Promise<Array<string>>;
+
 export function Remove(arg1:app.ProviderNameRequest):Promise<void>;
 
 export function Test(arg1:app.ProviderNameRequest):Promise<provider.TestResult>;

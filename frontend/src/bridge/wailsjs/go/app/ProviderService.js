@@ -18,6 +18,10 @@ export function List() {
   return window['go']['app']['ProviderService']['List']();
 }
 
+export function Models(arg1) {
+  return window['go']['app']['ProviderService']['Models'](arg1);
+}
+
 export function Remove(arg1) {
   return window['go']['app']['ProviderService']['Remove'](arg1);
 }
