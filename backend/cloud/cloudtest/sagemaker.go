@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -233,36 +232,12 @@ func (f *SageMakerFront) rewrite(res *http.Response) error {
 	if target != "SageMaker.ListPipelineExecutions" && target != "SageMaker.DescribePipelineExecution" {
 		return nil
 	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil {
-		return err
-	}
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) == nil {
-		mark := func(ex map[string]any) {
-			arn, _ := ex["PipelineExecutionArn"].(string)
-			if _, ok := f.failure(arn); ok {
-				ex["PipelineExecutionStatus"], ex["FailureReason"], ex["PipelineExecutionFailureReason"] = "Failed", executionFailure, executionFailure
-			}
+	return rewriteItems(res, []string{"PipelineExecutionSummaries"}, func(ex map[string]any) {
+		arn, _ := ex["PipelineExecutionArn"].(string)
+		if _, ok := f.failure(arn); ok {
+			ex["PipelineExecutionStatus"], ex["FailureReason"], ex["PipelineExecutionFailureReason"] = "Failed", executionFailure, executionFailure
 		}
-		if list, ok := doc["PipelineExecutionSummaries"].([]any); ok {
-			for _, e := range list {
-				if ex, ok := e.(map[string]any); ok {
-					mark(ex)
-				}
-			}
-		} else {
-			mark(doc)
-		}
-		if b, err := json.Marshal(doc); err == nil {
-			body = b
-		}
-	}
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	res.ContentLength = int64(len(body))
-	res.Header.Set("Content-Length", strconv.Itoa(len(body)))
-	return nil
+	})
 }
 
 // pipelineState answers GetPipelineState for <W>-Pipeline: every stage, with the latest run's
