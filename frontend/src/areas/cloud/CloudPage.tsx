@@ -14,7 +14,7 @@ import {
   type app,
 } from '../../bridge'
 import { formatBytes } from '../../format'
-import { ProgressBar } from '../datasets/ProgressBar'
+import { ProgressBar } from '../../components/ProgressBar'
 
 // How often the runs are asked for again while one is running.
 const runsRefreshMs = 10_000
@@ -265,7 +265,7 @@ function PushPanel({ status }: { status: CloudStatus }) {
             <button onClick={discard} disabled={!!progress}>
               Don't push
             </button>
-            {progress && <ProgressBar progress={{ done: progress.done, total: progress.total, unit: 'bytes' }} />}
+            {progress && <BytesProgress done={progress.done} total={progress.total} />}
             {opId && <button onClick={() => void operations.cancel(opId)}>Stop</button>}
           </div>
         </div>
@@ -390,7 +390,7 @@ function UploadsPanel() {
           <button onClick={resume} disabled={!!resuming}>
             Finish them
           </button>
-          {resuming && <ProgressBar progress={{ done: resuming.done, total: resuming.total, unit: 'bytes' }} />}
+          {resuming && <BytesProgress done={resuming.done} total={resuming.total} />}
         </p>
       )}
       {ups.length === 0 && <p className="empty">No pushes yet.</p>}
@@ -430,5 +430,16 @@ function UploadsPanel() {
         </table>
       )}
     </section>
+  )
+}
+
+// BytesProgress is how much of a push has gone up.
+function BytesProgress({ done, total }: { done: number; total: number }) {
+  return (
+    <ProgressBar done={done} total={total}>
+      <span className="muted small">
+        {formatBytes(done)} of {formatBytes(total)}
+      </span>
+    </ProgressBar>
   )
 }

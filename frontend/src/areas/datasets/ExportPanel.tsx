@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions } from '../../bridge'
-import { ProgressBar } from './ProgressBar'
+import { DatasetProgressBar } from './ProgressBar'
 import { formatBytes, plural } from '../../format'
 import { formatLabel, formatLabels } from './targets'
 
@@ -128,7 +128,7 @@ export function ExportPanel({ dataset: ds, split, onSplit }: ExportPanelProps) {
         <button className="primary" disabled={busy || !path.trim() || ds.records === 0} onClick={run}>
           {busy ? 'Exporting…' : 'Export'}
         </button>
-        {busy && progress && <ProgressBar progress={progress} />}
+        {busy && progress && <DatasetProgressBar progress={progress} />}
       </div>
       {error && <p className="error">{describe(error)}</p>}
       {result && (

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult } from '../../bridge'
-import { ProgressBar } from './ProgressBar'
+import { DatasetProgressBar } from './ProgressBar'
 import { parseTags } from './records'
 import { formatCount, plural } from '../../format'
 
@@ -88,7 +88,7 @@ export function ImportPanel({ dataset: ds, onImported }: ImportPanelProps) {
           {busy === 'check' ? 'Checking…' : 'Check file first'}
         </button>
       </div>
-      {busy && progress && <ProgressBar progress={progress} />}
+      {busy && progress && <DatasetProgressBar progress={progress} />}
       {error && <p className="error">{describe(error)}</p>}
       {result && (
         <div role="status">

@@ -11,6 +11,7 @@ import {
   type EvalSuiteSummary,
   type EvalSuiteVersion,
 } from '../../bridge'
+import { ProgressBar } from '../../components/ProgressBar'
 import { CaseEditor, kindLabel } from './CaseEditor'
 import { ResultsView } from './ResultsView'
 import { RunPanel, type RunRequest } from './RunPanel'
@@ -217,13 +218,12 @@ export function TestsPage() {
             </table>
             {open.n > 0 && <RunPanel busy={running !== null} onRun={run} />}
             {running && (
-              <div className="progress row" role="status" aria-label="Test run progress">
-                <progress value={p?.done ?? 0} max={Math.max(p?.total ?? running.op.cases * running.op.configs, 1)} />
+              <ProgressBar done={p?.done ?? 0} total={p?.total ?? running.op.cases * running.op.configs} label="Test run progress" className="row">
                 <span className="muted small">
                   {p ? `${p.done} of ${p.total} asked · ${p.passed} passed · ${p.failed} failed · ${p.errors} errors` : `starting ${running.op.cases * running.op.configs} answers…`}
                 </span>
                 <button onClick={() => void tests.stop(running.op.opId)}>Stop</button>
-              </div>
+              </ProgressBar>
             )}
             {runs.length > 0 && (
               <>
