@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { describe, providers, type AppError, type BatchRunOp, type provider } from '../../bridge'
+import { providers, type AppError, type BatchRunOp, type provider } from '../../bridge'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 interface NewRunRequest {
   specPath: string
@@ -60,11 +61,7 @@ export function NewRunPanel({ busy, onStart }: { busy: boolean; onStart: (req: N
       <button className="primary" disabled={busy || starting || !specPath.trim()} onClick={start}>
         {starting ? 'Checking…' : 'Start run'}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </div>
   )
 }

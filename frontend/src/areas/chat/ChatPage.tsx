@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { AreaProps } from '../../areas'
-import { chats, describe, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
+import { chats, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
 import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 const tabs = [
   { id: 'chat', label: 'Chat' },
@@ -122,11 +123,7 @@ export function ChatPage(_: AreaProps) {
             </button>
           ))}
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         {missing && <p className="empty">{missing}</p>}
         {tab === 'chat' &&
           (chatId ? (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { chats, datasets, describe, type AppError, type BaseModel, type ChatMessage, type DatasetData } from '../../bridge'
+import { chats, datasets, type AppError, type BaseModel, type ChatMessage, type DatasetData } from '../../bridge'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // SaveAsTrainingDialog adds a reply to a tuning dataset. The writer may correct the reply
 // first: the correction is what the record trains on, with the full prompt the model got.
@@ -112,11 +113,7 @@ export function SaveAsTrainingDialog(props: { chatId: string; message: ChatMessa
             <input value={tags} onChange={(e) => setTags(e.target.value)} />
           </label>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         {saved && <p className="success">{saved}</p>}
         <div className="row dialog-actions">
           <button className="primary" disabled={busy || !datasetId || !reply.trim() || !!saved} onClick={save}>

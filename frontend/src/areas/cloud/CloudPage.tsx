@@ -15,6 +15,7 @@ import {
 } from '../../bridge'
 import { formatBytes } from '../../format'
 import { ProgressBar } from '../../components/ProgressBar'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // How often the runs are asked for again while one is running.
 const runsRefreshMs = 10_000
@@ -49,11 +50,7 @@ export function CloudPage() {
   return (
     <div className="page cloud-page">
       <h1>Cloud</h1>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <Deployments list={list} onChange={load} onError={setError} />
       {busy && <p className="muted">Signing in and looking at the deployment…</p>}
       {status && <StatusCard status={status} />}
@@ -237,11 +234,7 @@ function PushPanel({ status }: { status: CloudStatus }) {
           Review push
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {plan && (
         <div className="card push-plan" role="dialog" aria-label="Confirm push">
           <p>

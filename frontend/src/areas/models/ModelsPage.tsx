@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import {
   chats,
-  describe,
   models,
   type StreamPart,
   type AppError,
@@ -11,6 +10,7 @@ import {
   type ModelVersion,
 } from '../../bridge'
 import { LineChart, type Series } from '../../components/LineChart'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // How often the deployment pipeline is asked for again while a stage runs.
 const pipelineRefreshMs = 3_000
@@ -48,11 +48,7 @@ export function ModelsPage() {
           Refresh
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {list && (
         <p className="muted">
           Versions of {list.group} ({list.deployment}), newest first.
@@ -298,11 +294,7 @@ function DecisionDialog(props: { version: number; action: DecisionAction; onCanc
             provisioned throughput (the deployment then fails)
           </label>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <div className="row">
           <button type="button" onClick={props.onCancel}>
             Cancel
@@ -331,11 +323,7 @@ function PipelinePanel() {
   return (
     <section className="card" aria-label="Deployment pipeline">
       <h2>Deployment</h2>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {st && (
         <>
           <p>
@@ -411,11 +399,7 @@ function TalkPanel(props: { version: number }) {
             Compare with production
           </button>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <div className="row talk-columns">
           {columns.map((c) => (
             <blockquote key={c.label} aria-label={c.label}>

@@ -16,6 +16,7 @@ import { CaseEditor, kindLabel } from './CaseEditor'
 import { ResultsView } from './ResultsView'
 import { RunPanel, type RunRequest } from './RunPanel'
 import { percent } from './matrix'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // NewSuite makes a suite for one persona (or shared), or imports a promptfoo file.
 function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
@@ -64,11 +65,7 @@ function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
       >
         Import
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </div>
   )
 }
