@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { describe, lore, type Activation, type AppError, type LoreTurnView, type loreTypes } from '../../bridge'
 import { modeLabel } from '../chat/facts'
+import { Dialog } from '../../components/Dialog'
 import { Scores } from './LoreSearch'
 
 type KeyMatch = Pick<loreTypes.KeyMatch, 'key' | 'text' | 'message' | 'entry'>
@@ -34,110 +35,108 @@ export function ActivationDebugger({ chatId, messageId, onClose }: { chatId: str
   const ret = turn?.trace.retrieval
   const citationOf = new Map((turn?.passages ?? []).map((p) => [p.chunkId, p.citation]))
   return (
-    <div className="dialog-backdrop" onClick={onClose}>
-      <div className="dialog card activation" role="dialog" aria-label="Activation debugger" onClick={(e) => e.stopPropagation()}>
-        <div className="row between">
-          <h2>Lore used for this reply</h2>
-          <button onClick={onClose}>Close</button>
-        </div>
-        {error && <p className="error">{describe(error)}</p>}
-        {!view && !error && <p className="muted">Reading the turn…</p>}
-        {view && turn && (
-          <>
-            <p className="muted small">
-              {view.persona}
-              {view.personaVersion ? ` v${view.personaVersion}` : ''} · {modeLabel(view.mode || 'base')} mode{view.line && <> · answering “{view.line}”</>}
-            </p>
-            {turn.notes.map((n) => (
-              <p key={n} className="activation-note">
-                {n}
-              </p>
-            ))}
-            <p className="small">
-              Knowledge boundary:{' '}
-              {turn.allLore ? <strong className="warning-text">none: all lore</strong> : <strong>{(turn.collections ?? []).join(', ') || '—'}</strong>}
-            </p>
-
-            <section aria-label="Lorebook entries">
-              <h3>Lorebook</h3>
-              {!act ? (
-                <p className="muted small">The persona has no lorebook entries.</p>
-              ) : (
-                <LorebookActivation act={act} citations={turn.entryCitations ?? []} />
-              )}
-            </section>
-
-            <section aria-label="Retrieved chunks">
-              <h3>Retrieved chunks</h3>
-              {!ret ? (
-                <p className="muted small">Nothing was retrieved for this reply.</p>
-              ) : (
-                <>
-                  <p className="muted small">
-                    {ret.mode} search{ret.embedder ? ` with ${ret.embedder}` : ''} for “{ret.query}” · {ret.candidates.length} found
-                    {ret.notice && <span className="warning-text"> · {ret.notice}</span>}
-                  </p>
-                  <div className="budget" aria-label="Token budget">
-                    <progress value={ret.tokensUsed} max={Math.max(ret.tokenBudget, 1)} />
-                    <span className="small">
-                      {ret.tokensUsed} of {ret.tokenBudget} tokens used
-                    </span>
-                  </div>
-                  <table className="table activation-table" aria-label="Candidates">
-                    <thead>
-                      <tr>
-                        <th>#</th>
-                        <th>Chunk</th>
-                        <th>Scores</th>
-                        <th className="num">Tokens</th>
-                        <th>In the prompt</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {ret.candidates.map((c, i) => (
-                        <tr key={c.chunkId} className={c.used ? '' : 'cut-row'}>
-                          <td>{i + 1}</td>
-                          <td className="mono">
-                            {c.doc} #{c.chunk}
-                          </td>
-                          <td>
-                            <Scores r={c} />
-                          </td>
-                          <td className="num">{c.tokens}</td>
-                          <td className={c.used ? 'ok small' : 'fail small'}>{c.used ? `yes [${citationOf.get(c.chunkId) ?? '?'}]` : `cut: ${c.reason ?? ''}`}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </>
-              )}
-            </section>
-
-            {turn.passages.length > 0 && (
-              <section aria-label="Citations">
-                <h3>Citations</h3>
-                <ol className="activation-citations">
-                  {turn.passages.map((p) => (
-                    <li key={p.chunkId}>
-                      <span className="citation-id">[{p.citation}]</span> <span className="mono small">{p.doc}</span>{' '}
-                      <span className="muted small">
-                        chunk {p.chunk} ({p.chunkId}) · bytes {p.start}–{p.end}
-                        {p.heading ? ` · ${p.heading}` : ''}
-                        {p.page ? ` · page ${p.page}` : ''}
-                      </span>
-                      <details>
-                        <summary className="small">text</summary>
-                        <div className="chunk-text">{p.text}</div>
-                      </details>
-                    </li>
-                  ))}
-                </ol>
-              </section>
-            )}
-          </>
-        )}
+    <Dialog label="Activation debugger" className="activation" onClose={onClose}>
+      <div className="row between">
+        <h2>Lore used for this reply</h2>
+        <button onClick={onClose}>Close</button>
       </div>
-    </div>
+      {error && <p className="error">{describe(error)}</p>}
+      {!view && !error && <p className="muted">Reading the turn…</p>}
+      {view && turn && (
+        <>
+          <p className="muted small">
+            {view.persona}
+            {view.personaVersion ? ` v${view.personaVersion}` : ''} · {modeLabel(view.mode || 'base')} mode{view.line && <> · answering “{view.line}”</>}
+          </p>
+          {turn.notes.map((n) => (
+            <p key={n} className="activation-note">
+              {n}
+            </p>
+          ))}
+          <p className="small">
+            Knowledge boundary:{' '}
+            {turn.allLore ? <strong className="warning-text">none: all lore</strong> : <strong>{(turn.collections ?? []).join(', ') || '—'}</strong>}
+          </p>
+
+          <section aria-label="Lorebook entries">
+            <h3>Lorebook</h3>
+            {!act ? (
+              <p className="muted small">The persona has no lorebook entries.</p>
+            ) : (
+              <LorebookActivation act={act} citations={turn.entryCitations ?? []} />
+            )}
+          </section>
+
+          <section aria-label="Retrieved chunks">
+            <h3>Retrieved chunks</h3>
+            {!ret ? (
+              <p className="muted small">Nothing was retrieved for this reply.</p>
+            ) : (
+              <>
+                <p className="muted small">
+                  {ret.mode} search{ret.embedder ? ` with ${ret.embedder}` : ''} for “{ret.query}” · {ret.candidates.length} found
+                  {ret.notice && <span className="warning-text"> · {ret.notice}</span>}
+                </p>
+                <div className="budget" aria-label="Token budget">
+                  <progress value={ret.tokensUsed} max={Math.max(ret.tokenBudget, 1)} />
+                  <span className="small">
+                    {ret.tokensUsed} of {ret.tokenBudget} tokens used
+                  </span>
+                </div>
+                <table className="table activation-table" aria-label="Candidates">
+                  <thead>
+                    <tr>
+                      <th>#</th>
+                      <th>Chunk</th>
+                      <th>Scores</th>
+                      <th className="num">Tokens</th>
+                      <th>In the prompt</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {ret.candidates.map((c, i) => (
+                      <tr key={c.chunkId} className={c.used ? '' : 'cut-row'}>
+                        <td>{i + 1}</td>
+                        <td className="mono">
+                          {c.doc} #{c.chunk}
+                        </td>
+                        <td>
+                          <Scores r={c} />
+                        </td>
+                        <td className="num">{c.tokens}</td>
+                        <td className={c.used ? 'ok small' : 'fail small'}>{c.used ? `yes [${citationOf.get(c.chunkId) ?? '?'}]` : `cut: ${c.reason ?? ''}`}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            )}
+          </section>
+
+          {turn.passages.length > 0 && (
+            <section aria-label="Citations">
+              <h3>Citations</h3>
+              <ol className="activation-citations">
+                {turn.passages.map((p) => (
+                  <li key={p.chunkId}>
+                    <span className="citation-id">[{p.citation}]</span> <span className="mono small">{p.doc}</span>{' '}
+                    <span className="muted small">
+                      chunk {p.chunk} ({p.chunkId}) · bytes {p.start}–{p.end}
+                      {p.heading ? ` · ${p.heading}` : ''}
+                      {p.page ? ` · page ${p.page}` : ''}
+                    </span>
+                    <details>
+                      <summary className="small">text</summary>
+                      <div className="chunk-text">{p.text}</div>
+                    </details>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
+        </>
+      )}
+    </Dialog>
   )
 }
 
