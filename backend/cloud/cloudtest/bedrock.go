@@ -3,9 +3,7 @@ package cloudtest
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"strings"
 	"sync"
@@ -20,11 +18,8 @@ import (
 // moto lacks provisioned throughput: the front answers ListProvisionedModelThroughputs and
 // GetProvisionedModelThroughput (Bedrock's REST JSON) from the throughputs a test adds.
 type BedrockFront struct {
-	URL string
-
-	srv   *http.Server
-	proxy *httputil.ReverseProxy
-	mu    sync.Mutex
+	front
+	mu sync.Mutex
 	// failed maps job names to their failure message.
 	failed      map[string]string
 	throughputs []Throughput
@@ -44,20 +39,11 @@ func StartBedrockFront(motoURL string) (*BedrockFront, error) {
 		return nil, err
 	}
 	f := &BedrockFront{failed: map[string]string{}}
-	f.proxy = httputil.NewSingleHostReverseProxy(target)
-	f.proxy.ModifyResponse = f.rewrite
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if err := f.start(target, f.rewrite, f.serve); err != nil {
 		return nil, err
 	}
-	f.srv = &http.Server{Handler: http.HandlerFunc(f.serve)}
-	go f.srv.Serve(ln)
-	f.URL = "http://" + ln.Addr().String()
 	return f, nil
 }
-
-// Close stops the front.
-func (f *BedrockFront) Close() { f.srv.Close() }
 
 // FailJob makes the customization job fail with message.
 func (f *BedrockFront) FailJob(name, message string) {
