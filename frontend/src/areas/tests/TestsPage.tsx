@@ -12,6 +12,7 @@ import {
   type EvalSuiteVersion,
 } from '../../bridge'
 import { ProgressBar } from '../../components/ProgressBar'
+import { PickList } from '../../components/PickList'
 import { CaseEditor, kindLabel } from './CaseEditor'
 import { ResultsView } from './ResultsView'
 import { RunPanel, type RunRequest } from './RunPanel'
@@ -153,18 +154,11 @@ export function TestsPage() {
         <h3>Suites</h3>
         {!suites && <p className="muted small">Loading suites…</p>}
         {suites && suites.length === 0 && <p className="muted small">No suites yet: make one, or import a promptfoo file.</p>}
-        <ul className="chat-list">
-          {suites?.map((x) => (
-            <li key={x.id}>
-              <button className={`persona-row ${x.id === suiteId ? 'active' : ''}`} aria-current={x.id === suiteId ? 'true' : undefined} onClick={() => select(x.id)}>
-                <span className="persona-name">{x.name}</span>
-                <span className="persona-role">
-                  {x.cases} cases · {x.persona || 'shared'} · v{x.version}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <PickList
+          items={(suites ?? []).map((x) => ({ id: x.id, name: x.name, detail: `${x.cases} cases · ${x.persona || 'shared'} · v${x.version}` }))}
+          selected={suiteId}
+          onPick={select}
+        />
       </aside>
       <section className="batch-main">
         {error && <p className="error">{describe(error)}</p>}
