@@ -156,15 +156,8 @@ func TestCredentialAndBucketErrorsSayWhatToDo(t *testing.T) {
 func TestS3ServerStopsMidUploadThenResume(t *testing.T) {
 	m := cloudtest.StartMinIO(t)
 	l := cloudtest.Deploy(t)
-	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
-	if err := d.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClients(context.Background(), d, ClientOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ld := &localDeployment{Deployment: d, Clients: c, Account: l.Account, Lore: l.LoreBucket, Tuning: l.TuningBucket}
+	ld := connectLocal(t, l)
+	c, d := ld.Clients, ld.Deployment
 	ups := NewUploads(openStore(t))
 	data := payload(9, 5*MinPartSize)
 	plan, err := ups.Stage(context.Background(), rawRequest(ld, l.LoreBucket, "lore/stopped.txt", data))

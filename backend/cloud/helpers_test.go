@@ -46,7 +46,12 @@ type localDeployment struct {
 
 func newLocalDeployment(t *testing.T) *localDeployment {
 	t.Helper()
-	l := cloudtest.Deploy(t)
+	return connectLocal(t, cloudtest.Deploy(t))
+}
+
+// connectLocal connects to the test's deployment l.
+func connectLocal(t *testing.T, l *cloudtest.Local) *localDeployment {
+	t.Helper()
 	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
 	if err := d.Normalize(); err != nil {
 		t.Fatal(err)
