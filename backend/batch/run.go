@@ -262,7 +262,7 @@ func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *
 	if !ok1 || !ok2 {
 		return fmt.Errorf("line %s: its scene or beat is not in the run's spec", l.ID)
 	}
-	cfg := chat.Config{Provider: b.Model.Provider, Model: b.Model.Model, Mode: chat.Mode(b.Model.Mode)}
+	cfg := b.Model
 	prompt := Prompt(sc, b, l.Variant)
 	var reply chat.LineReply
 	requests, err := ratelimit.Do(ctx, lim, pol, func(ctx context.Context) error {

@@ -10,6 +10,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/strictyaml"
 )
@@ -23,13 +24,6 @@ const (
 	maxTextRunes    = 4000
 	maxListItems    = 64
 	DefaultVariants = 1
-)
-
-// Modes a scene's model runs in (the same words chat uses).
-const (
-	ModeBase      = "base"
-	ModeFineTuned = "finetuned"
-	ModeRAG       = "rag"
 )
 
 // Spec is a batch of scenes to write lines for.
@@ -61,7 +55,7 @@ type Beat struct {
 	Player      string      `json:"player,omitempty"`
 	Variants    int         `json:"variants"`
 	Constraints Constraints `json:"constraints"`
-	Model       Model       `json:"model"`
+	Model       chat.Config `json:"model"`
 	Line        int         `json:"line,omitempty"`
 }
 
@@ -70,13 +64,6 @@ type Constraints struct {
 	MaxWords    int      `json:"maxWords,omitempty"`
 	Tone        []string `json:"tone,omitempty"`
 	MustMention []string `json:"mustMention,omitempty"`
-}
-
-// Model is the model configuration a beat is generated with.
-type Model struct {
-	Provider string `json:"provider"`
-	Model    string `json:"model,omitempty"`
-	Mode     string `json:"mode"`
 }
 
 // Lines returns the number of lines the spec asks for.
@@ -107,7 +94,7 @@ func specErr(file string, n *yaml.Node, field, format string, args ...any) error
 type defaults struct {
 	variants    int
 	constraints Constraints
-	model       Model
+	model       chat.Config
 	hasModel    bool
 }
 
@@ -285,7 +272,7 @@ func (p *parser) defaults(n *yaml.Node) (defaults, error) {
 		}
 	}
 	if v, ok := f["model"]; ok {
-		if d.model, err = p.model(v, "defaults.model", Model{}); err != nil {
+		if d.model, err = p.model(v, "defaults.model", chat.Config{}); err != nil {
 			return d, err
 		}
 		d.hasModel = true
@@ -317,7 +304,8 @@ func (p *parser) constraints(n *yaml.Node, where string, base Constraints) (Cons
 	return c, nil
 }
 
-func (p *parser) model(n *yaml.Node, where string, base Model) (Model, error) {
+// model reads the model configuration a beat is generated with, over base.
+func (p *parser) model(n *yaml.Node, where string, base chat.Config) (chat.Config, error) {
 	f, _, err := p.fields(n, where, "provider", "model", "mode")
 	if err != nil {
 		return base, err
@@ -334,11 +322,13 @@ func (p *parser) model(n *yaml.Node, where string, base Model) (Model, error) {
 		}
 	}
 	if v, ok := f["mode"]; ok {
-		if m.Mode, err = p.str(v, where+".mode", 20); err != nil {
+		mode, err := p.str(v, where+".mode", 20)
+		if err != nil {
 			return m, err
 		}
+		m.Mode = chat.Mode(mode)
 		switch m.Mode {
-		case ModeBase, ModeFineTuned, ModeRAG:
+		case chat.ModeBase, chat.ModeFineTuned, chat.ModeRAG:
 		default:
 			return m, specErr(p.file, v, where+".mode", "%q is not a mode: use base, finetuned or rag", m.Mode)
 		}
@@ -474,7 +464,7 @@ func (p *parser) beat(n *yaml.Node, where string, sc Scene, d defaults, personas
 		}
 	}
 	if b.Model.Mode == "" {
-		b.Model.Mode = ModeBase
+		b.Model.Mode = chat.ModeBase
 	}
 	return b, nil
 }
