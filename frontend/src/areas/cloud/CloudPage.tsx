@@ -12,6 +12,7 @@ import {
   type DatasetData,
   type PushProgress,
   type app,
+  invalidField,
 } from '../../bridge'
 import { formatBytes } from '../../format'
 import { ProgressBar } from '../../components/ProgressBar'
@@ -119,7 +120,7 @@ function Deployments(props: { list: app.DeploymentList | null; onChange: () => v
         <div className="row">
           <label>
             Workload
-            <input value={draft.workload} onChange={set('workload')} aria-invalid={fieldError?.field === 'workload' || undefined} />
+            <input value={draft.workload} onChange={set('workload')} aria-invalid={invalidField(fieldError, 'workload')} />
           </label>
           <label>
             Stage
@@ -130,7 +131,7 @@ function Deployments(props: { list: app.DeploymentList | null; onChange: () => v
           </label>
           <label>
             Region
-            <input value={draft.region} onChange={set('region')} aria-invalid={fieldError?.field === 'region' || undefined} />
+            <input value={draft.region} onChange={set('region')} aria-invalid={invalidField(fieldError, 'region')} />
           </label>
           <label>
             AWS profile

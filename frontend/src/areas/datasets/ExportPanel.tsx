@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { datasets, describe, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions } from '../../bridge'
+import { datasets, describe, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions, invalidField } from '../../bridge'
 import { DatasetProgressBar } from './ProgressBar'
 import { formatBytes, plural } from '../../format'
 import { formatLabel, formatLabels } from './targets'
@@ -51,7 +51,7 @@ export function ExportPanel({ dataset: ds, split, onSplit }: ExportPanelProps) {
       .catch((e: AppError) => setError(e))
       .finally(() => setBusy(false))
   }
-  const invalid = (f: string) => (error?.field === f ? true : undefined)
+  const invalid = (f: string) => invalidField(error, f)
 
   return (
     <div className="side-section form" aria-label="Export">

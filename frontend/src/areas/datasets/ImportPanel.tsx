@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult } from '../../bridge'
+import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult, invalidField } from '../../bridge'
 import { DatasetProgressBar } from './ProgressBar'
 import { parseTags } from './records'
 import { formatCount, plural } from '../../format'
@@ -51,7 +51,7 @@ export function ImportPanel({ dataset: ds, onImported }: ImportPanelProps) {
         File
         <input
           aria-label="File to import"
-          aria-invalid={error?.field === 'path' ? true : undefined}
+          aria-invalid={invalidField(error, 'path')}
           value={path}
           onChange={(e) => setPath(e.target.value)}
           placeholder="/path/to/lines.jsonl or .csv"
