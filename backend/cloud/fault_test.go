@@ -97,7 +97,7 @@ func TestS3GoneMidUploadThenResume(t *testing.T) {
 	if len(pending) != 1 || len(pending[0].Parts) != 2 {
 		t.Fatalf("pending %+v", pending)
 	}
-	if ks := keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
+	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
 		t.Fatalf("objects %v after a failed push", ks)
 	}
 	// The server is back (reached directly).
@@ -105,7 +105,7 @@ func TestS3GoneMidUploadThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := getObject(t, ld.Clients.S3, ld.Lore, "lore/cut.txt"); sha(got) != sha(data) || up.Status != StatusDone {
+	if got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/cut.txt"); sha(got) != sha(data) || up.Status != StatusDone {
 		t.Fatal("resumed object differs")
 	}
 }
