@@ -48,6 +48,17 @@ func (s *ModelService) options() (cloud.ModelsOptions, error) {
 	return cloud.ModelsOptions{Decisions: ds, Readiness: s.readiness}, err
 }
 
+// connectWithOptions is connect with what reading versions needs besides: the decisions
+// made here and the readiness check.
+func (s *ModelService) connectWithOptions(ctx context.Context) (*cloud.Clients, cloud.Deployment, cloud.ModelsOptions, error) {
+	c, d, err := s.connect(ctx)
+	if err != nil {
+		return nil, d, cloud.ModelsOptions{}, err
+	}
+	opt, err := s.options()
+	return c, d, opt, err
+}
+
 // ModelList is the versions of a deployment's package group, newest first.
 type ModelList struct {
 	Deployment string               `json:"deployment"`
@@ -59,11 +70,7 @@ type ModelList struct {
 func (s *ModelService) List() (out ModelList, err error) {
 	defer guard(s.a.log, &err)
 	ctx := s.a.ctx()
-	c, d, err := s.connect(ctx)
-	if err != nil {
-		return out, err
-	}
-	opt, err := s.options()
+	c, d, opt, err := s.connectWithOptions(ctx)
 	if err != nil {
 		return out, err
 	}
@@ -82,11 +89,7 @@ type VersionRequest struct {
 func (s *ModelService) Show(req VersionRequest) (out cloud.ModelVersion, err error) {
 	defer guard(s.a.log, &err)
 	ctx := s.a.ctx()
-	c, d, err := s.connect(ctx)
-	if err != nil {
-		return out, err
-	}
-	opt, err := s.options()
+	c, d, opt, err := s.connectWithOptions(ctx)
 	if err != nil {
 		return out, err
 	}
@@ -204,11 +207,7 @@ func (s *ModelService) Candidate(req VersionRequest) (out CandidateChat, err err
 		return out, fault.Invalid("provider", "talking to a version needs an Amazon Bedrock provider: add one (Settings, or npcstudio provider add NAME --kind bedrock --region R --model-id BASE)")
 	}
 	ctx := s.a.ctx()
-	c, d, err := s.connect(ctx)
-	if err != nil {
-		return out, err
-	}
-	opt, err := s.options()
+	c, d, opt, err := s.connectWithOptions(ctx)
 	if err != nil {
 		return out, err
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -75,9 +74,9 @@ are marked failed; --resume tries them again.`,
 			a := env.App()
 			bar := newProgressBar(env)
 			var started app.BatchStarted
-			data, err := env.runOpWithProgress(cmd, func(ev app.OpEvent) {
-				if p, ok := ev.Data.(batch.Progress); ok {
-					bar.show(p)
+			data, err := env.runOpWithProgress(cmd, func(data any) {
+				if p, ok := data.(batch.Progress); ok {
+					bar.show(barText(p))
 				}
 			}, func(opID string) (string, error) {
 				req.OpID = opID
@@ -162,71 +161,10 @@ func printExport(w io.Writer, x batch.ExportResult) {
 	}
 }
 
-// runOpWithProgress is runOp that also passes the operation's progress events on.
-func (e *Env) runOpWithProgress(cmd *cobra.Command, progress func(app.OpEvent), start func(opID string) (string, error)) (any, error) {
-	w := &progressWaiter{opWaiter: &opWaiter{done: make(chan app.OpEvent, 1)}, progress: progress}
-	w.id = fmt.Sprintf("cli-%d", time.Now().UnixNano())
-	a := e.App()
-	a.SetEmitter(w)
-	if _, err := start(w.id); err != nil {
-		return nil, err
-	}
-	interrupted := cmd.Context().Done()
-	for {
-		select {
-		case ev := <-w.done:
-			if ev.Type == "error" && ev.Error != nil {
-				return nil, &shapedError{*ev.Error}
-			}
-			return ev.Data, nil
-		case <-interrupted:
-			a.Operations.Cancel(app.CancelRequest{ID: w.id})
-			interrupted = nil
-		}
-	}
-}
-
-type progressWaiter struct {
-	*opWaiter
-	mu       sync.Mutex
-	progress func(app.OpEvent)
-}
-
-func (w *progressWaiter) Emit(name string, data any) {
-	if ev, ok := data.(app.OpEvent); ok && ev.Op == w.id && ev.Type == "progress" {
-		w.mu.Lock()
-		w.progress(ev)
-		w.mu.Unlock()
-	}
-	w.opWaiter.Emit(name, data)
-}
-
-// progressBar draws a run's progress on standard error when it is a terminal (and
-// never with --json).
-type progressBar struct {
-	w     io.Writer
-	drawn bool
-}
-
-func newProgressBar(env *Env) *progressBar {
-	if env.json {
-		return &progressBar{}
-	}
-	if !env.stderrIsTerminal() {
-		return &progressBar{}
-	}
-	return &progressBar{w: env.Stderr}
-}
-
 // barText is one frame of the bar.
 func barText(p batch.Progress) string {
-	const width = 24
 	finished := p.Done + p.Failed
-	filled := 0
-	if p.Total > 0 {
-		filled = finished * width / p.Total
-	}
-	s := fmt.Sprintf("[%s%s] %d/%d lines", strings.Repeat("#", filled), strings.Repeat("-", width-filled), finished, p.Total)
+	s := fmt.Sprintf("%s %d/%d lines", gauge(int64(finished), int64(p.Total)), finished, p.Total)
 	if p.Failed > 0 {
 		s += fmt.Sprintf(" (%d failed)", p.Failed)
 	}
@@ -242,20 +180,6 @@ func barText(p batch.Progress) string {
 		s += fmt.Sprintf("  throttled %d× (x%d)", p.Throttled, p.Concurrency)
 	}
 	return s
-}
-
-func (b *progressBar) show(p batch.Progress) {
-	if b.w == nil {
-		return
-	}
-	fmt.Fprintf(b.w, "\r\033[K%s", barText(p))
-	b.drawn = true
-}
-
-func (b *progressBar) end() {
-	if b.w != nil && b.drawn {
-		fmt.Fprintln(b.w)
-	}
 }
 
 func batchCheckCmd(env *Env) *cobra.Command {

@@ -66,8 +66,6 @@ type Env struct {
 	json    bool
 	app     *app.App
 	closers []io.Closer
-	// onProgress, if set, receives the progress of the operation runOp waits for.
-	onProgress func(any)
 }
 
 // App opens the workspace on first use.

@@ -415,35 +415,26 @@ func printPushed(w io.Writer, up cloud.Upload) {
 		up.What, up.Bucket, up.Key, prose.Size(up.Size), orDash(up.VersionID), up.Checksum, up.Trigger)
 }
 
-// runOpProgress is runOp with a progress bar on a terminal's standard error (never with --json).
+// runOpProgress is runOp with the push's progress bar on a terminal's standard error (never with --json).
 func (e *Env) runOpProgress(cmd *cobra.Command, start func(opID string) (string, error)) (any, error) {
-	if e.json || !e.stderrIsTerminal() {
-		return e.runOp(cmd, start)
-	}
+	bar := newProgressBar(e)
 	var total int64
 	draw := func(done, all int64) {
-		const width = 30
-		filled := int(int64(width) * done / all)
-		fmt.Fprintf(e.Stderr, "\r[%s%s] %3d%% %s of %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
-			100*done/all, prose.Size(done), prose.Size(all))
+		bar.show(fmt.Sprintf("%s %3d%% %s of %s", gauge(done, all), 100*done/all, prose.Size(done), prose.Size(all)))
 	}
-	e.onProgress = func(data any) {
+	out, err := e.runOpWithProgress(cmd, func(data any) {
 		p, ok := data.(app.PushProgress)
 		if !ok || p.Total <= 0 {
 			return
 		}
 		total = p.Total
 		draw(p.Done, p.Total)
-	}
-	defer func() { e.onProgress = nil }()
-	out, err := e.runOp(cmd, start)
+	}, start)
 	// Progress reports are spaced out, so the last may not be the end: draw it.
 	if err == nil && total > 0 {
 		draw(total, total)
 	}
-	if total > 0 {
-		fmt.Fprintln(e.Stderr)
-	}
+	bar.end()
 	return out, err
 }
 

@@ -7,9 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
-	"time"
 
 	"github.com/npcstudio/npcstudio/app"
 	"github.com/npcstudio/npcstudio/backend/dataset"
@@ -669,53 +667,6 @@ func datasetDeleteCmd(env *Env) *cobra.Command {
 			return env.print(map[string]string{"deleted": d.ID}, func(w io.Writer) { fmt.Fprintf(w, "deleted dataset %s (%s)\n", d.Name, d.ID) })
 		},
 	}
-}
-
-// runOp runs a long operation as the window does: it subscribes to the operation's events,
-// starts it, and waits for done or error. Interrupting the command cancels the operation.
-func (e *Env) runOp(cmd *cobra.Command, start func(opID string) (string, error)) (any, error) {
-	a := e.App()
-	w := &opWaiter{done: make(chan app.OpEvent, 1), progress: e.onProgress}
-	w.id = fmt.Sprintf("cli-%d", time.Now().UnixNano())
-	a.SetEmitter(w)
-	if _, err := start(w.id); err != nil {
-		return nil, err
-	}
-	interrupted := cmd.Context().Done()
-	for {
-		select {
-		case ev := <-w.done:
-			if ev.Type == "error" && ev.Error != nil {
-				return nil, &shapedError{*ev.Error}
-			}
-			return ev.Data, nil
-		case <-interrupted:
-			// Cancelled, the operation still ends with an error event: wait for it.
-			a.Operations.Cancel(app.CancelRequest{ID: w.id})
-			interrupted = nil
-		}
-	}
-}
-
-// opWaiter receives the events of one operation and keeps its last one.
-type opWaiter struct {
-	id   string
-	once sync.Once
-	done chan app.OpEvent
-	// progress, if set, receives the operation's progress reports.
-	progress func(any)
-}
-
-func (w *opWaiter) Emit(_ string, data any) {
-	ev, ok := data.(app.OpEvent)
-	if ok && ev.Op == w.id && ev.Type == "progress" && w.progress != nil {
-		w.progress(ev.Data)
-		return
-	}
-	if !ok || ev.Op != w.id || (ev.Type != "done" && ev.Type != "error") {
-		return
-	}
-	w.once.Do(func() { w.done <- ev })
 }
 
 // shapedError carries an operation's shaped error to the command's exit, code and all.

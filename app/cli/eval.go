@@ -81,10 +81,9 @@ lore embedder (npcstudio lore embedder), and without one they are reported as er
 			a := env.App()
 			var started app.EvalStarted
 			bar := newProgressBar(env) // draws only on a terminal
-			data, err := env.runOpWithProgress(cmd, func(ev app.OpEvent) {
-				if p, ok := ev.Data.(evals.Progress); ok && bar.w != nil {
-					fmt.Fprintf(bar.w, "\r\033[K%d/%d answers checked: %d passed, %d failed, %d errors", p.Done, p.Total, p.Passed, p.Failed, p.Errors)
-					bar.drawn = true
+			data, err := env.runOpWithProgress(cmd, func(data any) {
+				if p, ok := data.(evals.Progress); ok {
+					bar.show(fmt.Sprintf("%d/%d answers checked: %d passed, %d failed, %d errors", p.Done, p.Total, p.Passed, p.Failed, p.Errors))
 				}
 			}, func(opID string) (string, error) {
 				req.OpID = opID

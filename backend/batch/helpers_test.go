@@ -1,11 +1,6 @@
 package batch_test
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,35 +9,12 @@ import (
 	"github.com/npcstudio/npcstudio/backend/llm"
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/persona"
+	"github.com/npcstudio/npcstudio/backend/persona/personatest"
 	"github.com/npcstudio/npcstudio/backend/provider"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
+	"github.com/npcstudio/npcstudio/backend/testenv"
 )
-
-// clock is a fake clock: Sleep moves it on at once, so waits (Retry-After, backoff)
-// cost no real time and no test depends on the machine's speed.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-	return nil
-}
 
 // env is a workspace with Mira and Ada, an OpenAI-compatible fake registered as provider
 // "local", the chat Runner over them (no retries of its own) and a batch Runner.
@@ -51,7 +23,7 @@ type env struct {
 	repo   *batch.Repository
 	fake   *openaifake.Server
 	runner *batch.Runner
-	clock  *clock
+	clock  *testenv.Clock
 }
 
 func newEnv(t testing.TB) *env { return newEnvIn(t, t.TempDir()) }
@@ -68,18 +40,7 @@ func newEnvIn(t testing.TB, dir string) *env {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"mira.json", "ada.json"} {
-		raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "persona", "personas", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p persona.Persona
-		if err := json.Unmarshal(raw, &p); err != nil {
-			t.Fatal(err)
-		}
-		p.ID = ""
-		if _, err := personas.Create(p, "Ana Writer"); err != nil {
-			t.Fatal(err)
-		}
+		personatest.Add(t, personas, f)
 	}
 	return e
 }
@@ -95,7 +56,7 @@ func reopenEnv(t testing.TB, dir string, fake *openaifake.Server) *env {
 	t.Cleanup(func() { st.Close() })
 	personas := persona.NewRepository(st)
 	reg := provider.NewRegistry(st, secrets.NewMemory())
-	c := newClock()
+	c := testenv.NewClock()
 	cr := &chat.Runner{Chats: chat.NewRepository(st), Personas: personas, Providers: reg,
 		LLM: llm.Options{Retry: llm.RetryPolicy{MaxAttempts: 1}, Timeout: 30 * time.Second, IdleTimeout: 20 * time.Second, Now: c.Now}}
 	repo := batch.NewRepository(st)

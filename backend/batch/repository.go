@@ -156,7 +156,7 @@ func (r *Repository) Create(spec Spec) (Run, error) {
 				for v := 1; v <= b.Variants; v++ {
 					l := Line{V: recordVersion, RunID: run.ID, ID: LineID(sc.ID, b.Persona, b.ID, v), Order: order, Scene: sc.ID, Persona: b.Persona,
 						Beat: b.ID, Variant: v, Direction: b.Direction, Player: b.Player, Status: LinePending,
-						Provider: b.Model.Provider, Model: b.Model.Model, Mode: b.Model.Mode, UpdatedAt: run.CreatedAt}
+						Provider: b.Model.Provider, Model: b.Model.Model, Mode: string(b.Model.Mode), UpdatedAt: run.CreatedAt}
 					order++
 					if err := store.PutJSON(tx, BucketLines, lineKey(run.ID, l.ID), l); err != nil {
 						return err

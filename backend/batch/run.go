@@ -28,9 +28,6 @@ var _ Writer = (*chat.Runner)(nil)
 const (
 	DefaultConcurrency = 4
 	MaxConcurrency     = 64
-	// DefaultMaxThrottled is how often one line may be throttled before it is marked
-	// failed (it stays retryable).
-	DefaultMaxThrottled = 12
 )
 
 // ErrRunActive is returned when a run is already being written in this process.
@@ -82,26 +79,6 @@ type Progress struct {
 	Throttled   int `json:"throttled"`
 	// Line is the line just finished, if any.
 	Line *Line `json:"line,omitempty"`
-}
-
-func (r *Runner) clock() (func() time.Time, func(context.Context, time.Duration) error) {
-	now, sleep := r.Now, r.Sleep
-	if now == nil {
-		now = time.Now
-	}
-	if sleep == nil {
-		sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-	}
-	return now, sleep
 }
 
 // Run writes the lines of runID that are not done (or opt.Lines), keeping each one in
@@ -159,15 +136,8 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 		conc = DefaultConcurrency
 	}
 	conc = min(conc, MaxConcurrency, max(1, len(todo)))
-	now, sleep := r.clock()
-	pol := r.Retry
-	if pol == (llm.RetryPolicy{}) {
-		pol = llm.DefaultRetry
-	}
-	maxThrottled := r.MaxThrottled
-	if maxThrottled <= 0 {
-		maxThrottled = DefaultMaxThrottled
-	}
+	now, sleep := ratelimit.Clock(r.Now, r.Sleep)
+	pol := ratelimit.Policy{Retry: r.Retry, MaxThrottled: r.MaxThrottled, Sleep: sleep}.WithDefaults()
 	lim := ratelimit.New(conc, now, sleep)
 
 	st, err := r.Repo.Status(runID)
@@ -238,7 +208,7 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 							err = fmt.Errorf("internal error writing line %s: %v", l.ID, p)
 						}
 					}()
-					return r.write(wctx, run.Spec, l, len(opt.Lines) > 0, lim, pol, maxThrottled, sleep, report)
+					return r.write(wctx, run.Spec, l, len(opt.Lines) > 0, lim, pol, report)
 				}()
 				if err != nil && wctx.Err() == nil {
 					// The store failed: stop rather than write lines that cannot be kept.
@@ -286,17 +256,16 @@ feed:
 
 // write writes one line, retrying as the policy allows, and keeps the outcome. It
 // returns an error only when the store cannot keep the outcome.
-func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *ratelimit.Limiter, pol llm.RetryPolicy, maxThrottled int,
-	sleep func(context.Context, time.Duration) error, report func(string, Line)) error {
+func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *ratelimit.Limiter, pol ratelimit.Policy, report func(string, Line)) error {
 	sc, ok1 := sceneOf(spec, l.Scene)
 	b, ok2 := beatOf(spec, l.Scene, l.Beat)
 	if !ok1 || !ok2 {
 		return fmt.Errorf("line %s: its scene or beat is not in the run's spec", l.ID)
 	}
-	cfg := chat.Config{Provider: b.Model.Provider, Model: b.Model.Model, Mode: chat.Mode(b.Model.Mode)}
+	cfg := b.Model
 	prompt := Prompt(sc, b, l.Variant)
 	var reply chat.LineReply
-	requests, err := ratelimit.Do(ctx, lim, ratelimit.Policy{Retry: pol, MaxThrottled: maxThrottled, Sleep: sleep}, func(ctx context.Context) error {
+	requests, err := ratelimit.Do(ctx, lim, pol, func(ctx context.Context) error {
 		var err error
 		reply, err = r.Writer.Line(ctx, b.Persona, prompt, cfg)
 		if err == nil && strings.TrimSpace(reply.Text) == "" {

@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -11,7 +10,9 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/strictyaml"
 )
 
 // Limits on a spec, so that a hostile or mistaken file cannot exhaust memory.
@@ -23,13 +24,6 @@ const (
 	maxTextRunes    = 4000
 	maxListItems    = 64
 	DefaultVariants = 1
-)
-
-// Modes a scene's model runs in (the same words chat uses).
-const (
-	ModeBase      = "base"
-	ModeFineTuned = "finetuned"
-	ModeRAG       = "rag"
 )
 
 // Spec is a batch of scenes to write lines for.
@@ -61,7 +55,7 @@ type Beat struct {
 	Player      string      `json:"player,omitempty"`
 	Variants    int         `json:"variants"`
 	Constraints Constraints `json:"constraints"`
-	Model       Model       `json:"model"`
+	Model       chat.Config `json:"model"`
 	Line        int         `json:"line,omitempty"`
 }
 
@@ -70,13 +64,6 @@ type Constraints struct {
 	MaxWords    int      `json:"maxWords,omitempty"`
 	Tone        []string `json:"tone,omitempty"`
 	MustMention []string `json:"mustMention,omitempty"`
-}
-
-// Model is the model configuration a beat is generated with.
-type Model struct {
-	Provider string `json:"provider"`
-	Model    string `json:"model,omitempty"`
-	Mode     string `json:"mode"`
 }
 
 // Lines returns the number of lines the spec asks for.
@@ -107,7 +94,7 @@ func specErr(file string, n *yaml.Node, field, format string, args ...any) error
 type defaults struct {
 	variants    int
 	constraints Constraints
-	model       Model
+	model       chat.Config
 	hasModel    bool
 }
 
@@ -122,20 +109,15 @@ func ParseSpec(file string, data []byte) (Spec, error) {
 	if !utf8.Valid(data) {
 		return Spec{}, &fault.ValidationError{File: file, Reason: "the spec is not UTF-8 text"}
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return Spec{}, &fault.ValidationError{File: file, Line: yamlErrLine(err), Reason: "not valid YAML: " + err.Error()}
+	p := &parser{file: file, y: strictyaml.Reader{File: file, Noun: "spec"}}
+	root, err := p.y.Document(data)
+	if err != nil {
+		return Spec{}, err
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return Spec{}, specErr(file, &extra, "", "the file holds more than one YAML document (---): keep one spec per file")
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+	if root == nil {
 		return Spec{}, &fault.ValidationError{File: file, Line: 1, Reason: "the spec is empty"}
 	}
-	p := &parser{file: file}
-	spec, err := p.spec(doc.Content[0])
+	spec, err := p.spec(root)
 	if err != nil {
 		return Spec{}, err
 	}
@@ -143,65 +125,19 @@ func ParseSpec(file string, data []byte) (Spec, error) {
 	return spec, nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-func yamlErrLine(err error) int {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
-	}
-	return 0
-}
-
 type parser struct {
 	file string
+	y    strictyaml.Reader
 }
 
 // fields checks that n is a mapping whose keys are all in allowed and returns them by
 // name, each with its key node (for lines).
 func (p *parser) fields(n *yaml.Node, where string, allowed ...string) (map[string]*yaml.Node, map[string]*yaml.Node, error) {
-	if err := p.plain(n, where); err != nil {
-		return nil, nil, err
-	}
-	if n.Kind != yaml.MappingNode {
-		return nil, nil, specErr(p.file, n, where, "must be a mapping of fields")
-	}
-	vals, keys := map[string]*yaml.Node{}, map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if err := p.plain(k, where); err != nil {
-			return nil, nil, err
-		}
-		name := k.Value
-		field := join(where, name)
-		if !slices.Contains(allowed, name) {
-			return nil, nil, specErr(p.file, k, field, "unknown field (known: %s)", strings.Join(allowed, ", "))
-		}
-		if _, dup := vals[name]; dup {
-			return nil, nil, specErr(p.file, k, field, "set twice")
-		}
-		if err := p.plain(v, field); err != nil {
-			return nil, nil, err
-		}
-		vals[name], keys[name] = v, k
-	}
-	return vals, keys, nil
+	return p.y.Fields(n, where, allowed, nil)
 }
 
 // plain refuses anchors, aliases and merge keys: a spec is written out in full.
-func (p *parser) plain(n *yaml.Node, where string) error {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" || n.Tag == "!!merge" {
-		return specErr(p.file, n, where, "anchors and aliases (&, *, <<) are not supported in a spec: write the values out")
-	}
-	return nil
-}
-
-func join(where, name string) string {
-	if where == "" {
-		return name
-	}
-	return where + "." + name
-}
+func (p *parser) plain(n *yaml.Node, where string) error { return p.y.Plain(n, where) }
 
 func (p *parser) str(n *yaml.Node, field string, maxRunes int) (string, error) {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!int" && n.Tag != "!!float" && n.Tag != "!!bool") {
@@ -336,7 +272,7 @@ func (p *parser) defaults(n *yaml.Node) (defaults, error) {
 		}
 	}
 	if v, ok := f["model"]; ok {
-		if d.model, err = p.model(v, "defaults.model", Model{}); err != nil {
+		if d.model, err = p.model(v, "defaults.model", chat.Config{}); err != nil {
 			return d, err
 		}
 		d.hasModel = true
@@ -368,7 +304,8 @@ func (p *parser) constraints(n *yaml.Node, where string, base Constraints) (Cons
 	return c, nil
 }
 
-func (p *parser) model(n *yaml.Node, where string, base Model) (Model, error) {
+// model reads the model configuration a beat is generated with, over base.
+func (p *parser) model(n *yaml.Node, where string, base chat.Config) (chat.Config, error) {
 	f, _, err := p.fields(n, where, "provider", "model", "mode")
 	if err != nil {
 		return base, err
@@ -385,11 +322,13 @@ func (p *parser) model(n *yaml.Node, where string, base Model) (Model, error) {
 		}
 	}
 	if v, ok := f["mode"]; ok {
-		if m.Mode, err = p.str(v, where+".mode", 20); err != nil {
+		mode, err := p.str(v, where+".mode", 20)
+		if err != nil {
 			return m, err
 		}
+		m.Mode = chat.Mode(mode)
 		switch m.Mode {
-		case ModeBase, ModeFineTuned, ModeRAG:
+		case chat.ModeBase, chat.ModeFineTuned, chat.ModeRAG:
 		default:
 			return m, specErr(p.file, v, where+".mode", "%q is not a mode: use base, finetuned or rag", m.Mode)
 		}
@@ -525,7 +464,7 @@ func (p *parser) beat(n *yaml.Node, where string, sc Scene, d defaults, personas
 		}
 	}
 	if b.Model.Mode == "" {
-		b.Model.Mode = ModeBase
+		b.Model.Mode = chat.ModeBase
 	}
 	return b, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/npcstudio/npcstudio/backend/batch"
+	"github.com/npcstudio/npcstudio/backend/chat"
 	"github.com/npcstudio/npcstudio/backend/fault"
 )
 
@@ -51,7 +52,7 @@ func TestParseExample(t *testing.T) {
 	warn := s.Scenes[1].Beats[0]
 	want := batch.Beat{ID: "warn", Persona: "Mira Saltwhistle", Direction: "Warns the player that the lighthouse oil was stolen.", Variants: 1,
 		Constraints: batch.Constraints{MaxWords: 30, Tone: []string{"gruff"}, MustMention: []string{"oil", "Bren"}},
-		Model:       batch.Model{Provider: "local", Model: "llama3.1:8b", Mode: "rag"}, Line: warn.Line}
+		Model:       chat.Config{Provider: "local", Model: "llama3.1:8b", Mode: chat.ModeRAG}, Line: warn.Line}
 	if d := cmp.Diff(want, warn); d != "" {
 		t.Errorf("beat warn (-want +got):\n%s", d)
 	}

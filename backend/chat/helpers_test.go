@@ -2,9 +2,6 @@ package chat_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,13 +11,11 @@ import (
 	"github.com/npcstudio/npcstudio/backend/llm"
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/persona"
+	"github.com/npcstudio/npcstudio/backend/persona/personatest"
 	"github.com/npcstudio/npcstudio/backend/provider"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
-
-// personaData is the repository's testdata/persona.
-var personaData = filepath.Join("..", "..", "testdata", "persona", "personas")
 
 // env is a workspace with Mira, an OpenAI-compatible fake registered as provider "local"
 // (model llama3.1:8b), and a Runner over them.
@@ -64,21 +59,7 @@ func quick() llm.Options {
 }
 
 func (e *env) addPersona(t *testing.T, file string) persona.PersonaVersion {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(personaData, file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p persona.Persona
-	if err := json.Unmarshal(raw, &p); err != nil {
-		t.Fatal(err)
-	}
-	p.ID = ""
-	v, err := e.personas.Create(p, "Ana Writer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return personatest.Add(t, e.personas, file)
 }
 
 func (e *env) newChat(t *testing.T) chat.View {

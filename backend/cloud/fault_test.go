@@ -97,7 +97,7 @@ func TestS3GoneMidUploadThenResume(t *testing.T) {
 	if len(pending) != 1 || len(pending[0].Parts) != 2 {
 		t.Fatalf("pending %+v", pending)
 	}
-	if ks := keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
+	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
 		t.Fatalf("objects %v after a failed push", ks)
 	}
 	// The server is back (reached directly).
@@ -105,7 +105,7 @@ func TestS3GoneMidUploadThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := getObject(t, ld.Clients.S3, ld.Lore, "lore/cut.txt"); sha(got) != sha(data) || up.Status != StatusDone {
+	if got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/cut.txt"); sha(got) != sha(data) || up.Status != StatusDone {
 		t.Fatal("resumed object differs")
 	}
 }
@@ -156,15 +156,8 @@ func TestCredentialAndBucketErrorsSayWhatToDo(t *testing.T) {
 func TestS3ServerStopsMidUploadThenResume(t *testing.T) {
 	m := cloudtest.StartMinIO(t)
 	l := cloudtest.Deploy(t)
-	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
-	if err := d.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClients(context.Background(), d, ClientOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ld := &localDeployment{Deployment: d, Clients: c, Account: l.Account, Lore: l.LoreBucket, Tuning: l.TuningBucket}
+	ld := connectLocal(t, l)
+	c, d := ld.Clients, ld.Deployment
 	ups := NewUploads(openStore(t))
 	data := payload(9, 5*MinPartSize)
 	plan, err := ups.Stage(context.Background(), rawRequest(ld, l.LoreBucket, "lore/stopped.txt", data))

@@ -3,14 +3,10 @@ package cloud
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/npcstudio/npcstudio/backend/cloud/cloudtest"
 	"github.com/npcstudio/npcstudio/backend/dataset"
@@ -46,7 +42,12 @@ type localDeployment struct {
 
 func newLocalDeployment(t *testing.T) *localDeployment {
 	t.Helper()
-	l := cloudtest.Deploy(t)
+	return connectLocal(t, cloudtest.Deploy(t))
+}
+
+// connectLocal connects to the test's deployment l.
+func connectLocal(t *testing.T, l *cloudtest.Local) *localDeployment {
+	t.Helper()
 	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
 	if err := d.Normalize(); err != nil {
 		t.Fatal(err)
@@ -56,34 +57,6 @@ func newLocalDeployment(t *testing.T) *localDeployment {
 		t.Fatal(err)
 	}
 	return &localDeployment{Deployment: d, Clients: c, Account: l.Account, Tuning: l.TuningBucket, Lore: l.LoreBucket}
-}
-
-// keys lists the keys in a bucket.
-func keys(t *testing.T, c *s3.Client, bucket string) []string {
-	t.Helper()
-	out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ks []string
-	for _, o := range out.Contents {
-		ks = append(ks, aws.ToString(o.Key))
-	}
-	return ks
-}
-
-func getObject(t *testing.T, c *s3.Client, bucket, key string) []byte {
-	t.Helper()
-	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("get s3://%s/%s: %v", bucket, key, err)
-	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // partLog is an HTTP client that records the part numbers of every UploadPart request sent.

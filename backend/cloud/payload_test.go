@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/npcstudio/npcstudio/backend/cloud/cloudtest"
 	"github.com/npcstudio/npcstudio/backend/dataset"
 	"github.com/npcstudio/npcstudio/backend/lore"
 )
@@ -74,10 +75,10 @@ func TestPushLoreCollectionAsOneFile(t *testing.T) {
 	if _, err := ups.Push(context.Background(), &Transfer{S3: ld.Clients.S3}, plan, false); err != nil {
 		t.Fatal(err)
 	}
-	if ks := keys(t, ld.Clients.S3, ld.Lore); len(ks) != 1 {
+	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 1 {
 		t.Fatalf("bucket holds %v, want one combined file", ks)
 	}
-	got := getObject(t, ld.Clients.S3, ld.Lore, "lore/cites-d-ashfall.txt")
+	got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/cites-d-ashfall.txt")
 	if !utf8.Valid(got) {
 		t.Fatal("pushed lore is not UTF-8")
 	}
@@ -145,7 +146,7 @@ func TestPushDatasetRefusesAnInvalidOneAndSendsNothing(t *testing.T) {
 	if !errors.As(err, &inv) {
 		t.Fatalf("Claude records pushed for Titan: %v, want DatasetInvalidError", err)
 	}
-	if ks := keys(t, ld.Clients.S3, ld.Tuning); len(ks) != 0 {
+	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Tuning); len(ks) != 0 {
 		t.Fatalf("tuning bucket holds %v after refused pushes", ks)
 	}
 }
@@ -185,7 +186,7 @@ func TestPushDatasetExportsTheBaseModelsFormatToAFreshKey(t *testing.T) {
 	if !strings.Contains(up.Trigger, ld.Deployment.Workload+"-FMOpsPipeline") {
 		t.Errorf("trigger %q", up.Trigger)
 	}
-	body := getObject(t, ld.Clients.S3, ld.Tuning, up.Key)
+	body := cloudtest.Get(t, ld.Clients.S3, ld.Tuning, up.Key)
 	lines := 0
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	for sc.Scan() {

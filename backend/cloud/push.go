@@ -11,18 +11,16 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	bolt "go.etcd.io/bbolt"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/npcstudio/npcstudio/backend/atomicfile"
 	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/prose"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
 
@@ -437,23 +435,4 @@ func (u *Uploads) run(ctx context.Context, t *Transfer, up Upload) (Upload, erro
 // ASCIIKey turns a name into an ASCII-safe piece of an S3 key: accents dropped, lower case,
 // letters and digits, words joined by '-'. It never ends in "_<digits>", which the hydration
 // job would read as a page number.
-func ASCIIKey(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 60 {
-			break
-		}
-	}
-	return strings.Trim(b.String(), "-")
-}
+func ASCIIKey(name string) string { return prose.Slug(name, 60) }

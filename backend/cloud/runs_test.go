@@ -13,15 +13,8 @@ import (
 // started each.
 func TestRunsAreMatchedToThePushesThatStartedThem(t *testing.T) {
 	l := cloudtest.Deploy(t)
-	d := Deployment{Workload: l.Workload, Stage: l.Stage, Region: l.Region}
-	if err := d.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClients(context.Background(), d, ClientOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ld := &localDeployment{Deployment: d, Clients: c, Account: l.Account, Lore: l.LoreBucket, Tuning: l.TuningBucket}
+	ld := connectLocal(t, l)
+	c, d := ld.Clients, ld.Deployment
 	ups := NewUploads(openStore(t))
 	push := func(bucket, key, body string) Upload {
 		t.Helper()
@@ -105,19 +98,12 @@ func TestMatchUploadsGivesEachRunToTheLatestPushBeforeIt(t *testing.T) {
 // the push that started it. A multipart push notifies once, when it completes.
 func TestPushStartsItsRunThroughTheBucketNotification(t *testing.T) {
 	tr := cloudtest.DeployTriggered(t)
-	d := Deployment{Workload: tr.Workload, Stage: tr.Stage, Region: tr.Region}
-	if err := d.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClients(context.Background(), d, ClientOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ld := connectLocal(t, tr.Local)
+	c, d := ld.Clients, ld.Deployment
 	st, err := Discover(context.Background(), c, d)
 	if err != nil || st.Missing != 0 {
 		t.Fatalf("discover: %+v %v", st, err)
 	}
-	ld := &localDeployment{Deployment: d, Clients: c, Account: tr.Account, Lore: tr.LoreBucket, Tuning: tr.TuningBucket}
 	ups := NewUploads(openStore(t))
 	started := func(what string) string {
 		t.Helper()

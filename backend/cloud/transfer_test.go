@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/npcstudio/npcstudio/backend/cloud/cloudtest"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
 
@@ -83,7 +84,7 @@ func TestMultipartPushCarriesChecksumsS3Verifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := getObject(t, ld.Clients.S3, ld.Lore, "lore/big.txt"); !bytes.Equal(got, data) {
+	if got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/big.txt"); !bytes.Equal(got, data) {
 		t.Fatalf("object differs from the pushed bytes (%d vs %d bytes)", len(got), len(data))
 	}
 	checksum, version := objectChecksum(t, ld.Clients.S3, ld.Lore, "lore/big.txt")
@@ -192,7 +193,7 @@ func TestCancelledPushLeavesNothingAndResumes(t *testing.T) {
 	if _, err := ups.Push(ctx, tr, plan, false); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled push: %v", err)
 	}
-	if ks := keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
+	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
 		t.Fatalf("a cancelled push left objects %v (it would trigger hydration)", ks)
 	}
 	pending, _ := ups.Pending()
@@ -211,7 +212,7 @@ func TestCancelledPushLeavesNothingAndResumes(t *testing.T) {
 	if sent := log.sent(); !slices.Equal(sorted(sent), []int{3, 4}) {
 		t.Errorf("resume sent parts %v, want only 3 and 4", sent)
 	}
-	if got := getObject(t, ld.Clients.S3, ld.Lore, "lore/cancelled.txt"); sha(got) != sha(data) || up.SHA256 != sha(data) {
+	if got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/cancelled.txt"); sha(got) != sha(data) || up.SHA256 != sha(data) {
 		t.Fatal("resumed object differs from the file")
 	}
 }
@@ -269,7 +270,7 @@ func TestKillMidMultipartThenResume(t *testing.T) {
 	if len(killed.Parts) < killAfter || killed.UploadID == "" {
 		t.Fatalf("recorded %d parts (upload id %q), want at least %d", len(killed.Parts), killed.UploadID, killAfter)
 	}
-	if ks := keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
+	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
 		t.Fatalf("the killed push left objects %v", ks)
 	}
 	log := &partLog{base: http.DefaultClient}
@@ -290,7 +291,7 @@ func TestKillMidMultipartThenResume(t *testing.T) {
 	if len(sent) != parts-len(killed.Parts) {
 		t.Errorf("resume sent %d parts %v, want the %d not recorded", len(sent), sent, parts-len(killed.Parts))
 	}
-	got := getObject(t, ld.Clients.S3, ld.Lore, "lore/killed.txt")
+	got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/killed.txt")
 	if sha(got) != killed.SHA256 || int64(len(got)) != killed.Size {
 		t.Fatalf("object sha %s (%d bytes), the push was %s (%d bytes)", sha(got), len(got), killed.SHA256, killed.Size)
 	}
@@ -358,7 +359,7 @@ func TestResumeRefusesAChangedStagedFile(t *testing.T) {
 	if _, err := ups.Resume(context.Background(), &Transfer{S3: ld.Clients.S3}, plan.Upload.ID); !errors.Is(err, ErrStagedFileChanged) {
 		t.Fatalf("resume of a changed file: %v, want ErrStagedFileChanged", err)
 	}
-	if ks := keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
+	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
 		t.Fatalf("objects %v", ks)
 	}
 }

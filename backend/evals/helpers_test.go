@@ -1,12 +1,7 @@
 package evals_test
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,9 +11,11 @@ import (
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
+	"github.com/npcstudio/npcstudio/backend/persona/personatest"
 	"github.com/npcstudio/npcstudio/backend/provider"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/npcstudio/npcstudio/backend/store"
+	"github.com/npcstudio/npcstudio/backend/testenv"
 )
 
 // env is a workspace with Mira, three OpenAI-compatible fakes registered as providers
@@ -29,30 +26,7 @@ type env struct {
 	runner              *evals.Runner
 	reg                 *provider.Registry
 	llm                 llm.Options
-	clock               *clock
-}
-
-// clock is a fake clock: Sleep moves it on at once, so waits (Retry-After, backoff) cost
-// no real time and no test depends on the machine's speed.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-	return nil
+	clock               *testenv.Clock
 }
 
 func answer(s string) openaifake.Reply { return openaifake.Reply{Tokens: strings.SplitAfter(s, " ")} }
@@ -75,21 +49,10 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "persona", "personas", "mira.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p persona.Persona
-	if err := json.Unmarshal(raw, &p); err != nil {
-		t.Fatal(err)
-	}
-	p.ID = ""
-	if _, err := personas.Create(p, "Ana Writer"); err != nil {
-		t.Fatal(err)
-	}
+	personatest.Add(t, personas, "mira.json")
 	e.llm = llm.Options{Retry: llm.RetryPolicy{MaxAttempts: 1}, Timeout: 30 * time.Second, IdleTimeout: 20 * time.Second}
 	cr := &chat.Runner{Chats: chat.NewRepository(st), Personas: personas, Providers: e.reg, LLM: e.llm}
-	e.clock = &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e.clock = testenv.NewClock()
 	e.runner = &evals.Runner{Repo: e.repo, Answer: cr, Retry: llm.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Second, MaxDelay: 30 * time.Second},
 		Now: e.clock.Now, Sleep: e.clock.Sleep}
 	return e

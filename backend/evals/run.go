@@ -185,29 +185,8 @@ func (r *Runner) Run(ctx context.Context, opt Options) (Run, error) {
 			return Run{}, fault.Invalid("persona", "case %d (%s) asks no persona: name one in the case, the suite, or with --persona", i+1, cmp.Or(c.Description, c.Message))
 		}
 	}
-	now, sleep := r.Now, r.Sleep
-	if now == nil {
-		now = time.Now
-	}
-	if sleep == nil {
-		sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-	}
-	pol := ratelimit.Policy{Retry: r.Retry, MaxThrottled: r.MaxThrottled, Sleep: sleep}
-	if pol.Retry == (llm.RetryPolicy{}) {
-		pol.Retry = llm.DefaultRetry
-	}
-	if pol.MaxThrottled <= 0 {
-		pol.MaxThrottled = 12
-	}
+	now, sleep := ratelimit.Clock(r.Now, r.Sleep)
+	pol := ratelimit.Policy{Retry: r.Retry, MaxThrottled: r.MaxThrottled, Sleep: sleep}.WithDefaults()
 	conc := opt.Concurrency
 	if conc <= 0 {
 		conc = DefaultConcurrency

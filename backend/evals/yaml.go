@@ -3,7 +3,6 @@ package evals
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/npcstudio/npcstudio/backend/fault"
+	"github.com/npcstudio/npcstudio/backend/strictyaml"
 )
 
 // promptfoo keys NPC Studio reads nothing from but accepts, so a promptfoo file opens as
@@ -32,20 +32,15 @@ func ParseYAML(file string, data []byte) (Suite, error) {
 	if !utf8.Valid(data) {
 		return Suite{}, &fault.ValidationError{File: file, Reason: "not UTF-8 text"}
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return Suite{}, &fault.ValidationError{File: file, Line: yamlErrLine(err), Reason: "not valid YAML: " + err.Error()}
+	p := &yparser{file: file, y: strictyaml.Reader{File: file, Noun: "suite"}}
+	root, err := p.y.Document(data)
+	if err != nil {
+		return Suite{}, err
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return Suite{}, invalidAt(file, extra.Line, "", "the file holds more than one YAML document (---): keep one suite per file")
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+	if root == nil {
 		return Suite{}, invalidAt(file, 1, "", "the file is empty")
 	}
-	p := &yparser{file: file}
-	s, err := p.suite(doc.Content[0])
+	s, err := p.suite(root)
 	if err != nil {
 		return Suite{}, err
 	}
@@ -55,17 +50,10 @@ func ParseYAML(file string, data []byte) (Suite, error) {
 	return s, nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-func yamlErrLine(err error) int {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
-	}
-	return 0
+type yparser struct {
+	file string
+	y    strictyaml.Reader
 }
-
-type yparser struct{ file string }
 
 func (p *yparser) err(n *yaml.Node, field, format string, args ...any) error {
 	line := 0
@@ -77,50 +65,12 @@ func (p *yparser) err(n *yaml.Node, field, format string, args ...any) error {
 
 // fields reads mapping n: known keys by name; ignored keys skipped; others refused.
 func (p *yparser) fields(n *yaml.Node, where string, known, ignored []string) (map[string]*yaml.Node, error) {
-	if err := p.plain(n, where); err != nil {
-		return nil, err
-	}
-	if n.Kind != yaml.MappingNode {
-		return nil, p.err(n, where, "must be a mapping")
-	}
-	out := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if err := p.plain(k, where); err != nil {
-			return nil, err
-		}
-		if err := p.plain(v, where); err != nil {
-			return nil, err
-		}
-		f := join(where, k.Value)
-		switch {
-		case slices.Contains(known, k.Value):
-			if _, dup := out[k.Value]; dup {
-				return nil, p.err(k, f, "set twice")
-			}
-			out[k.Value] = v
-		case slices.Contains(ignored, k.Value):
-		default:
-			return nil, p.err(k, f, "unknown field (known: %s)", strings.Join(known, ", "))
-		}
-	}
-	return out, nil
+	vals, _, err := p.y.Fields(n, where, known, ignored)
+	return vals, err
 }
 
 // plain refuses anchors and aliases: they let a small file expand without bound.
-func (p *yparser) plain(n *yaml.Node, where string) error {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" || n.Tag == "!!merge" {
-		return p.err(n, where, "anchors and aliases (&, *, <<) are not supported: write the values out")
-	}
-	return nil
-}
-
-func join(where, name string) string {
-	if where == "" {
-		return name
-	}
-	return where + "." + name
-}
+func (p *yparser) plain(n *yaml.Node, where string) error { return p.y.Plain(n, where) }
 
 func (p *yparser) str(n *yaml.Node, field string) (string, error) {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!int" && n.Tag != "!!float" && n.Tag != "!!bool") {

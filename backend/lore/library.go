@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	bolt "go.etcd.io/bbolt"
@@ -642,22 +641,7 @@ func (l *Library) unusedDocID(name string) (string, error) {
 
 // newDocID is a slug of the name and four random characters.
 func newDocID(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name))) {
-		switch {
-		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 40 {
-			break
-		}
-	}
-	slug := strings.Trim(b.String(), "-")
+	slug := prose.Slug(strings.TrimSuffix(name, filepath.Ext(name)), 40)
 	if slug == "" {
 		slug = "doc"
 	}

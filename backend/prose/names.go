@@ -3,7 +3,10 @@ package prose
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Shows reports whether every character of s shows as itself: valid UTF-8 with no control
@@ -63,4 +66,28 @@ func Safe(msg string) string {
 func validAt(s string, i int) bool {
 	_, size := utf8.DecodeRuneInString(s[i:])
 	return size > 1
+}
+
+// Slug is s as a piece of an id or a key that reads the same everywhere: lower case ASCII
+// letters and digits, accents dropped, every other run of characters one '-', none at
+// either end; it stops once it is max bytes long. It is "" when s has no such letter.
+func Slug(s string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= max {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
 }

@@ -38,3 +38,22 @@ func TestSafeEscapesOnlyWhatDoesNotShow(t *testing.T) {
 		}
 	}
 }
+
+func TestSlug(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Ashfall Chronicles", 60, "ashfall-chronicles"},
+		{"Émile's Ødyssey!", 60, "emile-s-dyssey"},
+		{"city_12", 60, "city-12"},
+		{"北京", 60, ""},
+		{"  --Ember--Court ", 60, "ember-court"},
+		{"the ember court of ashfall", 10, "the-ember"},
+	} {
+		if got := Slug(c.in, c.max); got != c.want {
+			t.Errorf("Slug(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+	}
+}

@@ -6,7 +6,12 @@ import (
 	"time"
 
 	"github.com/npcstudio/npcstudio/backend/llm"
+	"github.com/npcstudio/npcstudio/backend/retryafter"
 )
+
+// DefaultMaxThrottled is how often one request may be throttled, by default, before its
+// error is returned.
+const DefaultMaxThrottled = 12
 
 // Policy says how Do retries one request.
 type Policy struct {
@@ -18,6 +23,31 @@ type Policy struct {
 	MaxThrottled int
 	// Sleep passes time (fake clocks in tests).
 	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// WithDefaults fills in what p leaves zero: llm.DefaultRetry, DefaultMaxThrottled and
+// the real clock.
+func (p Policy) WithDefaults() Policy {
+	if p.Retry == (llm.RetryPolicy{}) {
+		p.Retry = llm.DefaultRetry
+	}
+	if p.MaxThrottled <= 0 {
+		p.MaxThrottled = DefaultMaxThrottled
+	}
+	_, p.Sleep = Clock(nil, p.Sleep)
+	return p
+}
+
+// Clock returns now and sleep, with the real clock for either one left nil (tests pass
+// a fake clock).
+func Clock(now func() time.Time, sleep func(context.Context, time.Duration) error) (func() time.Time, func(context.Context, time.Duration) error) {
+	if now == nil {
+		now = time.Now
+	}
+	if sleep == nil {
+		sleep = retryafter.Sleep
+	}
+	return now, sleep
 }
 
 // Do makes one request under lim: it waits for a slot, calls call, and on failure

@@ -1,6 +1,6 @@
 // Starts the built studio's browser bridge (real Go services, real frontend) and Debian's
 // Chromium through playwright-core. No browser is downloaded.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -95,4 +95,40 @@ export async function openStudio(browser: Browser, studio: Studio, opts: { area?
   await page.waitForFunction(() => (window as unknown as { __bridgeReady?: Promise<boolean> }).__bridgeReady !== undefined)
   await page.evaluate(() => (window as unknown as { __bridgeReady: Promise<boolean> }).__bridgeReady)
   return page
+}
+
+export interface LocalCloud<D> {
+  // deployment is the JSON line localcloud prints: at least the workload, its region and the
+  // variables that sign the AWS chain in to the local servers.
+  deployment: D
+  // stop ends localcloud (again is fine).
+  stop: () => Promise<void>
+}
+
+// startLocalCloud lays out a deployment in moto and a MinIO of its own (see
+// backend/cloud/cloudtest/localcloud; flags such as --models add to it) and points this
+// process's AWS chain at it, so a studio started afterwards signs in to the local servers.
+export async function startLocalCloud<D extends { workload: string; region: string; env: Record<string, string> }>(flags: string[] = []): Promise<LocalCloud<D>> {
+  const root = resolve(__dirname, '../..')
+  const workload = `Ada${Math.random().toString(16).slice(2, 8)}`
+  const bin = resolve(artifacts, 'localcloud')
+  execFileSync('go', ['build', '-o', bin, './backend/cloud/cloudtest/localcloud'], { cwd: root, stdio: 'inherit' })
+  const proc = spawn(bin, ['--json', ...flags, '--workload', workload, '--dir', mkdtempSync(join(tmpdir(), 'npcstudio-localcloud-'))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const deployment = await new Promise<D>((ok, fail) => {
+    proc.on('exit', (code) => fail(new Error(`localcloud exited with ${code}`)))
+    createInterface({ input: proc.stdout! }).once('line', (line) => ok(JSON.parse(line) as D))
+  })
+  Object.assign(process.env, deployment.env)
+  delete process.env.AWS_PROFILE
+  return {
+    deployment,
+    stop: async () => {
+      if (proc.exitCode !== null) return
+      const exited = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGINT')
+      await exited
+    },
+  }
 }

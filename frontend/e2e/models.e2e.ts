@@ -1,16 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
+import { resolve } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { artifacts, launchBrowser, openStudio, startStudio, type Studio } from './harness'
+import { artifacts, launchBrowser, openStudio, startLocalCloud, startStudio, type LocalCloud, type Studio } from './harness'
 
 let studio: Studio
 let browser: Browser
 let page: Page
-let localcloud: ChildProcess
+let localcloud: LocalCloud<typeof deployment> | undefined
 let deployment: {
   workload: string
   region: string
@@ -18,27 +14,11 @@ let deployment: {
   env: Record<string, string>
 }
 
-const root = resolve(__dirname, '../..')
-
-// localcloud lays out a deployment in moto and a MinIO of its own, with two model versions of
-// finished tuning runs (evidence and, for the newer, an InService provisioned throughput).
-async function startLocalCloud(): Promise<void> {
-  const workload = `Ada${Math.random().toString(16).slice(2, 8)}`
-  const bin = resolve(artifacts, 'localcloud')
-  execFileSync('go', ['build', '-o', bin, './backend/cloud/cloudtest/localcloud'], { cwd: root, stdio: 'inherit' })
-  localcloud = spawn(bin, ['--json', '--models', '--workload', workload, '--dir', mkdtempSync(join(tmpdir(), 'npcstudio-localcloud-'))], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  deployment = await new Promise((ok, fail) => {
-    localcloud.on('exit', (code) => fail(new Error(`localcloud exited with ${code}`)))
-    createInterface({ input: localcloud.stdout! }).once('line', (line) => ok(JSON.parse(line) as typeof deployment))
-  })
-}
-
 beforeAll(async () => {
-  await startLocalCloud()
-  Object.assign(process.env, deployment.env)
-  delete process.env.AWS_PROFILE
+  // localcloud adds two model versions of finished tuning runs (evidence and, for the newer,
+  // an InService provisioned throughput).
+  localcloud = await startLocalCloud(['--models'])
+  deployment = localcloud.deployment
   ;[studio, browser] = await Promise.all([startStudio(), launchBrowser()])
   page = await openStudio(browser, studio)
   await page.evaluate(async (d) => {
@@ -50,11 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await studio?.stop()
-  if (localcloud && localcloud.exitCode === null) {
-    const exited = new Promise((r) => localcloud.once('exit', r))
-    localcloud.kill('SIGINT')
-    await exited
-  }
+  await localcloud?.stop()
 })
 
 const nav = (name: RegExp) => page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name })

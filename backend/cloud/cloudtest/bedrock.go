@@ -1,15 +1,10 @@
 package cloudtest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,11 +18,8 @@ import (
 // moto lacks provisioned throughput: the front answers ListProvisionedModelThroughputs and
 // GetProvisionedModelThroughput (Bedrock's REST JSON) from the throughputs a test adds.
 type BedrockFront struct {
-	URL string
-
-	srv   *http.Server
-	proxy *httputil.ReverseProxy
-	mu    sync.Mutex
+	front
+	mu sync.Mutex
 	// failed maps job names to their failure message.
 	failed      map[string]string
 	throughputs []Throughput
@@ -47,20 +39,11 @@ func StartBedrockFront(motoURL string) (*BedrockFront, error) {
 		return nil, err
 	}
 	f := &BedrockFront{failed: map[string]string{}}
-	f.proxy = httputil.NewSingleHostReverseProxy(target)
-	f.proxy.ModifyResponse = f.rewrite
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if err := f.start(target, f.rewrite, f.serve); err != nil {
 		return nil, err
 	}
-	f.srv = &http.Server{Handler: http.HandlerFunc(f.serve)}
-	go f.srv.Serve(ln)
-	f.URL = "http://" + ln.Addr().String()
 	return f, nil
 }
-
-// Close stops the front.
-func (f *BedrockFront) Close() { f.srv.Close() }
 
 // FailJob makes the customization job fail with message.
 func (f *BedrockFront) FailJob(name, message string) {
@@ -140,56 +123,28 @@ func (f *BedrockFront) rewrite(res *http.Response) error {
 	if !isJob && !strings.HasPrefix(res.Request.URL.Path, "/custom-models") || res.StatusCode != http.StatusOK {
 		return nil
 	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil {
-		return err
-	}
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) == nil {
-		fix := func(job map[string]any) {
-			for _, k := range []string{"creationTime", "lastModifiedTime", "endTime"} {
-				if s, ok := job[k].(string); ok {
-					if t, err := time.Parse(time.DateTime, s); err == nil {
-						job[k] = t.UTC().Format(time.RFC3339)
-					}
+	return rewriteItems(res, []string{"modelCustomizationJobSummaries", "modelSummaries"}, func(job map[string]any) {
+		for _, k := range []string{"creationTime", "lastModifiedTime", "endTime"} {
+			if s, ok := job[k].(string); ok {
+				if t, err := time.Parse(time.DateTime, s); err == nil {
+					job[k] = t.UTC().Format(time.RFC3339)
 				}
 			}
-			if !isJob {
-				return
-			}
-			name, _ := job["jobName"].(string)
-			f.mu.Lock()
-			msg, failed := f.failed[name]
-			f.mu.Unlock()
-			if failed {
-				job["status"], job["failureMessage"] = "Failed", msg
-			} else {
-				delete(job, "failureMessage")
-			}
-			if job["status"] == "InProgress" {
-				delete(job, "endTime")
-			}
 		}
-		list, ok := doc["modelCustomizationJobSummaries"].([]any)
-		if !ok {
-			list, ok = doc["modelSummaries"].([]any)
+		if !isJob {
+			return
 		}
-		if ok {
-			for _, j := range list {
-				if job, ok := j.(map[string]any); ok {
-					fix(job)
-				}
-			}
+		name, _ := job["jobName"].(string)
+		f.mu.Lock()
+		msg, failed := f.failed[name]
+		f.mu.Unlock()
+		if failed {
+			job["status"], job["failureMessage"] = "Failed", msg
 		} else {
-			fix(doc)
+			delete(job, "failureMessage")
 		}
-		if b, err := json.Marshal(doc); err == nil {
-			body = b
+		if job["status"] == "InProgress" {
+			delete(job, "endTime")
 		}
-	}
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	res.ContentLength = int64(len(body))
-	res.Header.Set("Content-Length", strconv.Itoa(len(body)))
-	return nil
+	})
 }

@@ -231,7 +231,13 @@ func makeBucket(ctx context.Context, c *s3.Client, name string) error {
 // Keys lists the keys in a bucket.
 func (l *Local) Keys(t *testing.T, bucket string) []string {
 	t.Helper()
-	out, err := l.S3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	return Keys(t, l.S3, bucket)
+}
+
+// Keys lists the keys in a bucket of the S3 at c.
+func Keys(t *testing.T, c *s3.Client, bucket string) []string {
+	t.Helper()
+	out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +251,13 @@ func (l *Local) Keys(t *testing.T, bucket string) []string {
 // Get reads an object.
 func (l *Local) Get(t *testing.T, bucket, key string) []byte {
 	t.Helper()
-	out, err := l.S3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	return Get(t, l.S3, bucket, key)
+}
+
+// Get reads an object from the S3 at c.
+func Get(t *testing.T, c *s3.Client, bucket, key string) []byte {
+	t.Helper()
+	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		t.Fatalf("get s3://%s/%s: %v", bucket, key, err)
 	}

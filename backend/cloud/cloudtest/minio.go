@@ -90,9 +90,9 @@ func (m *MinIO) Stop() {
 	m.cmd = nil
 }
 
-// StartMinIO starts a MinIO of the test's own with the test servers' keys and points the
-// AWS SDK's S3 at it (NPCSTUDIO_TEST_S3_URL, read by Deploy). It is stopped when the test ends.
-func StartMinIO(t *testing.T) *MinIO {
+// minIOBin is the MinIO binary .ci/services.sh installed. Without one the test is skipped,
+// or fails under make test (NPCSTUDIO_REQUIRE_SERVICES=1).
+func minIOBin(t *testing.T) string {
 	t.Helper()
 	bin := os.Getenv("NPCSTUDIO_TEST_MINIO_BIN")
 	if bin == "" {
@@ -101,7 +101,14 @@ func StartMinIO(t *testing.T) *MinIO {
 		}
 		t.Skip("no MinIO binary: run `make services` and export what it prints, or run `make test`")
 	}
-	m, err := NewMinIO(context.Background(), bin, t.TempDir(), os.Getenv("NPCSTUDIO_TEST_S3_ACCESS_KEY"), os.Getenv("NPCSTUDIO_TEST_S3_SECRET_KEY"))
+	return bin
+}
+
+// StartMinIO starts a MinIO of the test's own with the test servers' keys and points the
+// AWS SDK's S3 at it (NPCSTUDIO_TEST_S3_URL, read by Deploy). It is stopped when the test ends.
+func StartMinIO(t *testing.T) *MinIO {
+	t.Helper()
+	m, err := NewMinIO(context.Background(), minIOBin(t), t.TempDir(), os.Getenv("NPCSTUDIO_TEST_S3_ACCESS_KEY"), os.Getenv("NPCSTUDIO_TEST_S3_SECRET_KEY"))
 	if err != nil {
 		t.Fatal(err)
 	}

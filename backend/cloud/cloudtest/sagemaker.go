@@ -7,12 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,11 +31,8 @@ import (
 // update does not name it). It counts the requests it sees by X-Amz-Target, so a test can
 // check that a refused action sent nothing.
 type SageMakerFront struct {
-	URL string
-
-	moto  *sagemaker.Client
-	proxy *httputil.ReverseProxy
-	srv   *http.Server
+	front
+	moto *sagemaker.Client
 
 	mu     sync.Mutex
 	failed map[string]stepFailure // by execution ARN
@@ -75,20 +69,11 @@ func StartSageMakerFront(ctx context.Context, motoURL string) (*SageMakerFront, 
 	}
 	f := &SageMakerFront{failed: map[string]stepFailure{}, calls: map[string]int{}, pipelines: map[string]*pipelineRun{}, failNext: map[string]frontError{},
 		moto: sagemaker.NewFromConfig(cfg, func(o *sagemaker.Options) { o.BaseEndpoint = aws.String(motoURL) })}
-	f.proxy = httputil.NewSingleHostReverseProxy(target)
-	f.proxy.ModifyResponse = f.rewrite
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if err := f.start(target, f.rewrite, f.serve); err != nil {
 		return nil, err
 	}
-	f.srv = &http.Server{Handler: http.HandlerFunc(f.serve)}
-	go f.srv.Serve(ln)
-	f.URL = "http://" + ln.Addr().String()
 	return f, nil
 }
-
-// Close stops the front.
-func (f *SageMakerFront) Close() { f.srv.Close() }
 
 // FailStep makes step of the execution fail with reason (and the execution with it).
 func (f *SageMakerFront) FailStep(executionARN, step, reason string) {
@@ -233,36 +218,12 @@ func (f *SageMakerFront) rewrite(res *http.Response) error {
 	if target != "SageMaker.ListPipelineExecutions" && target != "SageMaker.DescribePipelineExecution" {
 		return nil
 	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil {
-		return err
-	}
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) == nil {
-		mark := func(ex map[string]any) {
-			arn, _ := ex["PipelineExecutionArn"].(string)
-			if _, ok := f.failure(arn); ok {
-				ex["PipelineExecutionStatus"], ex["FailureReason"], ex["PipelineExecutionFailureReason"] = "Failed", executionFailure, executionFailure
-			}
+	return rewriteItems(res, []string{"PipelineExecutionSummaries"}, func(ex map[string]any) {
+		arn, _ := ex["PipelineExecutionArn"].(string)
+		if _, ok := f.failure(arn); ok {
+			ex["PipelineExecutionStatus"], ex["FailureReason"], ex["PipelineExecutionFailureReason"] = "Failed", executionFailure, executionFailure
 		}
-		if list, ok := doc["PipelineExecutionSummaries"].([]any); ok {
-			for _, e := range list {
-				if ex, ok := e.(map[string]any); ok {
-					mark(ex)
-				}
-			}
-		} else {
-			mark(doc)
-		}
-		if b, err := json.Marshal(doc); err == nil {
-			body = b
-		}
-	}
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	res.ContentLength = int64(len(body))
-	res.Header.Set("Content-Length", strconv.Itoa(len(body)))
-	return nil
+	})
 }
 
 // pipelineState answers GetPipelineState for <W>-Pipeline: every stage, with the latest run's

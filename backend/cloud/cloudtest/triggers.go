@@ -97,15 +97,8 @@ type Triggered struct {
 // with the notifications attached.
 func DeployTriggered(t *testing.T) *Triggered {
 	t.Helper()
-	bin := os.Getenv("NPCSTUDIO_TEST_MINIO_BIN")
-	if bin == "" {
-		if os.Getenv("NPCSTUDIO_REQUIRE_SERVICES") == "1" {
-			t.Fatal("no MinIO binary: .ci/services.sh start minio exports NPCSTUDIO_TEST_MINIO_BIN")
-		}
-		t.Skip("no MinIO binary: run `make services` and export what it prints, or run `make test`")
-	}
 	ctx := context.Background()
-	trig, err := StartTriggers(ctx, bin, t.TempDir(), os.Getenv("NPCSTUDIO_TEST_S3_ACCESS_KEY"), os.Getenv("NPCSTUDIO_TEST_S3_SECRET_KEY"))
+	trig, err := StartTriggers(ctx, minIOBin(t), t.TempDir(), os.Getenv("NPCSTUDIO_TEST_S3_ACCESS_KEY"), os.Getenv("NPCSTUDIO_TEST_S3_SECRET_KEY"))
 	if err != nil {
 		t.Fatal(err)
 	}

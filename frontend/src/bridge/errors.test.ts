@@ -1,5 +1,5 @@
 import { describe as d, expect, it } from 'vitest'
-import { describe, toAppError } from './errors'
+import { describe, invalidField, toAppError } from './errors'
 
 d('toAppError', () => {
   it('keeps the shape Go sends', () => {
@@ -21,5 +21,15 @@ d('toAppError', () => {
     expect(describe({ code: 'invalid', message: 'bad role', field: 'messages[0].role', line: 3 })).toBe(
       'bad role (messages[0].role, line 3)',
     )
+  })
+})
+
+d('invalidField', () => {
+  it('is true only for the field the error names', () => {
+    const e = { code: 'invalid', message: 'must be set', field: 'region' }
+    expect(invalidField(e, 'region')).toBe(true)
+    expect(invalidField(e, 'workload')).toBeUndefined()
+    expect(invalidField(null, 'region')).toBeUndefined()
+    expect(invalidField({ code: 'error', message: 'offline' }, 'region')).toBeUndefined()
   })
 })

@@ -26,3 +26,8 @@ export function describe(e: AppError): string {
   const where = [e.field, e.line ? `line ${e.line}` : ''].filter(Boolean).join(', ')
   return where ? `${e.message} (${where})` : e.message
 }
+
+// invalidField is a field's aria-invalid: true when error names that field.
+export function invalidField(error: AppError | null | undefined, field: string): true | undefined {
+  return error?.field === field ? true : undefined
+}

@@ -21,7 +21,7 @@ import { follow, type OpEvent } from './ops'
 
 export type { app, persona, provider, store }
 export type { dataset }
-export { toAppError, describe } from './errors'
+export { toAppError, describe, invalidField } from './errors'
 export type { AppError } from './errors'
 
 // call turns a rejected binding into an AppError.
@@ -181,13 +181,13 @@ export interface DatasetProgress {
   unit: 'bytes' | 'records'
 }
 
-// operation follows a long dataset operation to its end: progress goes to onProgress, the
-// result resolves, an error rejects as an AppError.
-async function operation<T>(start: (opId: string) => Promise<unknown>, onProgress?: (p: DatasetProgress) => void): Promise<T> {
-  const end: OpEvent<T | DatasetProgress> = await follow<T | DatasetProgress>(
+// operation follows a long operation to its end: progress (P) goes to onProgress, the
+// result (T) resolves, an error rejects as an AppError.
+async function operation<T, P>(start: (opId: string) => Promise<unknown>, onProgress?: (p: P) => void): Promise<T> {
+  const end: OpEvent<T | P> = await follow<T | P>(
     (id) => call(start(id)),
     (e) => {
-      if (e.type === 'progress' && onProgress && e.data) onProgress(e.data as DatasetProgress)
+      if (e.type === 'progress' && onProgress && e.data) onProgress(e.data as P)
     },
   )
   if (end.type === 'error') throw toAppError(end.error)
@@ -219,16 +219,16 @@ export const datasets = {
   dedupe: (req: Plain<dataset.DedupeRequest>) => call(Datasets.Dedupe(req)),
   split: (datasetId: string, split: SplitOptions) => call(Datasets.Split({ datasetId, version: 0, split } as dataset.SplitRequest)),
   importFile: (req: Plain<dataset.ImportRequest>, onProgress?: (p: DatasetProgress) => void) =>
-    operation<ImportResult>((opId) => Datasets.Import({ opId, import: req } as app.DatasetImportRequest), onProgress),
+    operation<ImportResult, DatasetProgress>((opId) => Datasets.Import({ opId, import: req } as app.DatasetImportRequest), onProgress),
   validate: (datasetId: string, split: SplitOptions | null, onProgress?: (p: DatasetProgress) => void) =>
-    operation<DatasetPairReport>(
+    operation<DatasetPairReport, DatasetProgress>(
       (opId) => Datasets.Validate({ opId, validate: { datasetId, version: 0, batchSize: 0, split } } as app.DatasetValidateRequest),
       onProgress,
     ),
   validateFile: (req: Omit<Plain<app.FileValidateRequest>, 'opId'>, onProgress?: (p: DatasetProgress) => void) =>
-    operation<DatasetReport>((opId) => Datasets.ValidateFile({ opId, ...req }), onProgress),
+    operation<DatasetReport, DatasetProgress>((opId) => Datasets.ValidateFile({ opId, ...req }), onProgress),
   exportTo: (req: Plain<dataset.ExportRequest>, onProgress?: (p: DatasetProgress) => void) =>
-    operation<ExportResult>((opId) => Datasets.Export({ opId, export: req } as app.DatasetExportRequest), onProgress),
+    operation<ExportResult, DatasetProgress>((opId) => Datasets.Export({ opId, export: req } as app.DatasetExportRequest), onProgress),
 }
 
 // Chat. A reply's batches and result arrive in its operation's events; they are not in any
@@ -384,18 +384,6 @@ export interface PushResult {
   chunks: number
 }
 
-// loreOperation follows a long lore operation to its end, like the dataset ones.
-async function loreOperation<T, P>(start: (opId: string) => Promise<unknown>, onProgress?: (p: P) => void): Promise<T> {
-  const end: OpEvent<T | P> = await follow<T | P>(
-    (id) => call(start(id)),
-    (e) => {
-      if (e.type === 'progress' && onProgress && e.data) onProgress(e.data as P)
-    },
-  )
-  if (end.type === 'error') throw toAppError(end.error)
-  return end.data as T
-}
-
 // LoreModelProgress is app.LoreModelProgress: the built-in embedder's model download, in bytes.
 export type LoreModelProgress = { done: number; total: number }
 
@@ -405,28 +393,28 @@ export const lore = {
   get: (doc: string): Promise<LoreDocument> => call(Lore.Get({ doc })),
   chunks: (doc: string, from = 0, limit = 100) => call(Lore.Chunks({ doc, from, limit })),
   add: (req: Omit<Plain<app.LoreAddRequest>, 'opId'>, onProgress?: (p: LoreAddProgress) => void) =>
-    loreOperation<AddReport, LoreAddProgress>((opId) => Lore.Add({ opId, ...req } as app.LoreAddRequest), onProgress),
+    operation<AddReport, LoreAddProgress>((opId) => Lore.Add({ opId, ...req } as app.LoreAddRequest), onProgress),
   updateMeta: (doc: string, update: { collection?: string; tags?: Record<string, string> }): Promise<LoreDocument> =>
     call(Lore.UpdateMeta({ doc, update } as app.LoreMetaRequest)),
   remove: (doc: string) => call(Lore.Remove({ doc })),
   reindex: (chunking: ChunkOptions | null, onProgress?: (p: LoreProgress) => void) =>
-    loreOperation<LoreStatus, LoreProgress>((opId) => Lore.Reindex({ opId, chunking } as app.LoreReindexRequest), onProgress),
+    operation<LoreStatus, LoreProgress>((opId) => Lore.Reindex({ opId, chunking } as app.LoreReindexRequest), onProgress),
   search: (q: LoreQuery): Promise<LoreResults> => call(Lore.Search(q as loreTypes.Query)),
   preview: (req: { path?: string; doc?: string; chunking: ChunkOptions; limit?: number }): Promise<ChunkPreview> =>
     call(Lore.Preview(req as app.LorePreviewRequest)),
   setEmbedder: (embedder: LoreEmbedder, onProgress?: (p: EmbedProgress) => void) =>
-    loreOperation<EmbedProgress, EmbedProgress>((opId) => Lore.SetEmbedder({ opId, embedder } as app.LoreEmbedderRequest), onProgress),
+    operation<EmbedProgress, EmbedProgress>((opId) => Lore.SetEmbedder({ opId, embedder } as app.LoreEmbedderRequest), onProgress),
   watchEmbedding: (onProgress?: (p: EmbedProgress) => void) =>
-    loreOperation<EmbedProgress, EmbedProgress>((opId) => Lore.WatchEmbedding({ opId }), onProgress),
+    operation<EmbedProgress, EmbedProgress>((opId) => Lore.WatchEmbedding({ opId }), onProgress),
   embedStatus: (): Promise<EmbedProgress> => call(Lore.EmbedStatus()),
   model: (): Promise<app.LoreModel> => call(Lore.Model()),
   downloadModel: (onProgress?: (p: LoreModelProgress) => void) =>
-    loreOperation<app.LoreModel, LoreModelProgress>((opId) => Lore.DownloadModel({ opId }), onProgress),
+    operation<app.LoreModel, LoreModelProgress>((opId) => Lore.DownloadModel({ opId }), onProgress),
   teamConnect: (team: LoreTeam, password: string): Promise<LoreTeamStatus> => call(Lore.TeamConnect({ team, password } as app.LoreTeamConnectRequest)),
   teamStatus: (): Promise<LoreTeamStatus> => call(Lore.TeamStatus()),
   teamEnsureIndex: (): Promise<LoreTeamStatus> => call(Lore.TeamEnsureIndex()),
   teamPush: (docs: string[], all: boolean, onProgress?: (p: LoreProgress) => void) =>
-    loreOperation<PushResult, LoreProgress>((opId) => Lore.TeamPush({ opId, docs, all }), onProgress),
+    operation<PushResult, LoreProgress>((opId) => Lore.TeamPush({ opId, docs, all }), onProgress),
   teamSearch: (text: string, k: number, hybrid: boolean): Promise<LoreResults> => call(Lore.TeamSearch({ text, k, hybrid })),
   teamHydrated: (file: string) => call(Lore.TeamHydrated({ file })),
   teamDisconnect: () => call(Lore.TeamDisconnect()),
@@ -477,9 +465,9 @@ export interface BatchRunOp {
   done: Promise<BatchProgress>
 }
 
-// batchOperation starts a batch operation subscribed from the start; it resolves as soon
+// startedOperation starts a long operation subscribed from the start (batch runs, test runs); it resolves as soon
 // as Go has accepted it, with the started value, and done settles at its end.
-async function batchOperation<S, T, P>(start: (opId: string) => Promise<S>, onProgress?: (p: P) => void): Promise<{ started: S; opId: string; done: Promise<T> }> {
+async function startedOperation<S, T, P>(start: (opId: string) => Promise<S>, onProgress?: (p: P) => void): Promise<{ started: S; opId: string; done: Promise<T> }> {
   let ok!: (v: { started: S; opId: string }) => void
   let fail!: (e: AppError) => void
   const begun = new Promise<{ started: S; opId: string }>((a, b) => {
@@ -515,7 +503,7 @@ export const batches = {
   // run starts a run of a spec (or resumes one: resume, or runId); progress arrives at most
   // every 100 ms.
   run: async (req: { specPath?: string; provider?: string; concurrency?: number; resume?: boolean; runId?: string }, onProgress?: (p: BatchProgress) => void): Promise<BatchRunOp> => {
-    const op = await batchOperation<app.BatchStarted, BatchProgress, BatchProgress>(
+    const op = await startedOperation<app.BatchStarted, BatchProgress, BatchProgress>(
       (opId) => Batch.Run({ opId, specPath: '', ...req } as app.BatchRunRequest),
       onProgress,
     )
@@ -523,7 +511,7 @@ export const batches = {
   },
   // regenerate writes one line again, keeping its id.
   regenerate: async (runId: string, lineId: string): Promise<BatchLine> => {
-    const op = await batchOperation<string, BatchLine, never>((opId) => Batch.Regenerate({ opId, runId, lineId }))
+    const op = await startedOperation<string, BatchLine, never>((opId) => Batch.Regenerate({ opId, runId, lineId }))
     return op.done
   },
   review: (runId: string, lineId: string, action: BatchReviewAction, text = ''): Promise<BatchLine> =>
@@ -569,13 +557,13 @@ export const cloud = {
   discard: (id: string) => call(Cloud.Discard({ id })),
   // push sends a staged plan; onStart gets the operation id (for Cancel).
   push: (planId: string, force: boolean, onProgress?: (p: PushProgress) => void, onStart?: (opId: string) => void) =>
-    loreOperation<CloudUpload, PushProgress>((opId) => {
+    operation<CloudUpload, PushProgress>((opId) => {
       onStart?.(opId)
       return Cloud.Push({ opId, planId, force })
     }, onProgress),
   abandon: (uploadId: string): Promise<CloudUpload> => call(Cloud.Abandon({ uploadId })),
   resume: (onProgress?: (p: PushProgress) => void) =>
-    loreOperation<ResumeResult, PushProgress>((opId) => Cloud.Resume({ opId, uploadId: '' }), onProgress),
+    operation<ResumeResult, PushProgress>((opId) => Cloud.Resume({ opId, uploadId: '' }), onProgress),
 }
 
 // Models: the versions tuning runs register, their evidence, approve and reject.
@@ -647,7 +635,7 @@ export const tests = {
     req: { suite: string; configs: EvalConfig[]; persona?: string; judge?: EvalConfig; concurrency?: number },
     onProgress?: (p: EvalProgress) => void,
   ): Promise<EvalRunOp> => {
-    const op = await batchOperation<app.EvalStarted, EvalRun, EvalProgress>((opId) => Evals.Run({ opId, ...req } as app.EvalRunRequest), onProgress)
+    const op = await startedOperation<app.EvalStarted, EvalRun, EvalProgress>((opId) => Evals.Run({ opId, ...req } as app.EvalRunRequest), onProgress)
     return { opId: op.opId, runId: op.started.runId, cases: op.started.cases, configs: op.started.configs, embedder: op.started.embedder, done: op.done }
   },
   stop: (opId: string) => call(Operations.Cancel({ id: opId })),

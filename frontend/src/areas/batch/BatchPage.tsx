@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { batches, describe, type AppError, type BatchProgress, type BatchRunOp, type BatchStatus } from '../../bridge'
 import { NewRunPanel } from './NewRunPanel'
 import { RunView } from './RunView'
+import { PickList } from '../../components/PickList'
 
 // Running is the run being written in this window: its operation and latest progress.
 export interface Running {
@@ -62,18 +63,15 @@ export function BatchPage() {
         <h3>Runs</h3>
         {!runs && <p className="muted small">Loading runs…</p>}
         {runs && runs.length === 0 && <p className="muted small">No runs yet: start one from a scene spec.</p>}
-        <ul className="chat-list">
-          {runs?.map((r) => (
-            <li key={r.runId}>
-              <button className={`persona-row ${r.runId === open ? 'active' : ''}`} aria-current={r.runId === open ? 'true' : undefined} onClick={() => setOpen(r.runId)}>
-                <span className="persona-name">{r.specFile.split('/').pop()}</span>
-                <span className="persona-role">
-                  {r.done}/{r.total} lines · {r.accepted} accepted{r.failed > 0 ? ` · ${r.failed} failed` : ''} · {r.status}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <PickList
+          items={(runs ?? []).map((r) => ({
+            id: r.runId,
+            name: r.specFile.split('/').pop(),
+            detail: `${r.done}/${r.total} lines · ${r.accepted} accepted${r.failed > 0 ? ` · ${r.failed} failed` : ''} · ${r.status}`,
+          }))}
+          selected={open}
+          onPick={setOpen}
+        />
       </aside>
       <section className="batch-main">
         {error && <p className="error">{describe(error)}</p>}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { describe, providers, type AppError, type BatchRunOp, type provider } from '../../bridge'
 import { FileField, filters } from '../../components/FileField'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 interface NewRunRequest {
   specPath: string
@@ -66,11 +67,7 @@ export function NewRunPanel({ busy, onStart }: { busy: boolean; onStart: (req: N
       <button className="primary" disabled={busy || starting || !specPath.trim()} onClick={start}>
         {starting ? 'Checking…' : 'Start run'}
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </div>
   )
 }

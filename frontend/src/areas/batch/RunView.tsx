@@ -3,6 +3,7 @@ import { batches, describe, type AppError, type BatchLine, type BatchLinesQuery,
 import type { Running } from './BatchPage'
 import { BatchExportPanel } from './BatchExportPanel'
 import { LineRow } from './LineRow'
+import { ProgressBar } from '../../components/ProgressBar'
 import { byScene, progressFacts, replaceLine } from './progress'
 
 // pageSize is how many lines a page shows (the most Go sends at once).
@@ -85,10 +86,9 @@ export function RunView({ runId, tick, running, onResume, onChanged }: RunViewPr
         </div>
       </div>
       {running && (
-        <div className="progress" role="status" aria-label="Run progress">
-          <progress value={p ? p.done + p.failed : 0} max={Math.max(p?.total ?? running.op.lines, 1)} />
+        <ProgressBar done={p ? p.done + p.failed : 0} total={p?.total ?? running.op.lines} label="Run progress">
           <span className="muted small">{p ? progressFacts(p) : `starting ${running.op.lines} lines…`}</span>
-        </div>
+        </ProgressBar>
       )}
       {error && <p className="error">{describe(error)}</p>}
       <div className="row batch-filters" aria-label="Filters">

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { AreaProps } from '../../areas'
-import { chats, describe, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
+import { chats, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
 import { DoFirst } from '../../components/DoFirst'
 import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
 import { formatWhen, modeName, plural } from '../../format'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 const tabs = [
   { id: 'chat', label: 'Chat' },
@@ -131,11 +132,7 @@ export function ChatPage({ go, arg }: AreaProps) {
             </button>
           ))}
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         {missing === 'model' && <DoFirst action="Connect a model" onGo={() => go('start')} />}
         {missing === 'persona' && <DoFirst action="Create a persona" onGo={() => go('personas')} />}
         {tab === 'chat' &&

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react'
-import { chats, describe, type AppError, type ChatConfig, type ChatOp, type ChatSetup, type CompareRun, type persona, type provider } from '../../bridge'
+import { chats, type AppError, type ChatConfig, type ChatOp, type ChatSetup, type CompareRun, type persona, type provider } from '../../bridge'
 import { Citations } from './Citations'
 import { ConfigPicker } from './ConfigPicker'
 import { configLabel, replyFacts } from './facts'
@@ -7,6 +7,7 @@ import { Markdown } from './Markdown'
 import type { ColumnStream } from './stream'
 import { useStreams } from './useStreams'
 import { VerdictPanel } from './VerdictPanel'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // CompareChat sends one player line to two to four configurations at once and streams the
 // answers side by side; the writer then marks the better one and says why.
@@ -126,11 +127,7 @@ export function CompareChat(props: {
         </div>
       </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {(running || run) && (
         <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${shownConfigs.length}, minmax(0, 1fr))` }}>
           {shownConfigs.map((c, i) => (

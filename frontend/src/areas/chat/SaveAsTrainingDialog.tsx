@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react'
-import { chats, datasets, describe, type AppError, type BaseModel, type ChatMessage, type DatasetData } from '../../bridge'
+import { chats, datasets, type AppError, type BaseModel, type ChatMessage, type DatasetData } from '../../bridge'
+import { ErrorAlert } from '../../components/ErrorAlert'
+import { Dialog } from '../../components/Dialog'
 
 // SaveAsTrainingDialog adds a reply to a tuning dataset. The writer may correct the reply
 // first: the correction is what the record trains on, with the full prompt the model got.
@@ -70,61 +72,55 @@ export function SaveAsTrainingDialog(props: { chatId: string; message: ChatMessa
   }
 
   return (
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog card" role="dialog" aria-modal="true" aria-label="Save as training data">
-        <h2>Save as training data</h2>
-        <p className="muted small">The record keeps the full prompt this reply answered (system prompt and turns) and trains on the reply below.</p>
-        {list && list.length === 0 && (
-          <div className="form">
-            <p className="small">No dataset yet. Make one:</p>
-            <div className="row">
-              <input aria-label="New dataset name" placeholder="Dataset name" value={newName} onChange={(e) => setNewName(e.target.value)} />
-              <select aria-label="Base model" value={newModel} onChange={(e) => setNewModel(e.target.value)}>
-                {models.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-              <button disabled={!newName.trim() || !newModel} onClick={createDataset}>
-                Create
-              </button>
-            </div>
-          </div>
-        )}
+    <Dialog label="Save as training data" onClose={onClose}>
+      <h2>Save as training data</h2>
+      <p className="muted small">The record keeps the full prompt this reply answered (system prompt and turns) and trains on the reply below.</p>
+      {list && list.length === 0 && (
         <div className="form">
-          <label>
-            Dataset
-            <select aria-label="Dataset" value={datasetId} onChange={(e) => setDatasetId(e.target.value)} disabled={!list?.length}>
-              {(list ?? []).map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} ({d.records} records)
+          <p className="small">No dataset yet. Make one:</p>
+          <div className="row">
+            <input aria-label="New dataset name" placeholder="Dataset name" value={newName} onChange={(e) => setNewName(e.target.value)} />
+            <select aria-label="Base model" value={newModel} onChange={(e) => setNewModel(e.target.value)}>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            Reply to train on (correct it if it is wrong)
-            <textarea aria-label="Reply to train on" rows={8} value={reply} onChange={(e) => setReply(e.target.value)} aria-invalid={error?.field === 'reply'} />
-          </label>
-          <label>
-            Tags (comma-separated)
-            <input value={tags} onChange={(e) => setTags(e.target.value)} />
-          </label>
+            <button disabled={!newName.trim() || !newModel} onClick={createDataset}>
+              Create
+            </button>
+          </div>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
-        {saved && <p className="success">{saved}</p>}
-        <div className="row dialog-actions">
-          <button className="primary" disabled={busy || !datasetId || !reply.trim() || !!saved} onClick={save}>
-            Save record
-          </button>
-          <button onClick={onClose}>{saved ? 'Close' : 'Cancel'}</button>
-        </div>
+      )}
+      <div className="form">
+        <label>
+          Dataset
+          <select aria-label="Dataset" value={datasetId} onChange={(e) => setDatasetId(e.target.value)} disabled={!list?.length}>
+            {(list ?? []).map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({d.records} records)
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Reply to train on (correct it if it is wrong)
+          <textarea aria-label="Reply to train on" rows={8} value={reply} onChange={(e) => setReply(e.target.value)} aria-invalid={error?.field === 'reply'} />
+        </label>
+        <label>
+          Tags (comma-separated)
+          <input value={tags} onChange={(e) => setTags(e.target.value)} />
+        </label>
       </div>
-    </div>
+      <ErrorAlert error={error} />
+      {saved && <p className="success">{saved}</p>}
+      <div className="row dialog-actions">
+        <button className="primary" disabled={busy || !datasetId || !reply.trim() || !!saved} onClick={save}>
+          Save record
+        </button>
+        <button onClick={onClose}>{saved ? 'Close' : 'Cancel'}</button>
+      </div>
+    </Dialog>
   )
 }

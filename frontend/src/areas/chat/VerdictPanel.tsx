@@ -1,6 +1,7 @@
 import { useState } from 'react'
-import { chats, describe, type AppError, type CompareRun } from '../../bridge'
+import { chats, type AppError, type CompareRun } from '../../bridge'
 import { configLabel } from './facts'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // VerdictPanel records which column answered better and why. The winner is picked in the
 // column headers (winner/onWinner); the note and the save are here.
@@ -41,11 +42,7 @@ export function VerdictPanel(props: { run: CompareRun; winner: number | null; on
           </span>
         )}
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </section>
   )
 }

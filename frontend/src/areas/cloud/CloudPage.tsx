@@ -12,9 +12,11 @@ import {
   type DatasetData,
   type PushProgress,
   type app,
+  invalidField,
 } from '../../bridge'
 import { formatBytes } from '../../format'
-import { ProgressBar } from '../datasets/ProgressBar'
+import { ProgressBar } from '../../components/ProgressBar'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // How often the runs are asked for again while one is running.
 const runsRefreshMs = 10_000
@@ -49,11 +51,7 @@ export function CloudPage() {
   return (
     <div className="page cloud-page">
       <h1>Cloud</h1>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <Deployments list={list} onChange={load} onError={setError} />
       {busy && <p className="muted">Signing in and looking at the deployment…</p>}
       {status && <StatusCard status={status} />}
@@ -122,7 +120,7 @@ function Deployments(props: { list: app.DeploymentList | null; onChange: () => v
         <div className="row">
           <label>
             Workload
-            <input value={draft.workload} onChange={set('workload')} aria-invalid={fieldError?.field === 'workload' || undefined} />
+            <input value={draft.workload} onChange={set('workload')} aria-invalid={invalidField(fieldError, 'workload')} />
           </label>
           <label>
             Stage
@@ -133,7 +131,7 @@ function Deployments(props: { list: app.DeploymentList | null; onChange: () => v
           </label>
           <label>
             Region
-            <input value={draft.region} onChange={set('region')} aria-invalid={fieldError?.field === 'region' || undefined} />
+            <input value={draft.region} onChange={set('region')} aria-invalid={invalidField(fieldError, 'region')} />
           </label>
           <label>
             AWS profile
@@ -237,11 +235,7 @@ function PushPanel({ status }: { status: CloudStatus }) {
           Review push
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {plan && (
         <div className="card push-plan" role="dialog" aria-label="Confirm push">
           <p>
@@ -265,7 +259,7 @@ function PushPanel({ status }: { status: CloudStatus }) {
             <button onClick={discard} disabled={!!progress}>
               Don't push
             </button>
-            {progress && <ProgressBar progress={{ done: progress.done, total: progress.total, unit: 'bytes' }} />}
+            {progress && <BytesProgress done={progress.done} total={progress.total} />}
             {opId && <button onClick={() => void operations.cancel(opId)}>Stop</button>}
           </div>
         </div>
@@ -390,7 +384,7 @@ function UploadsPanel() {
           <button onClick={resume} disabled={!!resuming}>
             Finish them
           </button>
-          {resuming && <ProgressBar progress={{ done: resuming.done, total: resuming.total, unit: 'bytes' }} />}
+          {resuming && <BytesProgress done={resuming.done} total={resuming.total} />}
         </p>
       )}
       {ups.length === 0 && <p className="empty">No pushes yet.</p>}
@@ -430,5 +424,16 @@ function UploadsPanel() {
         </table>
       )}
     </section>
+  )
+}
+
+// BytesProgress is how much of a push has gone up.
+function BytesProgress({ done, total }: { done: number; total: number }) {
+  return (
+    <ProgressBar done={done} total={total}>
+      <span className="muted small">
+        {formatBytes(done)} of {formatBytes(total)}
+      </span>
+    </ProgressBar>
   )
 }

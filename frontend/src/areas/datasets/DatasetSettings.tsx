@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { datasets, describe, type AppError, type BaseModel, type DatasetData } from '../../bridge'
+import { datasets, describe, type AppError, type BaseModel, type DatasetData, invalidField } from '../../bridge'
 import { TargetFields } from './TargetFields'
 
 interface DatasetSettingsProps {
@@ -33,7 +33,7 @@ export function DatasetSettings({ dataset: ds, models, onSaved, onDeleted }: Dat
     <div className="side-section form" aria-label="Dataset settings">
       <label>
         Name
-        <input value={name} aria-invalid={error?.field === 'name' ? true : undefined} onChange={(e) => setName(e.target.value)} />
+        <input value={name} aria-invalid={invalidField(error, 'name')} onChange={(e) => setName(e.target.value)} />
       </label>
       <TargetFields models={models} baseModel={target.baseModel} format={target.format} onChange={setTarget} invalid={error?.field} allowAny={ds.baseModel === ''} />
       <div className="row">

@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { datasets, describe, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions } from '../../bridge'
-import { ProgressBar } from './ProgressBar'
+import { datasets, describe, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions, invalidField } from '../../bridge'
+import { DatasetProgressBar } from './ProgressBar'
 import { formatBytes, plural } from '../../format'
 import { formatLabel, formatLabels } from './targets'
 import { FileField, filters } from '../../components/FileField'
@@ -52,7 +52,7 @@ export function ExportPanel({ dataset: ds, split, onSplit }: ExportPanelProps) {
       .catch((e: AppError) => setError(e))
       .finally(() => setBusy(false))
   }
-  const invalid = (f: string) => (error?.field === f ? true : undefined)
+  const invalid = (f: string) => invalidField(error, f)
 
   return (
     <div className="side-section form" aria-label="Export">
@@ -143,7 +143,7 @@ export function ExportPanel({ dataset: ds, split, onSplit }: ExportPanelProps) {
         <button className="primary" disabled={busy || !path.trim() || ds.records === 0} onClick={run}>
           {busy ? 'Exporting…' : 'Export'}
         </button>
-        {busy && progress && <ProgressBar progress={progress} />}
+        {busy && progress && <DatasetProgressBar progress={progress} />}
       </div>
       {error && <p className="error">{describe(error)}</p>}
       {result && (

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { datasets, describe, type AppError, type dataset, type DatasetData, type RecordView } from '../../bridge'
+import { datasets, describe, type AppError, type dataset, type DatasetData, type RecordView, invalidField } from '../../bridge'
 import { clip } from './records'
 import { plural } from '../../format'
 
@@ -53,7 +53,7 @@ export function FindReplacePanel({ dataset: ds, onApplied, onJump }: FindReplace
     <div className="side-section form" aria-label="Find and replace">
       <label>
         Find
-        <input value={find} aria-invalid={error?.field === 'find' ? true : undefined} onChange={(e) => (setFind(e.target.value), setPreview(null))} />
+        <input value={find} aria-invalid={invalidField(error, 'find')} onChange={(e) => (setFind(e.target.value), setPreview(null))} />
       </label>
       <label>
         Replace with

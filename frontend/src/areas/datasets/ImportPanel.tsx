@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult } from '../../bridge'
-import { ProgressBar } from './ProgressBar'
+import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult, invalidField } from '../../bridge'
+import { DatasetProgressBar } from './ProgressBar'
 import { FileField, filters } from '../../components/FileField'
 import { parseTags } from './records'
 import { formatCount, plural } from '../../format'
@@ -52,7 +52,7 @@ export function ImportPanel({ dataset: ds, onImported }: ImportPanelProps) {
         label="File to import"
         visibleLabel="File"
         filters={filters.records}
-        invalid={error?.field === 'path'}
+        invalid={invalidField(error, 'path')}
         value={path}
         onChange={setPath}
         placeholder="~/lines.jsonl or ~/lines.csv"
@@ -88,7 +88,7 @@ export function ImportPanel({ dataset: ds, onImported }: ImportPanelProps) {
           {busy === 'check' ? 'Checking…' : 'Check file first'}
         </button>
       </div>
-      {busy && progress && <ProgressBar progress={progress} />}
+      {busy && progress && <DatasetProgressBar progress={progress} />}
       {error && <p className="error">{describe(error)}</p>}
       {result && (
         <div role="status">

@@ -13,7 +13,7 @@ import {
 } from '../../bridge'
 import { formatBytes, formatCount, plural } from '../../format'
 import { formatLabel, limitsSummary } from './targets'
-import { ProgressBar } from './ProgressBar'
+import { DatasetProgressBar } from './ProgressBar'
 import { Term } from '../../components/Term'
 
 export interface CheckedReport {
@@ -62,7 +62,7 @@ export function ValidationPanel({ dataset: ds, model, split, checked, onChecked,
         <button className="primary" onClick={check} disabled={busy || ds.records === 0}>
           {busy ? 'Checking…' : checked ? 'Check again' : 'Check for Bedrock'}
         </button>
-        {busy && progress && <ProgressBar progress={progress} />}
+        {busy && progress && <DatasetProgressBar progress={progress} />}
       </div>
       {error && <p className="error">{describe(error)}</p>}
       {r && (

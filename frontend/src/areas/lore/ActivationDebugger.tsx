@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { describe, lore, type Activation, type AppError, type LoreTurnView, type loreTypes } from '../../bridge'
 import { modeLabel } from '../chat/facts'
 import { Scores } from './LoreSearch'
+import { Dialog } from '../../components/Dialog'
 
 type KeyMatch = Pick<loreTypes.KeyMatch, 'key' | 'text' | 'message' | 'entry'>
 
@@ -36,8 +37,7 @@ export function ActivationDebugger({ chatId, messageId, onClose }: { chatId: str
   // A line of each chunk's own words, so a writer sees what it is without opening it.
   const lineOf = new Map((turn?.passages ?? []).map((p) => [p.chunkId, firstLine(p.text)]))
   return (
-    <div className="dialog-backdrop" onClick={onClose}>
-      <div className="dialog card activation" role="dialog" aria-label="Activation debugger" onClick={(e) => e.stopPropagation()}>
+    <Dialog label="Activation debugger" className="activation" onClose={onClose}>
         <div className="row between">
           <h2>Lore used for this reply</h2>
           <button onClick={onClose}>Close</button>
@@ -142,8 +142,7 @@ export function ActivationDebugger({ chatId, messageId, onClose }: { chatId: str
             )}
           </>
         )}
-      </div>
-    </div>
+    </Dialog>
   )
 }
 

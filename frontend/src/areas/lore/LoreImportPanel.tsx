@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { describe, lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
+import { ProgressBar } from '../../components/ProgressBar'
 import { plural } from '../../format'
 import { ChunkPreview } from './ChunkPreview'
 import { FileField, filters } from '../../components/FileField'
@@ -72,12 +73,11 @@ export function LoreImportPanel({ collections, onImported }: { collections: stri
           {busy ? 'Importing…' : 'Import'}
         </button>
         {busy && progress && (
-          <span className="progress" role="progressbar" aria-label="Import progress" aria-valuenow={progress.fileIndex} aria-valuemax={progress.files}>
-            <progress value={progress.fileIndex} max={Math.max(progress.files, 1)} />
+          <ProgressBar done={progress.fileIndex} total={progress.files} label="Import progress">
             <span className="muted small">
               {progress.stage} {progress.file} ({progress.fileIndex} of {progress.files})
             </span>
-          </span>
+          </ProgressBar>
         )}
       </div>
       {error && <p className="error">{describe(error)}</p>}

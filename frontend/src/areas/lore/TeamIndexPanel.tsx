@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import { describe, lore, type AppError, type LoreDocument, type LoreProgress, type LoreResults, type LoreStatus, type LoreTeam, type LoreTeamStatus, type PushResult } from '../../bridge'
+import { describe, lore, type AppError, type LoreDocument, type LoreProgress, type LoreResults, type LoreStatus, type LoreTeam, type LoreTeamStatus, type PushResult, invalidField } from '../../bridge'
 import { plural } from '../../format'
 import { ResultList } from './LoreSearch'
 import { Term } from '../../components/Term'
@@ -145,7 +145,7 @@ function ConnectForm({ initial, onConnected, onCancel }: { initial: LoreTeam; on
       <p className="muted small">The OpenSearch domain the cloud's hydration job fills (index rag_embeddings). A password is kept in the OS keychain, never in the workspace.</p>
       <label>
         OpenSearch URL
-        <input aria-label="OpenSearch URL" aria-invalid={error?.field === 'url' ? true : undefined} value={t.url} onChange={(e) => setT({ ...t, url: e.target.value })} placeholder="https://search-ada-….us-east-1.es.amazonaws.com" />
+        <input aria-label="OpenSearch URL" aria-invalid={invalidField(error, 'url')} value={t.url} onChange={(e) => setT({ ...t, url: e.target.value })} placeholder="https://search-ada-….us-east-1.es.amazonaws.com" />
       </label>
       <div className="two">
         <label>

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import {
   chats,
-  describe,
   models,
   type StreamPart,
   type AppError,
@@ -11,6 +10,8 @@ import {
   type ModelVersion,
 } from '../../bridge'
 import { LineChart, type Series } from '../../components/LineChart'
+import { ErrorAlert } from '../../components/ErrorAlert'
+import { Dialog } from '../../components/Dialog'
 
 // How often the deployment pipeline is asked for again while a stage runs.
 const pipelineRefreshMs = 3_000
@@ -48,11 +49,7 @@ export function ModelsPage() {
           Refresh
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {list && (
         <p className="muted">
           Versions of {list.group} ({list.deployment}), newest first.
@@ -279,40 +276,34 @@ function DecisionDialog(props: { version: number; action: DecisionAction; onCanc
   }
   const verb = approve ? 'Approve' : 'Reject'
   return (
-    <div className="dialog-backdrop">
-      <div className="card dialog" role="dialog" aria-modal="true" aria-label={`${verb} version ${props.version}`}>
-        <h2>
-          {verb} version {props.version}
-        </h2>
-        <p className="consequence">{consequence}</p>
-        <label>
-          Note (why; kept in the registry)
-          <textarea value={note} rows={4} onChange={(e) => setNote(e.target.value)} />
+    <Dialog label={`${verb} version ${props.version}`}>
+      <h2>
+        {verb} version {props.version}
+      </h2>
+      <p className="consequence">{consequence}</p>
+      <label>
+        Note (why; kept in the registry)
+        <textarea value={note} rows={4} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      <p className={tooLong ? 'warn' : 'muted'}>
+        {[...note].length} / {noteLimit} characters{tooLong && ': shorten it, the registry takes no more'}
+      </p>
+      {approve && (
+        <label className="check">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Approve even without an InService
+          provisioned throughput (the deployment then fails)
         </label>
-        <p className={tooLong ? 'warn' : 'muted'}>
-          {[...note].length} / {noteLimit} characters{tooLong && ': shorten it, the registry takes no more'}
-        </p>
-        {approve && (
-          <label className="check">
-            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Approve even without an InService
-            provisioned throughput (the deployment then fails)
-          </label>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
-        <div className="row">
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-          <button type="button" disabled={sending || note.trim() === '' || tooLong} onClick={send}>
-            {verb}
-          </button>
-        </div>
+      )}
+      <ErrorAlert error={error} />
+      <div className="row">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="button" disabled={sending || note.trim() === '' || tooLong} onClick={send}>
+          {verb}
+        </button>
       </div>
-    </div>
+    </Dialog>
   )
 }
 
@@ -331,11 +322,7 @@ function PipelinePanel() {
   return (
     <section className="card" aria-label="Deployment pipeline">
       <h2>Deployment</h2>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {st && (
         <>
           <p>
@@ -411,11 +398,7 @@ function TalkPanel(props: { version: number }) {
             Compare with production
           </button>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {describe(error)}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <div className="row talk-columns">
           {columns.map((c) => (
             <blockquote key={c.label} aria-label={c.label}>

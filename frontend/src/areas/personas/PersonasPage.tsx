@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { AreaProps } from '../../areas'
-import { describe, personas, type AppError, type PersonaEdit, type PersonaVersion } from '../../bridge'
+import { personas, type AppError, type PersonaEdit, type PersonaVersion } from '../../bridge'
 import { CardPanel } from './CardPanel'
 import { sameDraft, type Draft } from './draft'
 import { PersonaEditor } from './PersonaEditor'
 import { PersonaList } from './PersonaList'
 import { PromptPreview } from './PromptPreview'
 import { VersionHistory, when } from './VersionHistory'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 type Tab = 'edit' | 'history'
 
@@ -168,11 +169,7 @@ export function PersonasPage(_: AreaProps) {
                 {msg}
               </p>
             )}
-            {error && (
-              <p className="error" role="alert">
-                {describe(error)}
-              </p>
-            )}
+            <ErrorAlert error={error} />
             <div className="tabs" role="tablist">
               <button role="tab" aria-selected={tab === 'edit'} className={tab === 'edit' ? 'active' : ''} onClick={() => setTab('edit')}>
                 Edit

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { describe, providers, type AppError, type provider } from '../../bridge'
+import { describe, providers, type AppError, type provider, invalidField } from '../../bridge'
 import { keyLabel, sameAddress } from './providerKeys'
 
 type Kind = 'openai' | 'bedrock' | 'npcapi'
@@ -136,7 +136,7 @@ export function ProvidersPanel() {
       .then(load)
       .catch((e: AppError) => setError(e))
   }
-  const fieldError = (f: string) => (error?.field === f ? true : undefined)
+  const fieldError = (f: string) => invalidField(error, f)
 
   return (
     <div className="panel">

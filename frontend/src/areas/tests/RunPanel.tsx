@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { describe, providers, type AppError, type EvalConfig, type provider } from '../../bridge'
+import { providers, type AppError, type EvalConfig, type provider } from '../../bridge'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 export interface RunRequest {
   configs: EvalConfig[]
@@ -81,11 +82,7 @@ export function RunPanel({ busy, onRun }: { busy: boolean; onRun: (req: RunReque
         Run tests
       </button>
       {list.length === 0 && <p className="muted small">Add a provider in Settings first.</p>}
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </div>
   )
 }

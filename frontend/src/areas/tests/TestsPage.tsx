@@ -11,10 +11,13 @@ import {
   type EvalSuiteSummary,
   type EvalSuiteVersion,
 } from '../../bridge'
+import { ProgressBar } from '../../components/ProgressBar'
+import { PickList } from '../../components/PickList'
 import { CaseEditor, kindLabel } from './CaseEditor'
 import { ResultsView } from './ResultsView'
 import { RunPanel, type RunRequest } from './RunPanel'
 import { percent } from './matrix'
+import { ErrorAlert } from '../../components/ErrorAlert'
 
 // NewSuite makes a suite for one persona (or shared), or imports a promptfoo file.
 function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
@@ -63,11 +66,7 @@ function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
       >
         Import
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </div>
   )
 }
@@ -155,18 +154,11 @@ export function TestsPage() {
         <h3>Suites</h3>
         {!suites && <p className="muted small">Loading suites…</p>}
         {suites && suites.length === 0 && <p className="muted small">No suites yet: make one, or import a promptfoo file.</p>}
-        <ul className="chat-list">
-          {suites?.map((x) => (
-            <li key={x.id}>
-              <button className={`persona-row ${x.id === suiteId ? 'active' : ''}`} aria-current={x.id === suiteId ? 'true' : undefined} onClick={() => select(x.id)}>
-                <span className="persona-name">{x.name}</span>
-                <span className="persona-role">
-                  {x.cases} cases · {x.persona || 'shared'} · v{x.version}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <PickList
+          items={(suites ?? []).map((x) => ({ id: x.id, name: x.name, detail: `${x.cases} cases · ${x.persona || 'shared'} · v${x.version}` }))}
+          selected={suiteId}
+          onPick={select}
+        />
       </aside>
       <section className="batch-main">
         {error && <p className="error">{describe(error)}</p>}
@@ -217,13 +209,12 @@ export function TestsPage() {
             </table>
             {open.n > 0 && <RunPanel busy={running !== null} onRun={run} />}
             {running && (
-              <div className="progress row" role="status" aria-label="Test run progress">
-                <progress value={p?.done ?? 0} max={Math.max(p?.total ?? running.op.cases * running.op.configs, 1)} />
+              <ProgressBar done={p?.done ?? 0} total={p?.total ?? running.op.cases * running.op.configs} label="Test run progress" className="row">
                 <span className="muted small">
                   {p ? `${p.done} of ${p.total} asked · ${p.passed} passed · ${p.failed} failed · ${p.errors} errors` : `starting ${running.op.cases * running.op.configs} answers…`}
                 </span>
                 <button onClick={() => void tests.stop(running.op.opId)}>Stop</button>
-              </div>
+              </ProgressBar>
             )}
             {runs.length > 0 && (
               <>
