@@ -20,7 +20,7 @@ import (
 // ideal: 320 lines, every request answered. throttled: 320 lines, every fifth request
 // answered 429 with Retry-After: 1 (the waits pass on the test clock at once, the latency is
 // real); it fails unless every line is done and written once and the fake got one request per
-// line plus one per 429, each line's own. 10k-lines: 10,000 lines. Each reports the peak heap
+// line plus one per 429, every line among them. 10k-lines: 10,000 lines. Each reports the peak heap
 // in use (sampled every 10 ms) and the peak resident memory (VmHWM, reset at the start) during
 // the run; the fake runs in the same process and keeps every request body (fake-kept-MB).
 //
@@ -98,8 +98,8 @@ func BenchmarkRunThroughput(b *testing.B) {
 }
 
 // checkOnce fails unless every line of the run is done and written once, and the fake got,
-// since it had before requests, one chat request per line and one per 429, each line's
-// direction in exactly 1 + (its 429s) of them.
+// since it had before requests, one chat request per line and one per 429: every line's
+// direction reached it, and the repeated requests add up to the 429s.
 func checkOnce(b *testing.B, e *env, runID string, before, lines, throttled int) {
 	b.Helper()
 	for _, l := range e.lines(b, runID) {
