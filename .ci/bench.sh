@@ -71,6 +71,11 @@ if [ -z "${NPCSTUDIO_PYTHON:-}" ] && python3 -m venv "$CACHE/aws-venv" >/dev/nul
   export NPCSTUDIO_PYTHON="$CACHE/aws-venv/bin/python" NPCSTUDIO_AWS_VALIDATORS="$ROOT/.ci/aws-validators"
 fi
 
+# The test servers' environment, when they run (BenchmarkPush uploads to the MinIO; it skips without one).
+set -a
+eval "$(bash .ci/services.sh env)"
+set +a
+
 log "Go benchmarks"
 go test -run '^$' -bench "${BENCH:-.}" -benchmem -benchtime "${BENCHTIME:-1x}" ./backend/... 2>&1 | tee "$out/go.txt" | grep -E '^(Benchmark|ok|FAIL|---)' || true
 

@@ -2,6 +2,12 @@ package batch_test
 
 import (
 	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -9,34 +15,179 @@ import (
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 )
 
-// BenchmarkRunThroughput writes 320 lines at concurrency 16 against the fake with a fixed
-// 100 ms latency and reports throughput as a share of the ideal (concurrency / latency).
+// BenchmarkRunThroughput runs scripts at concurrency 16 against the fake with a fixed 100 ms
+// latency (real time) and reports throughput as a share of the ideal (concurrency ÷ latency).
+// ideal: 320 lines, every request answered. throttled: 320 lines, every fifth request
+// answered 429 with Retry-After: 1 (the waits pass on the test clock at once, the latency is
+// real); it fails unless every line is done and written once and the fake got one request per
+// line plus one per 429, every line among them. 10k-lines: 10,000 lines. Each reports the peak heap
+// in use (sampled every 10 ms) and the peak resident memory (VmHWM, reset at the start) during
+// the run; the fake runs in the same process and keeps every request body (fake-kept-MB).
+//
+//	go test ./backend/batch -run '^$' -bench RunThroughput -benchtime 1x
 func BenchmarkRunThroughput(b *testing.B) {
 	const (
-		lines       = 320
 		concurrency = 16
 		latency     = 100 * time.Millisecond
 	)
-	e := newEnv(b)
-	e.fake.Default = openaifake.Reply{Tokens: openaifake.DefaultTokens, Latency: latency}
-	// Real time here: the fake's latency is real.
-	e.runner.Now, e.runner.Sleep = nil, nil
-	spec := manyLines(b, lines)
-	var elapsed time.Duration
-	b.ResetTimer()
-	for range b.N {
-		b.StopTimer()
-		run := e.create(b, spec)
-		b.StartTimer()
-		start := time.Now()
-		p, err := e.runner.Run(context.Background(), run.ID, batch.Options{Concurrency: concurrency})
-		elapsed += time.Since(start)
-		if err != nil || p.Done != lines {
-			b.Fatalf("%+v, %v", p, err)
+	run := func(b *testing.B, lines int, throttle, realWaits bool) {
+		e := newEnv(b)
+		e.fake.Default = openaifake.Reply{Tokens: openaifake.DefaultTokens, Latency: latency}
+		if realWaits {
+			e.runner.Now, e.runner.Sleep = nil, nil
+		}
+		spec := manyLines(b, lines)
+		var elapsed, cpu time.Duration
+		var heap, rss uint64
+		throttled := 0
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			r := e.create(b, spec)
+			before := len(e.fake.Requests())
+			if throttle {
+				var script []openaifake.Reply
+				for i := 1; i <= 2*lines; i++ {
+					rep := openaifake.Reply{Tokens: openaifake.DefaultTokens, Latency: latency}
+					if i%5 == 0 {
+						rep = openaifake.Reply{Status: 429, RetryAfter: "1", Latency: latency}
+					}
+					script = append(script, rep)
+				}
+				e.fake.Script(script...)
+			}
+			m := startMemPeak()
+			b.StartTimer()
+			start, cpu0 := time.Now(), cpuTime()
+			p, err := e.runner.Run(context.Background(), r.ID, batch.Options{Concurrency: concurrency})
+			elapsed += time.Since(start)
+			cpu += cpuTime() - cpu0
+			b.StopTimer()
+			h, rs := m.stop()
+			heap, rss = max(heap, h), max(rss, rs)
+			if err != nil || p.Done != lines || p.Failed != 0 {
+				b.Fatalf("%+v, %v", p, err)
+			}
+			throttled += p.Throttled
+			if throttle {
+				checkOnce(b, e, r.ID, before, lines, p.Throttled)
+			}
+			b.StartTimer()
+		}
+		ideal := float64(concurrency) / latency.Seconds()
+		got := float64(lines*b.N) / elapsed.Seconds()
+		b.ReportMetric(got, "lines/s")
+		b.ReportMetric(got/ideal, "ideal-ratio")
+		// CPU of the whole process, the fake's included: it says whether the cores or the
+		// run's own waits bound it.
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(lines*b.N), "cpu-ms/line")
+		b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+		b.ReportMetric(float64(rss)/(1<<20), "VmHWM-MB")
+		if throttle {
+			b.ReportMetric(float64(throttled)/float64(b.N), "429s")
+		}
+		kept := 0
+		for _, q := range e.fake.Requests() {
+			kept += len(q.Body)
+		}
+		b.ReportMetric(float64(kept)/(1<<20), "fake-kept-MB")
+	}
+	b.Run("ideal", func(b *testing.B) { run(b, 320, false, true) })
+	b.Run("throttled", func(b *testing.B) { run(b, 320, true, false) })
+	b.Run("10k-lines", func(b *testing.B) { run(b, 10000, false, true) })
+}
+
+// checkOnce fails unless every line of the run is done and written once, and the fake got,
+// since it had before requests, one chat request per line and one per 429: every line's
+// direction reached it, and the repeated requests add up to the 429s.
+func checkOnce(b *testing.B, e *env, runID string, before, lines, throttled int) {
+	b.Helper()
+	for _, l := range e.lines(b, runID) {
+		if l.Status != batch.LineDone || l.Generations != 1 {
+			b.Fatalf("line %s: status %s, written %d times", l.ID, l.Status, l.Generations)
 		}
 	}
-	ideal := float64(concurrency) / latency.Seconds()
-	got := float64(lines*b.N) / elapsed.Seconds()
-	b.ReportMetric(got, "lines/s")
-	b.ReportMetric(got/ideal, "ideal-ratio")
+	var chats int
+	perLine := map[int]int{}
+	for _, q := range e.fake.Requests()[before:] {
+		if q.Path != "/v1/chat/completions" {
+			continue
+		}
+		chats++
+		_, rest, ok := strings.Cut(string(q.Body), "[Direction: Line ")
+		num, _, ok2 := strings.Cut(rest, ".]")
+		j, err := strconv.Atoi(num)
+		if !ok || !ok2 || err != nil {
+			b.Fatalf("a chat request without a line's direction: %.300s", q.Body)
+		}
+		perLine[j]++
+	}
+	if chats != lines+throttled {
+		b.Fatalf("the fake got %d chat requests, want %d lines + %d answered 429", chats, lines, throttled)
+	}
+	extra := 0
+	for j := range lines {
+		n := perLine[j]
+		if n == 0 {
+			b.Fatalf("line %d never reached the fake", j)
+		}
+		extra += n - 1
+	}
+	if extra != throttled {
+		b.Fatalf("%d repeated requests, want one per 429 (%d)", extra, throttled)
+	}
+}
+
+// cpuTime is the CPU time this process has used (user and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// memPeak samples the heap in use every 10 ms from start to stop; the kernel's peak resident
+// memory (VmHWM) is reset at start.
+type memPeak struct {
+	done chan struct{}
+	wg   sync.WaitGroup
+	heap uint64
+}
+
+func startMemPeak() *memPeak {
+	runtime.GC()
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	m := &memPeak{done: make(chan struct{})}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			m.heap = max(m.heap, ms.HeapInuse)
+			select {
+			case <-m.done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return m
+}
+
+// stop returns the peak heap in use and the peak resident memory, in bytes.
+func (m *memPeak) stop() (heap, rss uint64) {
+	close(m.done)
+	m.wg.Wait()
+	raw, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			rss = kb << 10
+		}
+	}
+	return m.heap, rss
 }
