@@ -71,3 +71,13 @@ func TestPlainBody(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Providers made without their own client share one pool of connections, so making one per
+// reply (chat, batch) does not keep a connection per reply open.
+func TestProvidersShareOneTransport(t *testing.T) {
+	a := newCaller(provider.Provider{Name: "a", Kind: provider.KindOpenAI}, Options{})
+	b := newCaller(provider.Provider{Name: "b", Kind: provider.KindOpenAI}, Options{})
+	if a.opts.HTTPClient.Transport == nil || a.opts.HTTPClient.Transport != b.opts.HTTPClient.Transport {
+		t.Fatalf("transports %p and %p", a.opts.HTTPClient.Transport, b.opts.HTTPClient.Transport)
+	}
+}
