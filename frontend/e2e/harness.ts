@@ -29,7 +29,10 @@ export interface Studio {
 export async function startStudio(existingDataDir?: string): Promise<Studio> {
   const bin = process.env.NPCSTUDIO_BIN ?? resolve(__dirname, '../../build/bin/npcstudio')
   const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'npcstudio-e2e-'))
-  const proc = spawn(bin, ['--data-dir', dataDir, '--json', 'serve', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // The flows set their embedder themselves: the built-in model (Go tests cover it) is kept
+  // out, so a fresh workspace searches by keyword as it does before its model is there.
+  const env = { ...process.env, NPCSTUDIO_MINILM_DIR: 'none' }
+  const proc = spawn(bin, ['--data-dir', dataDir, '--json', 'serve', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'], env })
   const openURL = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('npcstudio serve did not start in 30 s')), 30_000)
     proc.on('exit', (code) => fail(new Error(`npcstudio serve exited with ${code}`)))
