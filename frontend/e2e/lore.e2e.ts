@@ -174,7 +174,7 @@ test('a writer imports lore, previews chunks, searches with a filter, chats in R
 test('a writer adds a lorebook entry to a persona and tries it', async () => {
   await nav(/Lore/).click()
   await page.getByRole('tab', { name: 'Lorebooks' }).click()
-  const book = page.getByRole('region', { name: 'Lorebook' })
+  const book = page.getByRole('region', { name: 'Lorebook', exact: true })
   await expect.poll(() => book.getByRole('listitem').count()).toBe(2)
   await book.getByRole('button', { name: 'Add entry' }).click()
   const entry = book.getByRole('listitem', { name: 'Entry 3' })

@@ -8,6 +8,9 @@ export function LorebooksPanel() {
   const [list, setList] = useState<persona.PersonaSummary[]>([])
   const [ref, setRef] = useState('')
   const [saved, setSaved] = useState(0)
+  // Attaching a World Info file replaces the lorebook: the editor starts again from it. A save
+  // keeps the editor (and its note) and refreshes the try-out.
+  const [attached, setAttached] = useState(0)
   const [error, setError] = useState<AppError | null>(null)
   useEffect(() => {
     personas
@@ -34,8 +37,14 @@ export function LorebooksPanel() {
       {error && <p className="error">{describe(error)}</p>}
       {pid && (
         <div className="lorebooks-body">
-          <LibraryBooks personaRef={pid} onAttached={() => setSaved((n) => n + 1)} />
-          <LorebookEditor key={`${pid}-${saved}`} personaRef={pid} onSaved={() => setSaved((n) => n + 1)} />
+          <LibraryBooks
+            personaRef={pid}
+            onAttached={() => {
+              setAttached((n) => n + 1)
+              setSaved((n) => n + 1)
+            }}
+          />
+          <LorebookEditor key={`${pid}-${attached}`} personaRef={pid} onSaved={() => setSaved((n) => n + 1)} />
           <LorebookTry key={`${pid}-${saved}`} personaRef={pid} />
         </div>
       )}
