@@ -2,17 +2,14 @@ package batch_test
 
 import (
 	"context"
-	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/npcstudio/npcstudio/backend/batch"
 	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
+	"github.com/npcstudio/npcstudio/backend/testenv"
 )
 
 // BenchmarkRunThroughput runs scripts at concurrency 16 against the fake with a fixed 100 ms
@@ -56,14 +53,14 @@ func BenchmarkRunThroughput(b *testing.B) {
 				}
 				e.fake.Script(script...)
 			}
-			m := startMemPeak()
+			m := testenv.StartMemPeak()
 			b.StartTimer()
-			start, cpu0 := time.Now(), cpuTime()
+			start, cpu0 := time.Now(), testenv.CPUTime()
 			p, err := e.runner.Run(context.Background(), r.ID, batch.Options{Concurrency: concurrency})
 			elapsed += time.Since(start)
-			cpu += cpuTime() - cpu0
+			cpu += testenv.CPUTime() - cpu0
 			b.StopTimer()
-			h, rs := m.stop()
+			h, rs := m.Stop()
 			heap, rss = max(heap, h), max(rss, rs)
 			if err != nil || p.Done != lines || p.Failed != 0 {
 				b.Fatalf("%+v, %v", p, err)
@@ -136,58 +133,4 @@ func checkOnce(b *testing.B, e *env, runID string, before, lines, throttled int)
 	if extra != throttled {
 		b.Fatalf("%d repeated requests, want one per 429 (%d)", extra, throttled)
 	}
-}
-
-// cpuTime is the CPU time this process has used (user and system).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// memPeak samples the heap in use every 10 ms from start to stop; the kernel's peak resident
-// memory (VmHWM) is reset at start.
-type memPeak struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	heap uint64
-}
-
-func startMemPeak() *memPeak {
-	runtime.GC()
-	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-	m := &memPeak{done: make(chan struct{})}
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			m.heap = max(m.heap, ms.HeapInuse)
-			select {
-			case <-m.done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return m
-}
-
-// stop returns the peak heap in use and the peak resident memory, in bytes.
-func (m *memPeak) stop() (heap, rss uint64) {
-	close(m.done)
-	m.wg.Wait()
-	raw, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			rss = kb << 10
-		}
-	}
-	return m.heap, rss
 }

@@ -21,11 +21,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -37,6 +34,7 @@ import (
 	"github.com/npcstudio/npcstudio/backend/dataset"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/store"
+	"github.com/npcstudio/npcstudio/backend/testenv"
 )
 
 func BenchmarkPush(b *testing.B) {
@@ -102,13 +100,13 @@ func benchPush(b *testing.B, c *s3.Client, d Deployment, bucket string, size int
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := startMemPeak()
-		start, cpu0 := time.Now(), cpuTime()
+		m := testenv.StartMemPeak()
+		start, cpu0 := time.Now(), testenv.CPUTime()
 		_, err = sdk.Upload(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(fmt.Sprintf("sdk/%d", i)),
 			Body: f, ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256})
 		sdkTime += time.Since(start)
-		sdkCPU += cpuTime() - cpu0
-		h, r := m.stop()
+		sdkCPU += testenv.CPUTime() - cpu0
+		h, r := m.Stop()
 		sdkHeap, sdkRSS = max(sdkHeap, h), max(sdkRSS, r)
 		f.Close()
 		if err != nil {
@@ -124,12 +122,12 @@ func benchPush(b *testing.B, c *s3.Client, d Deployment, bucket string, size int
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		m = startMemPeak()
-		start, cpu0 = time.Now(), cpuTime()
+		m = testenv.StartMemPeak()
+		start, cpu0 = time.Now(), testenv.CPUTime()
 		up, err := ups.Push(ctx, &Transfer{S3: c}, plan, true)
 		studioTime += time.Since(start)
-		studioCPU += cpuTime() - cpu0
-		h, r = m.stop()
+		studioCPU += testenv.CPUTime() - cpu0
+		h, r = m.Stop()
 		studioHeap, studioRSS = max(studioHeap, h), max(studioRSS, r)
 		if err != nil {
 			b.Fatal(err)
@@ -178,60 +176,6 @@ func writeNoise(b *testing.B, path string, size int64) {
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
-}
-
-// cpuTime is the CPU time this process has used (user and system).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// memPeak samples the heap in use every 10 ms from start to stop; the kernel's peak resident
-// memory (VmHWM) is reset at start.
-type memPeak struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	heap uint64
-}
-
-func startMemPeak() *memPeak {
-	runtime.GC()
-	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-	m := &memPeak{done: make(chan struct{})}
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			m.heap = max(m.heap, ms.HeapInuse)
-			select {
-			case <-m.done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return m
-}
-
-// stop returns the peak heap in use and the peak resident memory, in bytes.
-func (m *memPeak) stop() (heap, rss uint64) {
-	close(m.done)
-	m.wg.Wait()
-	raw, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			rss = kb << 10
-		}
-	}
-	return m.heap, rss
 }
 
 // emptyBucket removes a bench bucket and what it holds.
