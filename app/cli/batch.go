@@ -238,6 +238,10 @@ func batchListCmd(env *Env) *cobra.Command {
 				return err
 			}
 			return env.print(map[string]any{"runs": runs}, func(w io.Writer) {
+				if len(runs) == 0 {
+					fmt.Fprintln(w, "no batch runs yet: npcstudio batch run SPEC --provider NAME --out DIR")
+					return
+				}
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "RUN\tSPEC\tSTATUS\tWRITTEN\tFAILED\tACCEPTED")
 				for _, r := range runs {

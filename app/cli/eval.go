@@ -190,6 +190,10 @@ func evalListCmd(env *Env) *cobra.Command {
 				return err
 			}
 			return env.print(out, func(w io.Writer) {
+				if len(out) == 0 {
+					fmt.Fprintln(w, "no test suites yet: npcstudio eval import FILE, or write one in the Tests area")
+					return
+				}
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tPERSONA\tCASES\tTHRESHOLD\tVERSION")
 				for _, s := range out {
@@ -251,6 +255,10 @@ func evalRunsCmd(env *Env) *cobra.Command {
 				return err
 			}
 			return env.print(out, func(w io.Writer) {
+				if len(out) == 0 {
+					fmt.Fprintln(w, "no test runs yet: npcstudio eval run SUITE --provider NAME")
+					return
+				}
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "RUN\tSUITE\tSTATUS\tCREATED\tPASS RATES")
 				for _, r := range out {
