@@ -7,7 +7,7 @@ import { artifacts, callStudio, launchBrowser, openStudio, startStudio, type Stu
 import { startModelServer, type ModelServer } from './fakes'
 
 const mira = resolve(__dirname, '../../testdata/persona/personas/mira.json')
-const areas = ['start', 'personas', 'chat', 'lore', 'batch', 'datasets', 'workspace', 'settings']
+const areas = ['start', 'personas', 'chat', 'lore', 'batch', 'tests', 'datasets', 'cloud', 'models', 'workspace', 'settings']
 const sizes = [
   { width: 960, height: 640 },
   { width: 1366, height: 800 },
