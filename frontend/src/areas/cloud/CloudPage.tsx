@@ -124,7 +124,7 @@ function Deployments(props: { list: app.DeploymentList | null; onChange: () => v
           </label>
           <label>
             Stage
-            <select value={draft.stage} onChange={set('stage')}>
+            <select aria-label="Stage" className="stage-select" value={draft.stage} onChange={set('stage')}>
               <option>QA</option>
               <option>PROD</option>
             </select>
