@@ -71,6 +71,19 @@ if [ -z "${NPCSTUDIO_PYTHON:-}" ] && python3 -m venv "$CACHE/aws-venv" >/dev/nul
   export NPCSTUDIO_PYTHON="$CACHE/aws-venv/bin/python" NPCSTUDIO_AWS_VALIDATORS="$ROOT/.ci/aws-validators"
 fi
 
+# PyTorch beside the built-in embedder (BenchmarkEmbedVsTorch): torch, transformers and tokenizers in
+# .cache/torch-venv, made once (PyPI's Linux torch wheels bring the CUDA libraries: about 5.5 GB).
+# NPCSTUDIO_NO_TORCH=1 skips the comparison.
+if [ -z "${NPCSTUDIO_NO_TORCH:-}" ]; then
+  if ! "$CACHE/torch-venv/bin/python" -c 'import torch, transformers, tokenizers' 2>/dev/null; then
+    log "installing PyTorch into $CACHE/torch-venv for the embedder comparison"
+    python3 -m venv "$CACHE/torch-venv" && "$CACHE/torch-venv/bin/pip" install -q torch transformers tokenizers safetensors >/dev/null 2>&1 || true
+  fi
+  if "$CACHE/torch-venv/bin/python" -c 'import torch, transformers, tokenizers' 2>/dev/null; then
+    export NPCSTUDIO_TORCH_PYTHON="$CACHE/torch-venv/bin/python"
+  fi
+fi
+
 # The test servers' environment, when they run (BenchmarkPush uploads to the MinIO; it skips without one).
 set -a
 eval "$(bash .ci/services.sh env)"
