@@ -26,7 +26,7 @@ for theme in dark light; do
       # navigation rows: icons only below 1100 wide, icon and label above
       if [ "$W" -lt 1100 ]; then x=28; y0=74; step=41; else x=70; y0=72; step=37; fi
       i=0
-      for area in personas chat lore batch datasets workspace; do
+      for area in personas chat lore batch tests datasets cloud models workspace; do
         xdotool mousemove $x $((y0 + step * i)) click 1
         xdotool mousemove $((W - 4)) $((H / 2)) # no tooltip in the picture
         sleep 1.2

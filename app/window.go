@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -54,12 +55,24 @@ func RunWindow(a *App, assets fs.FS, startedAt time.Time) error {
 		// Files dropped on a field marked as a drop target arrive with their paths (FileField).
 		DragAndDrop:    &options.DragAndDrop{EnableFileDrop: true},
 		Bind:           a.Bindings(),
-		ErrorFormatter: func(err error) any { return FormatError(err) },
+		ErrorFormatter: windowError,
 		Linux: &linux.Options{
 			ProgramName:      "npcstudio",
 			WebviewGpuPolicy: gpuPolicy(),
 		},
 	})
+}
+
+// windowError is a failed call's error as the window's page receives it: the shaped error
+// (FormatError) as JSON text. Wails' runtime wraps whatever it is given in a JavaScript
+// Error, so an object would arrive as "[object Object]"; text arrives as the Error's
+// message, which the page's bridge parses back (toAppError).
+func windowError(err error) any {
+	b, merr := json.Marshal(FormatError(err))
+	if merr != nil {
+		return err.Error()
+	}
+	return string(b)
 }
 
 // gpuPolicy is software rendering unless NPCSTUDIO_GPU asks otherwise: the studio draws

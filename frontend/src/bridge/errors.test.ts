@@ -17,6 +17,13 @@ d('toAppError', () => {
     expect(toAppError(new Error('bang')).message).toBe('bang')
     expect(toAppError(42).code).toBe('error')
   })
+  it('reads the shaped error the window sends as the text of an Error', () => {
+    // Wails' runtime rejects with new Error(text): the text is the shaped error as JSON.
+    const text = JSON.stringify({ code: 'no_deployment', message: 'no deployment is connected', line: 2, field: 'stage' })
+    expect(toAppError(new Error(text))).toEqual({ code: 'no_deployment', message: 'no deployment is connected', field: 'stage', line: 2 })
+    expect(toAppError(new Error('{not json')).message).toBe('{not json')
+    expect(toAppError(new Error('{"a":1}')).message).toBe('{"a":1}')
+  })
   it('describes where the problem is', () => {
     expect(describe({ code: 'invalid', message: 'bad role', field: 'messages[0].role', line: 3 })).toBe(
       'bad role (messages[0].role, line 3)',

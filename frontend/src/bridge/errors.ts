@@ -14,12 +14,29 @@ export function toAppError(e: unknown): AppError {
     if (typeof o.line === 'number' && o.line > 0) out.line = o.line
     return out
   }
-  if (e instanceof Error) return { code: 'error', message: e.message }
+  if (e instanceof Error) {
+    // The window's runtime wraps the shaped error, sent as JSON text, in an Error.
+    const shaped = parseShaped(e.message)
+    return shaped ?? { code: 'error', message: e.message }
+  }
   if (typeof e === 'string') {
     // Wails reports some failures (a method that does not exist) as plain strings.
     return { code: 'error', message: e }
   }
   return { code: 'error', message: 'Something went wrong.' }
+}
+
+// parseShaped reads a shaped error sent as JSON text ({"code":…,"message":…}); null when
+// text is anything else.
+function parseShaped(text: string): AppError | null {
+  if (!text.startsWith('{')) return null
+  try {
+    const o: unknown = JSON.parse(text)
+    if (o && typeof o === 'object' && 'code' in o && 'message' in o && typeof o.message === 'string') return toAppError(o)
+  } catch {
+    // not JSON: a message of its own
+  }
+  return null
 }
 
 export function describe(e: AppError): string {
