@@ -76,6 +76,15 @@ for (const size of sizes) {
         if (scheme === 'dark') narrow.push(...(await narrowFields(page, area)))
         const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
         if (wide > 0) overflow.push(`${area}: ${wide}px past the window`)
+        // A side panel never scrolls sideways: its fields fit its width.
+        const sideways = await page.evaluate(() =>
+          Array.from(document.querySelectorAll<HTMLElement>('main aside'))
+            .filter((el) => el.scrollWidth > el.clientWidth + 1)
+            .map((el) => `${el.getAttribute('aria-label') ?? el.className}: ${el.scrollWidth - el.clientWidth}px wider than its panel`),
+        )
+        overflow.push(...sideways.map((s) => `${area}: ${s}`))
+        const text = (await page.locator('main').textContent()) ?? ''
+        if (text.includes('[object Object]')) overflow.push(`${area}: shows [object Object]`)
         await page.screenshot({ path: join(artifacts, `layout-${area}-${size.width}-${scheme}.png`) })
       }
       await page.close()

@@ -12,6 +12,8 @@ import {
 import { LineChart, type Series } from '../../components/LineChart'
 import { ErrorAlert } from '../../components/ErrorAlert'
 import { Dialog } from '../../components/Dialog'
+import { DoFirst } from '../../components/DoFirst'
+import type { AreaProps } from '../../areas'
 
 // How often the deployment pipeline is asked for again while a stage runs.
 const pipelineRefreshMs = 3_000
@@ -22,7 +24,7 @@ const noteLimit = 1024
 // evidence (evaluation metrics and their trend, the customization job and its loss curves,
 // the provisioned throughput, test-suite pass rates), approved or rejected after a
 // confirmation that says what happens next, and the deployment pipeline an approval starts.
-export function ModelsPage() {
+export function ModelsPage({ go }: AreaProps) {
   const [list, setList] = useState<ModelList | null>(null)
   const [error, setError] = useState<AppError | null>(null)
   const [open, setOpen] = useState<ModelVersion | null>(null)
@@ -49,7 +51,15 @@ export function ModelsPage() {
           Refresh
         </button>
       </div>
-      <ErrorAlert error={error} />
+      {error?.code === 'no_deployment' ? (
+        <DoFirst
+          action="Connect your team's AWS deployment"
+          onGo={() => go('cloud')}
+          why="model versions come from the model registry of the deployment's tuning pipeline."
+        />
+      ) : (
+        <ErrorAlert error={error} />
+      )}
       {list && (
         <p className="muted">
           Versions of {list.group} ({list.deployment}), newest first.

@@ -36,7 +36,7 @@ function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
     <div className="form side-section" aria-label="New suite">
       <input aria-label="Suite name" placeholder="Suite name" value={name} onChange={(e) => setName(e.target.value)} />
       <select aria-label="Suite persona" value={persona} onChange={(e) => setPersona(e.target.value)}>
-        <option value="">shared (each case names its persona)</option>
+        <option value="">Each case names its persona</option>
         {names.map((n) => (
           <option key={n}>{n}</option>
         ))}
