@@ -197,6 +197,10 @@ type validator struct {
 	tokenLimit int
 	tok        Tokenizer
 	estimated  bool
+	// llama counts Llama 3 records exactly when Llama 3's tokenizer is installed; noLlama says
+	// why it is not used for a Llama 3 model ("" when it is, or the model is not Llama 3).
+	llama      *llamaCounter
+	noLlama    string
 	minReply   int
 	maxTracked int
 	maxLine    int
@@ -259,6 +263,16 @@ func newValidator(opts Options, purpose Purpose, inPair bool) (*validator, error
 			return nil, err
 		}
 		v.model = &m
+		if v.estimated && isLlama3(m.ID) {
+			switch tok, err := findLlama3(); {
+			case err != nil:
+				v.noLlama = "Llama 3's tokenizer could not be read: " + err.Error()
+			case tok == nil:
+				v.noLlama = "Llama 3's tokenizer is not installed"
+			default:
+				v.llama = newLlamaCounter(tok)
+			}
+		}
 		v.dec.reserved = m.Limits.ReservedWords
 		if strings.HasPrefix(m.ID, "amazon.nova-") {
 			v.dec.reservedDoc = NovaReservedSource
@@ -413,39 +427,13 @@ func (v *validator) checkRecord(n int, rec Record) {
 	} else {
 		in, out = recordTokens(v.tok, rec)
 	}
-	total := in + out
-	v.stats.add(n, total)
-	how := ""
-	if v.estimated {
-		how = " (estimated at 6 characters a token)"
-	}
+	// Statistics stay at the estimate with Llama 3's tokenizer too: counting every record
+	// would slow validation several times over, and only records near a limit need it.
+	v.stats.add(n, in+out)
 	if lim := v.limits(); lim != nil {
-		inField, outField := "", ""
-		if v.format.singleTurn() {
-			inField, outField = v.format.pairKeys()
-		}
-		// Without the model's tokenizer a count is an estimate: an error only when the record
-		// is over even at the generous 6 characters a token, a warning with both estimates when
-		// it is over at the strict 3 a token (as AWS's Claude 3 Haiku validator counts).
-		check := func(field, what string, got, strict, limit int, suffix string) {
-			switch {
-			case limit <= 0:
-			case got > limit:
-				v.rep.errorf(n, field, "%s has %s tokens%s; %s allows %s%s", what, count(int64(got)), how, v.model.Name, count(int64(limit)), suffix)
-			case v.estimated && strict > limit:
-				v.rep.warnf(n, field, "%s may be over the limit: %s tokens at 6 characters a token, %s at 3 (as AWS's validator counts); %s allows %s%s",
-					what, count(int64(got)), count(int64(strict)), v.model.Name, count(int64(limit)), suffix)
-			}
-		}
-		check(inField, "input", in, in3, lim.MaxInputTokens, "")
-		check(outField, "output", out, out3, lim.MaxOutputTokens, "")
-		batch := ""
-		if len(lim.BatchTokens) > 0 {
-			batch = fmt.Sprintf(" at batch size %d", max(v.opts.BatchSize, 1))
-		}
-		check("", "record", total, in3+out3, v.tokenLimit, " a record"+batch)
+		v.checkTokens(n, lim, rec, in, out, in3, out3)
 	}
-	// A reply of 4 bytes a character or more is long enough without counting (UTF-8 takes
+	// A reply of 4 bytes a character or more	// A reply of 4 bytes a character or more is long enough without counting (UTF-8 takes
 	// at most 4 bytes a character).
 	if reply := rec.Reply(); reply != "" && len(reply) < 4*v.minReply {
 		if c := utf8.RuneCountInString(reply); c < v.minReply {
@@ -465,6 +453,51 @@ func (v *validator) checkRecord(n int, rec Record) {
 	if first, ok := v.training[h]; ok {
 		v.rep.warnf(n, "", "the same record is in the training set (line %d); a validation set drawn from the training set makes the model look better than it is", first)
 	}
+}
+
+// checkTokens checks a record's tokens against the model's limits. Without the model's
+// tokenizer a count is an estimate: an error only when the record is over even at the
+// generous 6 characters a token, a warning with both estimates when it is over at the strict
+// 3 a token (as AWS's Claude 3 Haiku validator counts). With Llama 3's tokenizer the count is
+// exact, and made only for a record whose bytes could reach a limit.
+func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, out3 int) {
+	estimated, how, note := v.estimated, "", ""
+	if v.llama != nil {
+		over := func(got, limit int) bool { return limit > 0 && got > limit }
+		bi, bo := v.llama.bound(rec)
+		if !over(bi, lim.MaxInputTokens) && !over(bo, lim.MaxOutputTokens) && !over(bi+bo, v.tokenLimit) {
+			return
+		}
+		in, out = v.llama.count(rec)
+		estimated, how = false, " (counted with Llama 3's tokenizer, chat format included)"
+	} else if estimated {
+		how = " (estimated at 6 characters a token)"
+		if v.noLlama != "" {
+			how = " (estimated at 6 characters a token: " + v.noLlama + ")"
+			note = "; " + v.noLlama
+		}
+	}
+	inField, outField := "", ""
+	if v.format.singleTurn() {
+		inField, outField = v.format.pairKeys()
+	}
+	check := func(field, what string, got, strict, limit int, suffix string) {
+		switch {
+		case limit <= 0:
+		case got > limit:
+			v.rep.errorf(n, field, "%s has %s tokens%s; %s allows %s%s", what, count(int64(got)), how, v.model.Name, count(int64(limit)), suffix)
+		case estimated && strict > limit:
+			v.rep.warnf(n, field, "%s may be over the limit: %s tokens at 6 characters a token, %s at 3 (as AWS's validator counts); %s allows %s%s%s",
+				what, count(int64(got)), count(int64(strict)), v.model.Name, count(int64(limit)), suffix, note)
+		}
+	}
+	check(inField, "input", in, in3, lim.MaxInputTokens, "")
+	check(outField, "output", out, out3, lim.MaxOutputTokens, "")
+	batch := ""
+	if len(lim.BatchTokens) > 0 {
+		batch = fmt.Sprintf(" at batch size %d", max(v.opts.BatchSize, 1))
+	}
+	check("", "record", in+out, in3+out3, v.tokenLimit, " a record"+batch)
 }
 
 // contentHash is an 8-byte hash of what a record says (system prompt, roles and texts).
