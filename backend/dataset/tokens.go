@@ -78,11 +78,13 @@ func isLlama3(modelID string) bool { return strings.HasPrefix(modelID, "meta.lla
 // default. Where Bedrock is silent on the layout, each choice counts more tokens, not fewer.
 type llamaCounter struct {
 	tok                     *llama3.Tokenizer
-	system, user, assistant int // header tokens of each role
+	counter                 *llama3.Counter // one validator's: it remembers merged words
+	system, user, assistant int             // header tokens of each role
 }
 
 func newLlamaCounter(tok *llama3.Tokenizer) *llamaCounter {
-	return &llamaCounter{tok: tok, system: tok.HeaderTokens("system"), user: tok.HeaderTokens(RoleUser), assistant: tok.HeaderTokens(RoleAssistant)}
+	return &llamaCounter{tok: tok, counter: tok.NewCounter(),
+		system: tok.HeaderTokens("system"), user: tok.HeaderTokens(RoleUser), assistant: tok.HeaderTokens(RoleAssistant)}
 }
 
 func (c *llamaCounter) header(role string) int {
@@ -113,7 +115,7 @@ func (c *llamaCounter) layout(rec Record, textTokens func(string) int) (in, out 
 }
 
 // count is the record's exact input and output tokens.
-func (c *llamaCounter) count(rec Record) (in, out int) { return c.layout(rec, c.tok.Count) }
+func (c *llamaCounter) count(rec Record) (in, out int) { return c.layout(rec, c.counter.Count) }
 
 // bound is at least count, without tokenising: a token is at least one byte of text.
 func (c *llamaCounter) bound(rec Record) (in, out int) {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -133,6 +134,49 @@ func (t *Tokenizer) Count(text string) int {
 
 // CountTokens is Count (the dataset package's Tokenizer interface).
 func (t *Tokenizer) CountTokens(text string) int { return t.Count(text) }
+
+// Counter counts as Tokenizer.Count does, remembering how many tokens each piece it had to
+// merge came to (prose repeats its words), so one goroutine counting many texts merges each
+// piece once. It is not safe for concurrent use.
+type Counter struct {
+	t      *Tokenizer
+	m      merger
+	merged map[string]int32
+}
+
+// Remembered pieces: at most maxMerged of them, each at most maxMergedLen bytes.
+const (
+	maxMerged    = 1 << 16
+	maxMergedLen = 64
+)
+
+// NewCounter returns a Counter of t.
+func (t *Tokenizer) NewCounter() *Counter { return &Counter{t: t, merged: map[string]int32{}} }
+
+// Count returns len(Encode(text)).
+func (c *Counter) Count(text string) int {
+	n := 0
+	for i := 0; i < len(text); {
+		j := nextPiece(text, i)
+		piece := text[i:j]
+		i = j
+		if _, ok := c.t.ranks[piece]; ok {
+			n++
+			continue
+		}
+		if k, ok := c.merged[piece]; ok {
+			n += int(k)
+			continue
+		}
+		k := c.m.merge(c.t.ranks, piece)
+		if len(piece) <= maxMergedLen && len(c.merged) < maxMerged {
+			// A copy: text may share a buffer its caller reuses.
+			c.merged[strings.Clone(piece)] = int32(k)
+		}
+		n += k
+	}
+	return n
+}
 
 func (t *Tokenizer) appendPiece(ids []int, m *merger, piece string) []int {
 	if r, ok := t.ranks[piece]; ok {
