@@ -19,8 +19,9 @@ import tiktoken
 PATTERN = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
 
 rng = random.Random(20261206)
-ALPHABET = "ab c\n\t  '!.,7349éßЖ中文字🐉\r\u00a0\u3000\u0301s'tLLrevemd-_()"
-RANDOM = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 60))) for _ in range(40)]
+ALPHABET = ("ab c\n\t  '!.,7349éßЖ中文字🐉\r\u00a0\u3000\u0301s'tLLrevemd-_()"
+            "ſK\u212a٠١³½Ⅻ\u0308\u200b\u200d\u00ad\u1680\u2028\u202f\u0085\x0b\x0c\x1c\x1d✓€")
+RANDOM = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 60))) for _ in range(60)]
 
 TEXTS = [
     "Who rules the mining town of Ashfall?",
