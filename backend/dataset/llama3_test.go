@@ -163,3 +163,21 @@ func TestLlama3Fallback(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestLlama3BoundIsAtLeastTheCount: the byte bound that lets validation skip tokenising never
+// falls under the exact count, so no record over a limit is skipped.
+func TestLlama3BoundIsAtLeastTheCount(t *testing.T) {
+	c := newLlamaCounter(realLlama3(t))
+	texts := []string{"", "a", " a", "  \n\n", "中文字", "🐉🐉", "\u0301\u0301\u0301", "x\u00a0y", "1234567", "'s'S'ſ", "<|eot_id|>", strings.Repeat("ab ", 50)}
+	for _, s := range texts {
+		for _, u := range texts {
+			for _, rec := range []Record{conv(s, u, s), pc(u, s), conv("", s, u, u, s)} {
+				bi, bo := c.bound(rec)
+				ci, co := c.count(rec)
+				if bi < ci || bo < co {
+					t.Fatalf("%+v: bound %d+%d under the count %d+%d", rec, bi, bo, ci, co)
+				}
+			}
+		}
+	}
+}
