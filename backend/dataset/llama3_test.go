@@ -172,12 +172,31 @@ func TestLlama3BoundIsAtLeastTheCount(t *testing.T) {
 	for _, s := range texts {
 		for _, u := range texts {
 			for _, rec := range []Record{conv(s, u, s), pc(u, s), conv("", s, u, u, s)} {
-				bi, bo := c.bound(rec)
+				bi, bo := llamaBound(rec)
 				ci, co := c.count(rec)
 				if bi < ci || bo < co {
 					t.Fatalf("%+v: bound %d+%d under the count %d+%d", rec, bi, bo, ci, co)
 				}
 			}
 		}
+	}
+}
+
+// TestLlama3LookedForOnlyWhenNeeded: a file of short records never loads the tokenizer; long
+// ones look for it once per file.
+func TestLlama3LookedForOnlyWhenNeeded(t *testing.T) {
+	looks := 0
+	old := findLlama3
+	findLlama3 = func() (*llama3.Tokenizer, error) { looks++; return nil, nil }
+	t.Cleanup(func() { findLlama3 = old })
+	opts := Options{BaseModel: "meta.llama3-2-1b-instruct-v1:0", Purpose: PurposeValidation}
+
+	validate(t, jsonl(t, FormatBedrockConversation, 50, func(i int) Record { return conv("Ada", "Hi", "Well met, traveller.") }), opts)
+	if looks != 0 {
+		t.Fatalf("short records looked for the tokenizer %d times", looks)
+	}
+	validate(t, jsonl(t, FormatBedrockConversation, 3, func(i int) Record { return conv("", as(8000), as(8000)) }), opts)
+	if looks != 1 {
+		t.Fatalf("three long records looked for the tokenizer %d times, want 1", looks)
 	}
 }

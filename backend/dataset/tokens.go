@@ -89,6 +89,8 @@ func newLlamaCounter(tok *llama3.Tokenizer) *llamaCounter {
 
 func (c *llamaCounter) header(role string) int {
 	switch role {
+	case "system":
+		return c.system
 	case RoleUser:
 		return c.user
 	case RoleAssistant:
@@ -97,29 +99,33 @@ func (c *llamaCounter) header(role string) int {
 	return c.tok.HeaderTokens(role)
 }
 
-// layout adds the chat format's tokens to text's count (textTokens) for the record.
-func (c *llamaCounter) layout(rec Record, textTokens func(string) int) (in, out int) {
+// llamaLayout adds the chat format's tokens to the text's (textTokens) for the record;
+// header gives the tokens before a message of a role.
+func llamaLayout(rec Record, textTokens func(string) int, header func(role string) int) (in, out int) {
 	in = 1 // <|begin_of_text|>
 	if rec.System != "" {
-		in += c.system + textTokens(rec.System) + 1
+		in += header("system") + textTokens(rec.System) + 1
 	}
 	for _, m := range rec.Messages {
 		if m.Role == RoleAssistant {
-			in += c.assistant
+			in += header(m.Role)
 			out += textTokens(m.Content) + 1
 		} else {
-			in += c.header(m.Role) + textTokens(m.Content) + 1
+			in += header(m.Role) + textTokens(m.Content) + 1
 		}
 	}
 	return in, out
 }
 
 // count is the record's exact input and output tokens.
-func (c *llamaCounter) count(rec Record) (in, out int) { return c.layout(rec, c.counter.Count) }
+func (c *llamaCounter) count(rec Record) (in, out int) {
+	return llamaLayout(rec, c.counter.Count, c.header)
+}
 
-// bound is at least count, without tokenising: a token is at least one byte of text.
-func (c *llamaCounter) bound(rec Record) (in, out int) {
-	return c.layout(rec, func(s string) int { return len(s) })
+// llamaBound is at least llamaCounter.count without a tokenizer: a token is at least one byte
+// of text, and a header's tokens are at most its 2 markers, the role's bytes and 2 for "\n\n".
+func llamaBound(rec Record) (in, out int) {
+	return llamaLayout(rec, func(s string) int { return len(s) }, func(role string) int { return 4 + len(role) })
 }
 
 // NovaReservedSource names the document that reserves Amazon Nova's keywords.

@@ -197,13 +197,15 @@ type validator struct {
 	tokenLimit int
 	tok        Tokenizer
 	estimated  bool
-	// llama counts Llama 3 records exactly when Llama 3's tokenizer is installed; noLlama says
-	// why it is not used for a Llama 3 model ("" when it is, or the model is not Llama 3).
-	llama      *llamaCounter
-	noLlama    string
-	minReply   int
-	maxTracked int
-	maxLine    int
+	// isLlama: the model reads Llama 3's tokens and no tokenizer was given. The tokenizer is
+	// looked for (lookedForLlama) when the first record long enough to need it comes: llama
+	// then counts exactly, or noLlama says why it cannot.
+	isLlama, lookedForLlama bool
+	llama                   *llamaCounter
+	noLlama                 string
+	minReply                int
+	maxTracked              int
+	maxLine                 int
 
 	rep    *problems
 	dec    decoder
@@ -263,16 +265,7 @@ func newValidator(opts Options, purpose Purpose, inPair bool) (*validator, error
 			return nil, err
 		}
 		v.model = &m
-		if v.estimated && isLlama3(m.ID) {
-			switch tok, err := findLlama3(); {
-			case err != nil:
-				v.noLlama = "Llama 3's tokenizer could not be read: " + err.Error()
-			case tok == nil:
-				v.noLlama = "Llama 3's tokenizer is not installed"
-			default:
-				v.llama = newLlamaCounter(tok)
-			}
-		}
+		v.isLlama = v.estimated && isLlama3(m.ID)
 		v.dec.reserved = m.Limits.ReservedWords
 		if strings.HasPrefix(m.ID, "amazon.nova-") {
 			v.dec.reservedDoc = NovaReservedSource
@@ -462,12 +455,17 @@ func (v *validator) checkRecord(n int, rec Record) {
 // exact, and made only for a record whose bytes could reach a limit.
 func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, out3 int) {
 	estimated, how, note := v.estimated, "", ""
-	if v.llama != nil {
+	if v.isLlama {
+		// The bound is at least both the count and the estimates (3 characters are 3 bytes or
+		// more), so a record within it is within every limit whichever counts.
 		over := func(got, limit int) bool { return limit > 0 && got > limit }
-		bi, bo := v.llama.bound(rec)
+		bi, bo := llamaBound(rec)
 		if !over(bi, lim.MaxInputTokens) && !over(bo, lim.MaxOutputTokens) && !over(bi+bo, v.tokenLimit) {
 			return
 		}
+		v.findLlama()
+	}
+	if v.llama != nil {
 		in, out = v.llama.count(rec)
 		estimated, how = false, " (counted with Llama 3's tokenizer, chat format included)"
 	} else if estimated {
@@ -498,6 +496,22 @@ func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, ou
 		batch = fmt.Sprintf(" at batch size %d", max(v.opts.BatchSize, 1))
 	}
 	check("", "record", in+out, in3+out3, v.tokenLimit, " a record"+batch)
+}
+
+// findLlama looks for Llama 3's tokenizer once per validator (and loads it once per process).
+func (v *validator) findLlama() {
+	if v.lookedForLlama {
+		return
+	}
+	v.lookedForLlama = true
+	switch tok, err := findLlama3(); {
+	case err != nil:
+		v.noLlama = "Llama 3's tokenizer could not be read: " + err.Error()
+	case tok == nil:
+		v.noLlama = "Llama 3's tokenizer is not installed"
+	default:
+		v.llama = newLlamaCounter(tok)
+	}
 }
 
 // contentHash is an 8-byte hash of what a record says (system prompt, roles and texts).
