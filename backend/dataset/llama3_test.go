@@ -110,6 +110,19 @@ func TestLlama3ExactTokens(t *testing.T) {
 			}
 		})
 	}
+
+	// The statistics take the exact count of a record that was counted, the estimate of one
+	// that was not (" a a" is 1 at 6 characters a token, "Hi there" 2).
+	in := jsonl(t, FormatBedrockConversation, 2, func(i int) Record {
+		if i == 0 {
+			return conv("", as(8000), as(7990))
+		}
+		return conv("", as(2), "Hi there")
+	})
+	rep := validate(t, in, Options{BaseModel: "meta.llama3-2-1b-instruct-v1:0", Purpose: PurposeValidation})
+	if want := []LongRecord{{1, 16001}, {2, 3}}; !cmp.Equal(rep.Stats.Longest, want) {
+		t.Errorf("longest %v, want %v", rep.Stats.Longest, want)
+	}
 }
 
 // TestLlama3ExactUnderTheEstimate: 100,800 characters of " information" are 16,800 tokens at 6

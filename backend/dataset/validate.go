@@ -420,13 +420,15 @@ func (v *validator) checkRecord(n int, rec Record) {
 	} else {
 		in, out = recordTokens(v.tok, rec)
 	}
-	// Statistics stay at the estimate with Llama 3's tokenizer too: counting every record
-	// would slow validation several times over, and only records near a limit need it.
-	v.stats.add(n, in+out)
+	total := in + out
 	if lim := v.limits(); lim != nil {
-		v.checkTokens(n, lim, rec, in, out, in3, out3)
+		total = v.checkTokens(n, lim, rec, in, out, in3, out3)
 	}
-	// A reply of 4 bytes a character or more	// A reply of 4 bytes a character or more is long enough without counting (UTF-8 takes
+	// With Llama 3's tokenizer only records near a limit are counted (counting all would slow
+	// validation several times over): the statistics take their exact counts, so the longest
+	// records agree with the errors, and the estimates of the rest.
+	v.stats.add(n, total)
+	// A reply of 4 bytes a character or more is long enough without counting (UTF-8 takes
 	// at most 4 bytes a character).
 	if reply := rec.Reply(); reply != "" && len(reply) < 4*v.minReply {
 		if c := utf8.RuneCountInString(reply); c < v.minReply {
@@ -452,8 +454,9 @@ func (v *validator) checkRecord(n int, rec Record) {
 // tokenizer a count is an estimate: an error only when the record is over even at the
 // generous 6 characters a token, a warning with both estimates when it is over at the strict
 // 3 a token (as AWS's Claude 3 Haiku validator counts). With Llama 3's tokenizer the count is
-// exact, and made only for a record whose bytes could reach a limit.
-func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, out3 int) {
+// exact, and made only for a record whose bytes could reach a limit. It returns the record's
+// tokens: the exact count when one was made, else in + out.
+func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, out3 int) int {
 	estimated, how, note := v.estimated, "", ""
 	if v.isLlama {
 		// The bound is at least both the count and the estimates (3 characters are 3 bytes or
@@ -461,7 +464,7 @@ func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, ou
 		over := func(got, limit int) bool { return limit > 0 && got > limit }
 		bi, bo := llamaBound(rec)
 		if !over(bi, lim.MaxInputTokens) && !over(bo, lim.MaxOutputTokens) && !over(bi+bo, v.tokenLimit) {
-			return
+			return in + out
 		}
 		v.findLlama()
 	}
@@ -496,6 +499,7 @@ func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, ou
 		batch = fmt.Sprintf(" at batch size %d", max(v.opts.BatchSize, 1))
 	}
 	check("", "record", in+out, in3+out3, v.tokenLimit, " a record"+batch)
+	return in + out
 }
 
 // findLlama looks for Llama 3's tokenizer once per validator (and loads it once per process).
