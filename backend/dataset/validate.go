@@ -30,7 +30,9 @@ type Options struct {
 	Purpose Purpose
 	// BatchSize decides the token limit for models whose limit depends on it (Titan); 0 means 1.
 	BatchSize int
-	// Tokenizer counts tokens; nil estimates them at 6 characters a token, as Bedrock does.
+	// Tokenizer counts tokens; nil estimates them at 6 characters a token, as Bedrock does,
+	// except for Llama 3.x models when Llama 3's tokenizer is installed (llama3.SearchPaths):
+	// their records are then counted exactly, chat format included (see llamaCounter).
 	Tokenizer Tokenizer
 	// MaxProblems caps the errors, and separately the warnings, kept in the report (all are
 	// counted); 0 means DefaultMaxProblems.
