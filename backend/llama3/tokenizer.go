@@ -146,7 +146,7 @@ type Counter struct {
 
 // Remembered pieces: at most maxMerged of them, each at most maxMergedLen bytes.
 const (
-	maxMerged    = 1 << 16
+	maxMerged    = 1 << 14 // about 2 MB at most
 	maxMergedLen = 64
 )
 
