@@ -337,6 +337,13 @@ func nextPiece(s string, i int) int {
 
 func letters(s string, j int) int {
 	for {
+		if j < len(s) && s[j] < utf8.RuneSelf { // ASCII without the call
+			if asciiClass[s[j]] != clLetter {
+				return j
+			}
+			j++
+			continue
+		}
 		_, n, c := at(s, j)
 		if n == 0 || c != clLetter {
 			return j
