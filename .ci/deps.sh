@@ -70,3 +70,24 @@ if [ ! -f "$MINILM_DIR/model.safetensors" ] || [ ! -f "$MINILM_DIR/tokenizer.jso
   log "fetching the built-in embedder's model into $MINILM_DIR"
   (cd "$ROOT" && go run ./backend/minilm/cmd/minilm-fetch "$MINILM_DIR")
 fi
+
+# Llama 3's tokenizer ranks (Meta's tokenizer.model, Llama 3 Community License) for exact token
+# counts of Llama 3.x datasets: taken from Meta's llama-models wheel on PyPI, both the wheel and
+# the file checked against their SHA-256, fetched once into the cache (not redistributed).
+LLAMA_MODELS_VERSION=0.3.0
+LLAMA_MODELS_WHEEL_SHA256=7f77f78ff13fca09f70d76a376aff6414cd901623fb9d57e69c2f8367a73032f
+LLAMA3_TOKENIZER_SHA256=82e9d31979e92ab929cd544440f129d9ecd797b69e327f80f17e1c50d5551b55
+LLAMA3_DIR="$CACHE/models/llama3"
+if [ ! -f "$LLAMA3_DIR/tokenizer.model" ]; then
+  log "fetching Llama 3's tokenizer ranks into $LLAMA3_DIR"
+  mkdir -p "$CACHE/models"
+  tmp=$(mktemp -d "$CACHE/models/.llama3-XXXXXX")  # beside the folder, so the move is a rename
+  "$CACHE/venv/bin/pip" download -q --no-deps --only-binary :all: -d "$tmp" "llama-models==$LLAMA_MODELS_VERSION"
+  echo "$LLAMA_MODELS_WHEEL_SHA256  $tmp/llama_models-$LLAMA_MODELS_VERSION-py3-none-any.whl" | sha256sum -c --quiet
+  python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("llama_models/llama3/tokenizer.model"))' \
+    "$tmp/llama_models-$LLAMA_MODELS_VERSION-py3-none-any.whl" >"$tmp/tokenizer.model"
+  echo "$LLAMA3_TOKENIZER_SHA256  $tmp/tokenizer.model" | sha256sum -c --quiet
+  mkdir -p "$LLAMA3_DIR"
+  mv "$tmp/tokenizer.model" "$LLAMA3_DIR/tokenizer.model"
+  rm -rf "$tmp"
+fi

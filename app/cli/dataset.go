@@ -295,7 +295,7 @@ func datasetStatsCmd(env *Env) *cobra.Command {
 			return env.print(out, func(w io.Writer) {
 				fmt.Fprintf(w, "%s, version %d (%s, %s): %d records, %s\n", d.Name, v, modelName(d.BaseModel), d.Format, r.Records, byteSize(r.Stats.Bytes))
 				if t := r.Stats.Tokens; r.Stats.Records > 0 {
-					fmt.Fprintf(w, "tokens a record: min %d, median %d, p95 %d, max %d, mean %.1f; total %d (estimated at 6 characters a token)\n",
+					fmt.Fprintf(w, "tokens a record: min %d, median %d, p95 %d, max %d, mean %.1f; total %d (estimated at 6 characters a token, unless counted exactly)\n",
 						t.Min, t.P50, t.P95, t.Max, t.Mean, t.Total)
 					var longest []string
 					for _, l := range r.Stats.Longest {

@@ -9,8 +9,8 @@ import (
 
 // Limits are what Bedrock enforces on a fine-tuning dataset for one base model.
 // A zero value means no limit is known. Token figures count the estimated tokens of a
-// record (see Tokenizer); "input" is the system prompt and user turns, "output" the
-// assistant turns.
+// record (see Tokenizer; Llama 3's are counted exactly when its tokenizer is installed, see
+// llamaCounter); "input" is the system prompt and user turns, "output" the assistant turns.
 type Limits struct {
 	MinTrainingRecords   int `json:"minTrainingRecords"`
 	MaxTrainingRecords   int `json:"maxTrainingRecords"`

@@ -3,8 +3,11 @@ package dataset
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/npcstudio/npcstudio/backend/llama3"
 )
 
 // Tokenizer counts the tokens of a text. Validation uses CharEstimator unless a real
@@ -57,6 +60,72 @@ func estimateTokens(rec Record) (in, out, in3, out3 int) {
 		}
 	}
 	return in, out, in3, out3
+}
+
+// findLlama3 finds Llama 3's tokenizer: nil when it is not installed. Tests replace it.
+var findLlama3 = llama3.Default
+
+// isLlama3 reports whether a base model uses Llama 3's tokenizer (Llama 3.1, 3.2 and 3.3).
+func isLlama3(modelID string) bool { return strings.HasPrefix(modelID, "meta.llama3") }
+
+// llamaCounter counts a record's tokens exactly as Llama 3 reads it, laid out in Meta's chat
+// format (llama_models/llama3/chat_format.py): <|begin_of_text|>, then for the system prompt
+// and each turn <|start_header_id|>role<|end_header_id|>\n\n, the text, <|eot_id|>. Input is
+// <|begin_of_text|>, the system prompt and user turns with their markers, and the header of each
+// assistant turn (the prompt a reply is generated from); output is each assistant turn's text
+// and its <|eot_id|>. A prompt/completion record is one user turn and one assistant turn.
+// Text that spells a special token is counted as text, as Meta's tokenizer encodes it by
+// default. Where Bedrock is silent on the layout, each choice counts more tokens, not fewer.
+type llamaCounter struct {
+	tok                     *llama3.Tokenizer
+	counter                 *llama3.Counter // one validator's: it remembers merged words
+	system, user, assistant int             // header tokens of each role
+}
+
+func newLlamaCounter(tok *llama3.Tokenizer) *llamaCounter {
+	return &llamaCounter{tok: tok, counter: tok.NewCounter(),
+		system: tok.HeaderTokens("system"), user: tok.HeaderTokens(RoleUser), assistant: tok.HeaderTokens(RoleAssistant)}
+}
+
+func (c *llamaCounter) header(role string) int {
+	switch role {
+	case "system":
+		return c.system
+	case RoleUser:
+		return c.user
+	case RoleAssistant:
+		return c.assistant
+	}
+	return c.tok.HeaderTokens(role)
+}
+
+// llamaLayout adds the chat format's tokens to the text's (textTokens) for the record;
+// header gives the tokens before a message of a role.
+func llamaLayout(rec Record, textTokens func(string) int, header func(role string) int) (in, out int) {
+	in = 1 // <|begin_of_text|>
+	if rec.System != "" {
+		in += header("system") + textTokens(rec.System) + 1
+	}
+	for _, m := range rec.Messages {
+		if m.Role == RoleAssistant {
+			in += header(m.Role)
+			out += textTokens(m.Content) + 1
+		} else {
+			in += header(m.Role) + textTokens(m.Content) + 1
+		}
+	}
+	return in, out
+}
+
+// count is the record's exact input and output tokens.
+func (c *llamaCounter) count(rec Record) (in, out int) {
+	return llamaLayout(rec, c.counter.Count, c.header)
+}
+
+// llamaBound is at least llamaCounter.count without a tokenizer: a token is at least one byte
+// of text, and a header's tokens are at most its 2 markers, the role's bytes and 2 for "\n\n".
+func llamaBound(rec Record) (in, out int) {
+	return llamaLayout(rec, func(s string) int { return len(s) }, func(role string) int { return 4 + len(role) })
 }
 
 // NovaReservedSource names the document that reserves Amazon Nova's keywords.

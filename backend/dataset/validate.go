@@ -30,7 +30,9 @@ type Options struct {
 	Purpose Purpose
 	// BatchSize decides the token limit for models whose limit depends on it (Titan); 0 means 1.
 	BatchSize int
-	// Tokenizer counts tokens; nil estimates them at 6 characters a token, as Bedrock does.
+	// Tokenizer counts tokens; nil estimates them at 6 characters a token, as Bedrock does,
+	// except for Llama 3.x models when Llama 3's tokenizer is installed (llama3.SearchPaths):
+	// their records are then counted exactly, chat format included (see llamaCounter).
 	Tokenizer Tokenizer
 	// MaxProblems caps the errors, and separately the warnings, kept in the report (all are
 	// counted); 0 means DefaultMaxProblems.
@@ -197,9 +199,15 @@ type validator struct {
 	tokenLimit int
 	tok        Tokenizer
 	estimated  bool
-	minReply   int
-	maxTracked int
-	maxLine    int
+	// isLlama: the model reads Llama 3's tokens and no tokenizer was given. The tokenizer is
+	// looked for (lookedForLlama) when the first record long enough to need it comes: llama
+	// then counts exactly, or noLlama says why it cannot.
+	isLlama, lookedForLlama bool
+	llama                   *llamaCounter
+	noLlama                 string
+	minReply                int
+	maxTracked              int
+	maxLine                 int
 
 	rep    *problems
 	dec    decoder
@@ -259,6 +267,7 @@ func newValidator(opts Options, purpose Purpose, inPair bool) (*validator, error
 			return nil, err
 		}
 		v.model = &m
+		v.isLlama = v.estimated && isLlama3(m.ID)
 		v.dec.reserved = m.Limits.ReservedWords
 		if strings.HasPrefix(m.ID, "amazon.nova-") {
 			v.dec.reservedDoc = NovaReservedSource
@@ -414,37 +423,13 @@ func (v *validator) checkRecord(n int, rec Record) {
 		in, out = recordTokens(v.tok, rec)
 	}
 	total := in + out
-	v.stats.add(n, total)
-	how := ""
-	if v.estimated {
-		how = " (estimated at 6 characters a token)"
-	}
 	if lim := v.limits(); lim != nil {
-		inField, outField := "", ""
-		if v.format.singleTurn() {
-			inField, outField = v.format.pairKeys()
-		}
-		// Without the model's tokenizer a count is an estimate: an error only when the record
-		// is over even at the generous 6 characters a token, a warning with both estimates when
-		// it is over at the strict 3 a token (as AWS's Claude 3 Haiku validator counts).
-		check := func(field, what string, got, strict, limit int, suffix string) {
-			switch {
-			case limit <= 0:
-			case got > limit:
-				v.rep.errorf(n, field, "%s has %s tokens%s; %s allows %s%s", what, count(int64(got)), how, v.model.Name, count(int64(limit)), suffix)
-			case v.estimated && strict > limit:
-				v.rep.warnf(n, field, "%s may be over the limit: %s tokens at 6 characters a token, %s at 3 (as AWS's validator counts); %s allows %s%s",
-					what, count(int64(got)), count(int64(strict)), v.model.Name, count(int64(limit)), suffix)
-			}
-		}
-		check(inField, "input", in, in3, lim.MaxInputTokens, "")
-		check(outField, "output", out, out3, lim.MaxOutputTokens, "")
-		batch := ""
-		if len(lim.BatchTokens) > 0 {
-			batch = fmt.Sprintf(" at batch size %d", max(v.opts.BatchSize, 1))
-		}
-		check("", "record", total, in3+out3, v.tokenLimit, " a record"+batch)
+		total = v.checkTokens(n, lim, rec, in, out, in3, out3)
 	}
+	// With Llama 3's tokenizer only records near a limit are counted (counting all would slow
+	// validation several times over): the statistics take their exact counts, so the longest
+	// records agree with the errors, and the estimates of the rest.
+	v.stats.add(n, total)
 	// A reply of 4 bytes a character or more is long enough without counting (UTF-8 takes
 	// at most 4 bytes a character).
 	if reply := rec.Reply(); reply != "" && len(reply) < 4*v.minReply {
@@ -464,6 +449,74 @@ func (v *validator) checkRecord(n int, rec Record) {
 	}
 	if first, ok := v.training[h]; ok {
 		v.rep.warnf(n, "", "the same record is in the training set (line %d); a validation set drawn from the training set makes the model look better than it is", first)
+	}
+}
+
+// checkTokens checks a record's tokens against the model's limits. Without the model's
+// tokenizer a count is an estimate: an error only when the record is over even at the
+// generous 6 characters a token, a warning with both estimates when it is over at the strict
+// 3 a token (as AWS's Claude 3 Haiku validator counts). With Llama 3's tokenizer the count is
+// exact, and made only for a record whose bytes could reach a limit. It returns the record's
+// tokens: the exact count when one was made, else in + out.
+func (v *validator) checkTokens(n int, lim *Limits, rec Record, in, out, in3, out3 int) int {
+	estimated, how, note := v.estimated, "", ""
+	if v.isLlama {
+		// The bound is at least both the count and the estimates (3 characters are 3 bytes or
+		// more), so a record within it is within every limit whichever counts.
+		over := func(got, limit int) bool { return limit > 0 && got > limit }
+		bi, bo := llamaBound(rec)
+		if !over(bi, lim.MaxInputTokens) && !over(bo, lim.MaxOutputTokens) && !over(bi+bo, v.tokenLimit) {
+			return in + out
+		}
+		v.findLlama()
+	}
+	if v.llama != nil {
+		in, out = v.llama.count(rec)
+		estimated, how = false, " (counted with Llama 3's tokenizer, chat format included)"
+	} else if estimated {
+		how = " (estimated at 6 characters a token)"
+		if v.noLlama != "" {
+			how = " (estimated at 6 characters a token: " + v.noLlama + ")"
+			note = "; " + v.noLlama
+		}
+	}
+	inField, outField := "", ""
+	if v.format.singleTurn() {
+		inField, outField = v.format.pairKeys()
+	}
+	check := func(field, what string, got, strict, limit int, suffix string) {
+		switch {
+		case limit <= 0:
+		case got > limit:
+			v.rep.errorf(n, field, "%s has %s tokens%s; %s allows %s%s", what, count(int64(got)), how, v.model.Name, count(int64(limit)), suffix)
+		case estimated && strict > limit:
+			v.rep.warnf(n, field, "%s may be over the limit: %s tokens at 6 characters a token, %s at 3 (as AWS's validator counts); %s allows %s%s%s",
+				what, count(int64(got)), count(int64(strict)), v.model.Name, count(int64(limit)), suffix, note)
+		}
+	}
+	check(inField, "input", in, in3, lim.MaxInputTokens, "")
+	check(outField, "output", out, out3, lim.MaxOutputTokens, "")
+	batch := ""
+	if len(lim.BatchTokens) > 0 {
+		batch = fmt.Sprintf(" at batch size %d", max(v.opts.BatchSize, 1))
+	}
+	check("", "record", in+out, in3+out3, v.tokenLimit, " a record"+batch)
+	return in + out
+}
+
+// findLlama looks for Llama 3's tokenizer once per validator (and loads it once per process).
+func (v *validator) findLlama() {
+	if v.lookedForLlama {
+		return
+	}
+	v.lookedForLlama = true
+	switch tok, err := findLlama3(); {
+	case err != nil:
+		v.noLlama = "Llama 3's tokenizer could not be read: " + err.Error()
+	case tok == nil:
+		v.noLlama = "Llama 3's tokenizer is not installed"
+	default:
+		v.llama = newLlamaCounter(tok)
 	}
 }
 
