@@ -62,6 +62,8 @@ type Transfer struct {
 	OnProgress func(done, total int64)
 	// OnPartSaved is called after part n has been saved (tests stop a process here).
 	OnPartSaved func(n int32)
+	// onAcked is called once S3 has acknowledged part n and it is queued to be saved.
+	onAcked func(n int32)
 }
 
 func (t *Transfer) partSize(size int64) int64 {
@@ -221,6 +223,9 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 				}
 				saved = make(chan struct{})
 				rec.in <- ackedPart{p: p, saved: saved}
+				if t.onAcked != nil {
+					t.onAcked(n)
+				}
 			}
 			if saved != nil {
 				<-saved
