@@ -6,7 +6,8 @@ package cloud
 // own upload manager (feature/s3/manager) run bare: its own client at the SDK's defaults
 // (path-style for the local server), the same part size and concurrency, asked for the same
 // SHA-256 part checksums. The two take turns going first. It reports each one's MB/s and MB
-// per CPU-second of this process, the ratios studio ÷ SDK of MB/s and of CPU-seconds, and
+// per CPU-second of this process, the ratios studio ÷ SDK of MB/s (over all iterations, and
+// the median of each iteration's) and of CPU-seconds, and
 // the peak heap in use (sampled every 10 ms) and peak resident memory (VmHWM, reset before
 // each upload) during each upload. Sizes in MB are NPCSTUDIO_BENCH_PUSH_MB (default 64,256);
 // with no S3 server in the environment it is skipped.
@@ -22,6 +23,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,6 +97,9 @@ func benchPush(b *testing.B, c, bare *s3.Client, d Deployment, bucket string, si
 	})
 
 	var studioTime, sdkTime, studioCPU, sdkCPU time.Duration
+	// pairs are the ratios studio ÷ SDK of MB/s of each iteration: the two ran minutes apart
+	// at most, so a swing of the machine's load moves both.
+	var pairs []float64
 	var studioHeap, studioRSS, sdkHeap, sdkRSS uint64
 	// The SDK's upload manager, bare, from the same file.
 	runSDK := func(i int) {
@@ -144,6 +149,7 @@ func benchPush(b *testing.B, c, bare *s3.Client, d Deployment, bucket string, si
 	for i := range b.N {
 		// Interleaved, each going first every other time, so neither always meets the
 		// other's leftovers (dirty pages, MinIO's background work).
+		st0, sd0 := studioTime, sdkTime
 		if i%2 == 0 {
 			runSDK(i)
 			runStudio(i)
@@ -151,6 +157,7 @@ func benchPush(b *testing.B, c, bare *s3.Client, d Deployment, bucket string, si
 			runStudio(i)
 			runSDK(i)
 		}
+		pairs = append(pairs, (sdkTime-sd0).Seconds()/(studioTime-st0).Seconds())
 		b.StopTimer()
 		for _, k := range []string{fmt.Sprintf("sdk/%d", i), fmt.Sprintf("studio/%d", i)} {
 			c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(k)})
@@ -161,6 +168,8 @@ func benchPush(b *testing.B, c, bare *s3.Client, d Deployment, bucket string, si
 	b.ReportMetric(mbps(studioTime), "studio-MB/s")
 	b.ReportMetric(mbps(sdkTime), "sdk-MB/s")
 	b.ReportMetric(mbps(studioTime)/mbps(sdkTime), "studio/sdk")
+	slices.Sort(pairs)
+	b.ReportMetric((pairs[(len(pairs)-1)/2]+pairs[len(pairs)/2])/2, "studio/sdk-median")
 	// This process's CPU (MinIO's is its own): it holds on a loaded machine where MB/s does not.
 	b.ReportMetric(mbps(studioCPU), "studio-MB/cpu-s")
 	b.ReportMetric(mbps(sdkCPU), "sdk-MB/cpu-s")
