@@ -54,11 +54,12 @@ type Transfer struct {
 	S3          *s3.Client
 	PartSize    int64
 	Concurrency int
-	// Save records the upload's state; it is called after the upload id is made and after
-	// every finished part, and must be durable when it returns.
+	// Save records the upload's state; it is called after the upload id is made and once
+	// for every batch of parts S3 has acknowledged (one at a time, never for a part S3 has
+	// not), and must be durable when it returns.
 	Save func(*Upload) error
-	// OnProgress is called with the bytes acknowledged so far and the total, one call at a
-	// time, in increasing order.
+	// OnProgress is called with the bytes acknowledged and saved so far and the total, one
+	// call at a time, in increasing order.
 	OnProgress func(done, total int64)
 	// OnPartSaved is called after part n has been saved (tests stop a process here).
 	OnPartSaved func(n int32)
