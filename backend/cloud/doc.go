@@ -34,8 +34,9 @@
 // nothing behind and nothing is sent. Content already pushed to the same target (the same
 // bucket and key for lore; the tuning bucket for datasets, whose keys are fresh per push) is
 // refused unless forced. The upload is recorded before the first byte is sent; every part S3
-// acknowledges is recorded as it completes, so a killed or cancelled push resumes with the
-// parts not yet recorded. Each part carries its SHA-256, which S3 checks, and the object's
-// composite checksum is compared with the parts'. An unfinished multipart upload creates no
+// acknowledges is recorded as it completes (the parts finished during one save share the next),
+// so a killed or cancelled push resumes with the parts not yet recorded. Each part is read
+// once to hash it; its SHA-256 goes as the part's checksum and as the signed payload hash, and
+// S3 checks both. The object's composite checksum is compared with the parts'. An unfinished multipart upload creates no
 // object, so it triggers nothing.
 package cloud

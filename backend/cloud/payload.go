@@ -170,7 +170,10 @@ func DatasetRequest(ctx context.Context, repo *dataset.Repository, src DatasetSo
 		return Request{}, fmt.Errorf("the tuning bucket of %s was not found: run npcstudio cloud status: %w", st.Deployment.Workload, fault.ErrUnavailable)
 	}
 	var what, name string
-	var write func(path string) error
+	// A file is copied into the staged file through Write, hashed as it is copied; a
+	// dataset version is exported to it (Produce) and hashed after.
+	var copyIn func(w io.Writer) error
+	var export func(path string) error
 	switch {
 	case src.File != "" && src.DatasetID != "":
 		return Request{}, fault.Invalid("file", "give a dataset or a file, not both")
@@ -187,7 +190,16 @@ func DatasetRequest(ctx context.Context, repo *dataset.Repository, src DatasetSo
 			return Request{}, &DatasetInvalidError{What: what, Report: dataset.PairReport{Valid: false, Training: rep}}
 		}
 		name = strings.TrimSuffix(baseName(src.File), extOf(src.File))
-		write = func(path string) error { return copyFile(src.File, path) }
+		file := src.File
+		copyIn = func(w io.Writer) error {
+			f, err := os.Open(file)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(w, f)
+			return err
+		}
 	case src.DatasetID != "":
 		ds, err := repo.GetDataset(ctx, src.DatasetID)
 		if err != nil {
@@ -220,7 +232,7 @@ func DatasetRequest(ctx context.Context, repo *dataset.Repository, src DatasetSo
 			format = model.Formats[0]
 		}
 		name = ds.Name
-		write = func(path string) error {
+		export = func(path string) error {
 			_, err := repo.Export(ctx, dataset.ExportRequest{DatasetID: ds.ID, Version: version, Format: format, Path: path})
 			return err
 		}
@@ -240,7 +252,8 @@ func DatasetRequest(ctx context.Context, repo *dataset.Repository, src DatasetSo
 		KeyFor: func(sum string) string {
 			return "npcstudio/" + slug + "/" + stamp + "-" + sum[:8] + "/raw-data/data.jsonl"
 		},
-		Produce: write,
+		Write:   copyIn,
+		Produce: export,
 	}, nil
 }
 

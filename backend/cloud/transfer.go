@@ -14,8 +14,10 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Part sizes and concurrency of an upload. S3 takes parts of 5 MiB to 5 GiB (the last may be
@@ -52,14 +54,17 @@ type Transfer struct {
 	S3          *s3.Client
 	PartSize    int64
 	Concurrency int
-	// Save records the upload's state; it is called after the upload id is made and after
-	// every finished part, and must be durable when it returns.
+	// Save records the upload's state; it is called after the upload id is made and once
+	// for every batch of parts S3 has acknowledged (one at a time, never for a part S3 has
+	// not), and must be durable when it returns.
 	Save func(*Upload) error
-	// OnProgress is called with the bytes acknowledged so far and the total, one call at a
-	// time, in increasing order.
+	// OnProgress is called with the bytes acknowledged and saved so far and the total, one
+	// call at a time, in increasing order.
 	OnProgress func(done, total int64)
 	// OnPartSaved is called after part n has been saved (tests stop a process here).
 	OnPartSaved func(n int32)
+	// onAcked is called once S3 has acknowledged part n and it is queued to be saved.
+	onAcked func(n int32)
 }
 
 func (t *Transfer) partSize(size int64) int64 {
@@ -122,7 +127,7 @@ func (t *Transfer) put(ctx context.Context, f *os.File, up *Upload) error {
 		ContentLength: aws.Int64(up.Size), ContentType: aws.String(up.ContentType),
 		ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256, ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum)),
 		Metadata: map[string]string{MetaSHA256: up.SHA256},
-	})
+	}, withPayloadSHA256(sum))
 	if err != nil {
 		return pushError(err, up)
 	}
@@ -154,7 +159,6 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 		}
 	}
 	nParts := int32((up.Size + up.PartSize - 1) / up.PartSize)
-	var mu sync.Mutex
 	done := map[int32]bool{}
 	var sent int64
 	for _, p := range up.Parts {
@@ -165,7 +169,7 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	todo := make(chan int32)
+	var mu sync.Mutex
 	var firstErr error
 	fail := func(err error) {
 		mu.Lock()
@@ -179,32 +183,53 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 	if workers <= 0 {
 		workers = DefaultConcurrency
 	}
+	// Each worker has at most one part waiting to be recorded, so handing it over never
+	// blocks.
+	rec := &recorder{t: t, up: up, sent: sent, in: make(chan ackedPart, workers), fail: fail}
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		rec.run()
+	}()
+
+	todo := make(chan int32)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// saved closes once this worker's previous part is recorded. The next part is
+			// read and hashed meanwhile, but not sent: a push stopped when part n is saved
+			// has sent nothing past what its workers had in flight.
+			var saved chan struct{}
 			for n := range todo {
-				p, err := t.sendPart(ctx, f, up, n)
+				if ctx.Err() != nil {
+					continue
+				}
+				sum, err := t.hashPart(f, up, n)
+				if saved != nil {
+					<-saved
+				}
 				if err != nil {
 					fail(err)
 					continue
 				}
-				mu.Lock()
-				up.Parts = append(up.Parts, p)
-				err = t.Save(up)
-				if err == nil {
-					sent += partLen(up, n)
-					t.progress(sent, up.Size)
-				}
-				mu.Unlock()
-				if err != nil {
-					fail(fmt.Errorf("record part %d of upload %s: %w", n, up.ID, err))
+				if ctx.Err() != nil {
 					continue
 				}
-				if t.OnPartSaved != nil {
-					t.OnPartSaved(n)
+				p, err := t.sendPart(ctx, f, up, n, sum)
+				if err != nil {
+					fail(err)
+					continue
 				}
+				saved = make(chan struct{})
+				rec.in <- ackedPart{p: p, saved: saved}
+				if t.onAcked != nil {
+					t.onAcked(n)
+				}
+			}
+			if saved != nil {
+				<-saved
 			}
 		}()
 	}
@@ -221,6 +246,8 @@ feed:
 	}
 	close(todo)
 	wg.Wait()
+	close(rec.in)
+	<-recorded
 	if firstErr != nil {
 		if ctx.Err() != nil && errors.Is(firstErr, context.Canceled) {
 			return ctx.Err()
@@ -233,31 +260,125 @@ feed:
 	return t.complete(ctx, up, nParts)
 }
 
+// ackedPart is a part S3 has acknowledged, on its way to the upload's saved state; saved
+// closes once it is recorded (or recording failed).
+type ackedPart struct {
+	p     PartDone
+	saved chan struct{}
+}
+
+// recorder saves acknowledged parts into the upload's state, one save for all the parts
+// that arrived while the previous save was being made durable, so the workers never wait
+// on each other's saves.
+type recorder struct {
+	t    *Transfer
+	up   *Upload
+	sent int64
+	in   chan ackedPart
+	fail func(error)
+	err  error
+}
+
+func (r *recorder) run() {
+	for a := range r.in {
+		batch := []ackedPart{a}
+	more:
+		for {
+			select {
+			case b, ok := <-r.in:
+				if !ok {
+					break more
+				}
+				batch = append(batch, b)
+			default:
+				break more
+			}
+		}
+		r.record(batch)
+	}
+}
+
+func (r *recorder) record(batch []ackedPart) {
+	defer func() {
+		for _, a := range batch {
+			close(a.saved)
+		}
+	}()
+	if r.err != nil {
+		return
+	}
+	for _, a := range batch {
+		r.up.Parts = append(r.up.Parts, a.p)
+	}
+	if err := r.t.Save(r.up); err != nil {
+		// The parts stay in memory only; a resume sends them again.
+		r.err = fmt.Errorf("record part %d of upload %s: %w", batch[0].p.N, r.up.ID, err)
+		r.fail(r.err)
+		return
+	}
+	for _, a := range batch {
+		r.sent += partLen(r.up, a.p.N)
+		r.t.progress(r.sent, r.up.Size)
+	}
+	if r.t.OnPartSaved != nil {
+		for _, a := range batch {
+			r.t.OnPartSaved(a.p.N)
+		}
+	}
+}
+
 // partLen is the length of part n (the last may be short).
 func partLen(up *Upload, n int32) int64 {
 	off := int64(n-1) * up.PartSize
 	return min(up.PartSize, up.Size-off)
 }
 
-func (t *Transfer) sendPart(ctx context.Context, f *os.File, up *Upload, n int32) (PartDone, error) {
+// readBufs are the buffers parts are read through to hash them.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
+// hashPart reads part n once and returns its SHA-256.
+func (t *Transfer) hashPart(f *os.File, up *Upload, n int32) ([]byte, error) {
 	off, size := int64(n-1)*up.PartSize, partLen(up, n)
+	buf := readBufs.Get().(*[]byte)
+	defer readBufs.Put(buf)
 	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(f, off, size)); err != nil {
-		return PartDone{}, fmt.Errorf("read part %d of %s: %w", n, up.File, err)
+	if _, err := io.CopyBuffer(h, io.NewSectionReader(f, off, size), *buf); err != nil {
+		return nil, fmt.Errorf("read part %d of %s: %w", n, up.File, err)
 	}
-	sum := base64.StdEncoding.EncodeToString(h.Sum(nil))
+	return h.Sum(nil), nil
+}
+
+// sendPart sends part n with its SHA-256 (sum). S3 checks the bytes against it twice: as the
+// part's checksum and as the signed payload hash.
+func (t *Transfer) sendPart(ctx context.Context, f *os.File, up *Upload, n int32, sum []byte) (PartDone, error) {
+	off, size := int64(n-1)*up.PartSize, partLen(up, n)
+	b64sum := base64.StdEncoding.EncodeToString(sum)
 	out, err := t.S3.UploadPart(ctx, &s3.UploadPartInput{
 		Bucket: aws.String(up.Bucket), Key: aws.String(up.Key), UploadId: aws.String(up.UploadID),
 		PartNumber: aws.Int32(n), Body: io.NewSectionReader(f, off, size), ContentLength: aws.Int64(size),
-		ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256, ChecksumSHA256: aws.String(sum),
-	})
+		ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256, ChecksumSHA256: aws.String(b64sum),
+	}, withPayloadSHA256(sum))
 	if err != nil {
 		return PartDone{}, pushError(err, up)
 	}
-	if got := aws.ToString(out.ChecksumSHA256); got != "" && got != sum {
-		return PartDone{}, fmt.Errorf("part %d of upload %s: S3 stored checksum %s, the part's is %s", n, up.ID, got, sum)
+	if got := aws.ToString(out.ChecksumSHA256); got != "" && got != b64sum {
+		return PartDone{}, fmt.Errorf("part %d of upload %s: S3 stored checksum %s, the part's is %s", n, up.ID, got, b64sum)
 	}
-	return PartDone{N: n, ETag: aws.ToString(out.ETag), ChecksumSHA256: sum}, nil
+	return PartDone{N: n, ETag: aws.ToString(out.ETag), ChecksumSHA256: b64sum}, nil
+}
+
+// withPayloadSHA256 hands the SigV4 signer the body's SHA-256, already computed here, so the
+// SDK does not read and hash the body a second time to sign it (it does so for every
+// request over plain HTTP, as to a local server). Over HTTPS it makes the payload signed
+// instead of UNSIGNED-PAYLOAD, at no cost.
+func withPayloadSHA256(sum []byte) func(*s3.Options) {
+	hexSum := hex.EncodeToString(sum)
+	return s3.WithAPIOptions(func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("NPCStudioPayloadSHA256",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				return next.HandleInitialize(v4.SetPayloadHash(ctx, hexSum), in)
+			}), middleware.After)
+	})
 }
 
 // CompositeChecksum is the checksum S3 gives a multipart object: the SHA-256 of the parts'

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -432,5 +433,115 @@ func TestStagingSweepKeepsUnfinishedUploads(t *testing.T) {
 	}
 	if _, err := os.Stat(unfinished.Upload.File); err != nil {
 		t.Errorf("an unfinished upload lost its staged file: %v", err)
+	}
+}
+
+// Parts acknowledged while the state is being saved are recorded together in the next save:
+// a slow disk does not cost one save per part, and no part is recorded before S3 has it.
+func TestPartsAckedDuringASaveShareTheNextSave(t *testing.T) {
+	ld := newLocalDeployment(t)
+	const parts = 3
+	data := payload(10, parts*MinPartSize)
+	file := filepath.Join(t.TempDir(), "staged.txt")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	up := &Upload{ID: "u1", Bucket: ld.Lore, Key: "lore/batched.txt", ContentType: "text/plain", Size: int64(len(data)),
+		SHA256: sha(data), File: file}
+	allAcked := make(chan struct{})
+	var acked atomic.Int32
+	var saves [][]int32
+	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: parts,
+		onAcked: func(int32) {
+			if acked.Add(1) == parts {
+				close(allAcked)
+			}
+		},
+		Save: func(u *Upload) error {
+			var ns []int32
+			for _, p := range u.Parts {
+				ns = append(ns, p.N)
+			}
+			if len(ns) > 0 && len(saves) > 0 && len(saves[len(saves)-1]) == 0 {
+				// The first save of a part waits until every part is acknowledged.
+				select {
+				case <-allAcked:
+				case <-time.After(time.Minute):
+					t.Error("the other parts were not acknowledged while a save was under way")
+				}
+			}
+			saves = append(saves, ns)
+			return nil
+		}}
+	if err := tr.Run(context.Background(), up); err != nil {
+		t.Fatal(err)
+	}
+	// The first save is the new upload id, with no parts.
+	if len(saves) < 2 || len(saves) > parts {
+		t.Fatalf("saves %v: want the upload id, then the %d parts in fewer than %d saves", saves, parts, parts)
+	}
+	if last := saves[len(saves)-1]; len(last) != parts {
+		t.Fatalf("the last save recorded parts %v, want all %d", last, parts)
+	}
+	if got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/batched.txt"); sha(got) != sha(data) {
+		t.Fatal("the object differs from the file")
+	}
+}
+
+// headerLog is an HTTP client that records the checksum headers of every PUT (PutObject and
+// UploadPart) by part number (0 for a single PUT).
+type headerLog struct {
+	mu      sync.Mutex
+	content map[int]string // X-Amz-Content-Sha256: the signed payload hash
+	sum     map[int]string // X-Amz-Checksum-Sha256: the checksum S3 stores
+}
+
+func (h *headerLog) Do(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPut {
+		var n int
+		fmt.Sscan(r.URL.Query().Get("partNumber"), &n)
+		h.mu.Lock()
+		h.content[n], h.sum[n] = r.Header.Get("X-Amz-Content-Sha256"), r.Header.Get("X-Amz-Checksum-Sha256")
+		h.mu.Unlock()
+	}
+	return http.DefaultClient.Do(r)
+}
+
+// Every part is sent with its SHA-256 both as the checksum S3 stores and as the signed payload
+// hash, and S3 accepts them: both are of the bytes sent.
+func TestPartsAreSignedWithTheirOwnSHA256(t *testing.T) {
+	ld := newLocalDeployment(t)
+	log := &headerLog{content: map[int]string{}, sum: map[int]string{}}
+	c, err := NewClients(context.Background(), ld.Deployment, ClientOptions{HTTPClient: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ups := NewUploads(openStore(t))
+	for _, data := range [][]byte{payload(11, 2*MinPartSize+99), []byte("Ashfall lies east of the Ember Court.\n")} {
+		plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, fmt.Sprintf("lore/signed-%d.txt", len(data)), data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(log.content)
+		clear(log.sum)
+		if _, err := ups.Push(context.Background(), &Transfer{S3: c.S3, PartSize: MinPartSize, Concurrency: 2}, plan, false); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int][]byte{0: data}
+		if len(data) > MinPartSize {
+			want = map[int][]byte{}
+			for n := 0; n*MinPartSize < len(data); n++ {
+				want[n+1] = data[n*MinPartSize : min((n+1)*MinPartSize, len(data))]
+			}
+		}
+		if len(log.content) != len(want) {
+			t.Fatalf("%d PUTs, want %d", len(log.content), len(want))
+		}
+		for n, part := range want {
+			s := sha256.Sum256(part)
+			if log.content[n] != hex.EncodeToString(s[:]) || log.sum[n] != b64(s[:]) {
+				t.Errorf("part %d sent with payload hash %q and checksum %q, want its SHA-256 %x", n, log.content[n], log.sum[n], s)
+			}
+		}
 	}
 }
