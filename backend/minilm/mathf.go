@@ -38,3 +38,28 @@ func expf(x float32) float32 {
 	p = p*r*r + r + 1
 	return math.Float32frombits(math.Float32bits(p) + uint32(int32(n))<<23)
 }
+
+// softmax replaces row by its softmax.
+func softmax(row []float32) {
+	mx := row[0]
+	for _, a := range row[1:] {
+		mx = max(mx, a)
+	}
+	var sum float32
+	for i, a := range row {
+		e := expf(a - mx)
+		row[i] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for i := range row {
+		row[i] *= inv
+	}
+}
+
+// geluInPlace applies gelu to every element of x.
+func geluInPlace(x []float32) {
+	for i, a := range x {
+		x[i] = gelu(a)
+	}
+}
