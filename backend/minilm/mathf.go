@@ -1,6 +1,10 @@
 package minilm
 
-import "math"
+import (
+	"math"
+
+	"github.com/viterin/vek/vek32"
+)
 
 // gelu is BERT's exact GELU, x·Φ(x) = x/2·(1+erf(x/√2)).
 func gelu(x float32) float32 {
@@ -41,25 +45,20 @@ func expf(x float32) float32 {
 
 // softmax replaces row by its softmax.
 func softmax(row []float32) {
-	mx := row[0]
-	for _, a := range row[1:] {
-		mx = max(mx, a)
-	}
-	var sum float32
-	for i, a := range row {
+	mx := vek32.Max(row)
+	done, sum := expSubVec(row, mx)
+	for i, a := range row[done:] {
 		e := expf(a - mx)
-		row[i] = e
+		row[done+i] = e
 		sum += e
 	}
-	inv := 1 / sum
-	for i := range row {
-		row[i] *= inv
-	}
+	vek32.MulNumber_Inplace(row, 1/sum)
 }
 
 // geluInPlace applies gelu to every element of x.
 func geluInPlace(x []float32) {
-	for i, a := range x {
-		x[i] = gelu(a)
+	done := geluVec(x)
+	for i, a := range x[done:] {
+		x[done+i] = gelu(a)
 	}
 }

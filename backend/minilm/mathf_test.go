@@ -2,6 +2,7 @@ package minilm
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -27,4 +28,43 @@ func TestFastMath(t *testing.T) {
 		t.Errorf("expf(-100) = %g, expf(0) = %g", expf(-100), expf(0))
 	}
 	t.Logf("erff abs error ≤ %.2g, expf rel error ≤ %.2g", worstErf, worstExp)
+}
+
+// TestVectorMath: the AVX-512 softmax and GELU give what the scalar code gives, over
+// lengths with and without a tail past the last 16 floats.
+func TestVectorMath(t *testing.T) {
+	if !vecMath {
+		t.Skip("no vector math on this CPU")
+	}
+	defer func() { vecMath = true }()
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 15, 16, 17, 255, 256, 1536} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = (rng.Float32()*2 - 1) * 12
+		}
+		x[0] = 100 // past erf's and exp's cut-offs
+		if n > 1 {
+			x[1] = -100
+		}
+		run := func(vec bool, f func([]float32)) []float32 {
+			vecMath = vec
+			y := append([]float32(nil), x...)
+			f(y)
+			return y
+		}
+		for _, op := range []struct {
+			name string
+			f    func([]float32)
+			tol  float64
+		}{{"gelu", geluInPlace, 2e-6}, {"softmax", softmax, 1e-7}} {
+			scalar, vector := run(false, op.f), run(true, op.f)
+			for i := range x {
+				d := math.Abs(float64(scalar[i] - vector[i]))
+				if d > op.tol*max(1, math.Abs(float64(scalar[i]))) || math.IsNaN(float64(vector[i])) {
+					t.Fatalf("%s, n %d: x[%d] = %g: vector %g, scalar %g", op.name, n, i, x[i], vector[i], scalar[i])
+				}
+			}
+		}
+	}
 }
