@@ -7,13 +7,14 @@ import (
 	"unsafe"
 )
 
-// A kernel adds A·B to an mr×nr tile of C: A is an mr-row panel packed k-major
-// (a[k*mr+r]), B an nr-column panel packed k-major (b[k*nr+j]), C row-major with ldc
-// floats between rows. gemm_amd64.s holds the assembly ones (gen_kernels.go writes it).
+// A kernel adds A·B to an mr×nr tile of C: A is mr rows of kc floats with lda floats
+// between rows (read in place), B an nr-column panel packed k-major (b[k*nr+j]), C
+// row-major with ldc floats between rows. gemm_amd64.s holds the assembly ones
+// (gen_kernels.go writes it).
 type kernel struct {
 	name   string
 	mr, nr int
-	fn     func(kc int, a, b, c *float32, ldc int)
+	fn     func(kc int, a *float32, lda int, b, c *float32, ldc int)
 }
 
 // goKernel is the portable kernel, used where no assembly one runs.
@@ -22,15 +23,15 @@ var goKernel = kernel{name: "go", mr: 4, nr: 4, fn: kern4x4go}
 // bestKernel is the fastest kernel this CPU runs (see kernels_amd64.go).
 var bestKernel = pickKernel()
 
-func kern4x4go(kc int, a, b, c *float32, ldc int) {
-	as := unsafe.Slice(a, kc*4)
+func kern4x4go(kc int, a *float32, lda int, b, c *float32, ldc int) {
+	as := unsafe.Slice(a, 3*lda+kc)
+	a0s, a1s, a2s, a3s := as[:kc], as[lda:lda+kc], as[2*lda:2*lda+kc], as[3*lda:3*lda+kc]
 	bs := unsafe.Slice(b, kc*4)
 	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
 	for k := range kc {
-		ak := (*[4]float32)(as[k*4 : k*4+4])
 		bk := (*[4]float32)(bs[k*4 : k*4+4])
 		b0, b1, b2, b3 := bk[0], bk[1], bk[2], bk[3]
-		a0, a1, a2, a3 := ak[0], ak[1], ak[2], ak[3]
+		a0, a1, a2, a3 := a0s[k], a1s[k], a2s[k], a3s[k]
 		c00 += a0 * b0
 		c01 += a0 * b1
 		c02 += a0 * b2
@@ -90,20 +91,20 @@ func packB(dst []float32, k, n, nr int, b []float32, sk, sn int) packedB {
 	return packedB{k: k, n: n, nr: nr, data: dst}
 }
 
-// gemmer multiplies with one kernel, reusing its packing buffers; one per goroutine.
+// gemmer multiplies with one kernel, reusing its buffers; one per goroutine.
 type gemmer struct {
-	kern  kernel
-	apack []float32
-	tile  []float32
+	kern kernel
+	edge []float32 // the last rows of A, when fewer than the kernel's, padded with zeros
+	tile []float32 // a tile of C at its right edge
 }
 
-// kcMax bounds the depth of one pass, so a kernel's B panel (kc×nr) stays in L1 while
-// the A panels stream from L2.
+// kcMax bounds the depth of one pass, so a kernel's B panel (kc×nr) and A rows (mr×kc)
+// stay in L1 while it runs.
 const kcMax = 256
 
-// mul adds A·B to C: A[i][l] = a[i*sm+l*sk] (i < m, l < b.k), C[i][j] = c[i*ldc+j]
+// mul adds A·B to C: A[i][l] = a[i*lda+l] (i < m, l < b.k), C[i][j] = c[i*ldc+j]
 // (j < b.n). b must have been packed with g.kern.nr columns a panel.
-func (g *gemmer) mul(c []float32, ldc, m int, a []float32, sm, sk int, b packedB) {
+func (g *gemmer) mul(c []float32, ldc, m int, a []float32, lda int, b packedB) {
 	mr, nr, k, n := g.kern.mr, g.kern.nr, b.k, b.n
 	if b.nr != nr {
 		panic(fmt.Sprintf("minilm: B packed for %d-column panels, kernel %s takes %d", b.nr, g.kern.name, nr))
@@ -111,36 +112,22 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, sm, sk int, b packedB
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	if len(c) < (m-1)*ldc+n || len(a) < (m-1)*sm+(k-1)*sk+1 {
+	if len(c) < (m-1)*ldc+n || len(a) < (m-1)*lda+k || lda < k || ldc < n {
 		panic("minilm: gemm operand too short")
 	}
-	// Pack A into mr-row panels, k-major, rows past m zero.
-	blocks := (m + mr - 1) / mr
-	size := blocks * k * mr
-	if cap(g.apack) < size {
-		g.apack = make([]float32, size)
-	}
-	ap := g.apack[:size]
-	for rb := range blocks {
-		pd := ap[rb*k*mr : (rb+1)*k*mr]
-		rows := min(mr, m-rb*mr)
+	full := m / mr // row blocks read in place
+	if m%mr != 0 {
+		// Copy the last rows to a block of mr rows, zero past m.
+		size := mr * k
+		if cap(g.edge) < size {
+			g.edge = make([]float32, size)
+		}
+		g.edge = g.edge[:size]
+		rows := m - full*mr
 		for r := range rows {
-			src := (rb*mr + r) * sm
-			if sk == 1 {
-				for l, v := range a[src : src+k] {
-					pd[l*mr+r] = v
-				}
-			} else {
-				for l := range k {
-					pd[l*mr+r] = a[src+l*sk]
-				}
-			}
+			copy(g.edge[r*k:(r+1)*k], a[(full*mr+r)*lda:])
 		}
-		for r := rows; r < mr; r++ {
-			for l := range k {
-				pd[l*mr+r] = 0
-			}
-		}
+		clear(g.edge[rows*k:])
 	}
 	if cap(g.tile) < mr*nr {
 		g.tile = make([]float32, mr*nr)
@@ -149,17 +136,21 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, sm, sk int, b packedB
 	passes := (k + kcMax - 1) / kcMax
 	kc := (k + passes - 1) / passes
 	panels := (n + nr - 1) / nr
+	blocks := (m + mr - 1) / mr
 	for k0 := 0; k0 < k; k0 += kc {
 		kk := min(kc, k-k0)
 		for p := range panels {
 			bp := &b.data[p*k*nr+k0*nr]
 			cols := min(nr, n-p*nr)
 			for rb := range blocks {
-				apr := &ap[rb*k*mr+k0*mr]
+				ap, ldap := &a[rb*mr*lda+k0], lda
+				if rb == full {
+					ap, ldap = &g.edge[k0], k
+				}
 				rows := min(mr, m-rb*mr)
 				c0 := rb*mr*ldc + p*nr
 				if rows == mr && cols == nr {
-					g.kern.fn(kk, apr, bp, &c[c0], ldc)
+					g.kern.fn(kk, ap, ldap, bp, &c[c0], ldc)
 					continue
 				}
 				// An edge tile: work on a copy, then write back the part inside C.
@@ -167,7 +158,7 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, sm, sk int, b packedB
 				for r := range rows {
 					copy(tile[r*nr:r*nr+cols], c[c0+r*ldc:c0+r*ldc+cols])
 				}
-				g.kern.fn(kk, apr, bp, &tile[0], nr)
+				g.kern.fn(kk, ap, ldap, bp, &tile[0], nr)
 				for r := range rows {
 					copy(c[c0+r*ldc:c0+r*ldc+cols], tile[r*nr:r*nr+cols])
 				}

@@ -17,13 +17,13 @@ func randMatrix(rng *rand.Rand, n int) []float32 {
 	return out
 }
 
-// naiveMul adds A·B to C in float64, with the same strides as gemmer.mul.
-func naiveMul(c []float32, ldc, m, n, k int, a []float32, sm, sk int, b []float32, bk, bn int) {
+// naiveMul adds A·B to C in float64: A[i][l] = a[i*lda+l], B[l][j] = b[l*bk+j*bn].
+func naiveMul(c []float32, ldc, m, n, k int, a []float32, lda int, b []float32, bk, bn int) {
 	for i := range m {
 		for j := range n {
 			var s float64
 			for l := range k {
-				s += float64(a[i*sm+l*sk]) * float64(b[l*bk+j*bn])
+				s += float64(a[i*lda+l]) * float64(b[l*bk+j*bn])
 			}
 			c[i*ldc+j] += float32(s)
 		}
@@ -31,32 +31,34 @@ func naiveMul(c []float32, ldc, m, n, k int, a []float32, sm, sk int, b []float3
 }
 
 // TestGemm: every kernel this CPU runs (the assembly ones and the portable one) agrees
-// with a plain triple loop on shapes whose edges are no multiple of any tile, with
-// strided and transposed operands, a C wider than the product, and depths past one pass.
+// with a plain triple loop on shapes whose edges are no multiple of any tile, with A and C
+// wider than the product, B packed from row-major and from transposed storage, and depths
+// past one pass.
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {14, 32, 8}, {15, 33, 9}, {29, 47, 300}, {256, 48, 32}, {37, 70, 513}, {6, 16, 1}}
 	for _, kern := range kernels() {
 		for _, sh := range shapes {
 			m, n, k := sh[0], sh[1], sh[2]
-			for _, transA := range []bool{false, true} {
-				name := fmt.Sprintf("%s/%dx%dx%d/transA=%v", kern.name, m, n, k, transA)
+			for _, transB := range []bool{false, true} {
+				name := fmt.Sprintf("%s/%dx%dx%d/transB=%v", kern.name, m, n, k, transB)
 				t.Run(name, func(t *testing.T) {
-					a := randMatrix(rng, m*k)
-					sm, sk := k, 1
-					if transA {
-						sm, sk = 1, m
-					}
-					// B stored [n][k] (as PyTorch keeps weights): B[l][j] = w[j*k+l].
+					lda := k + 5
+					a := randMatrix(rng, m*lda)
+					// B stored [n][k] as PyTorch keeps weights (B[l][j] = w[j*k+l]), or [k][n].
 					w := randMatrix(rng, n*k)
+					bk, bn := 1, k
+					if transB {
+						bk, bn = n, 1
+					}
 					ldc := n + 3
 					c0 := randMatrix(rng, m*ldc)
 					want := append([]float32(nil), c0...)
-					naiveMul(want, ldc, m, n, k, a, sm, sk, w, 1, k)
+					naiveMul(want, ldc, m, n, k, a, lda, w, bk, bn)
 					got := append([]float32(nil), c0...)
 					g := gemmer{kern: kern}
-					bp := packB(nil, k, n, kern.nr, w, 1, k)
-					g.mul(got, ldc, m, a, sm, sk, bp)
+					bp := packB(nil, k, n, kern.nr, w, bk, bn)
+					g.mul(got, ldc, m, a, lda, bp)
 					for i := range m {
 						for j := range ldc {
 							gv, wv := got[i*ldc+j], want[i*ldc+j]
@@ -90,7 +92,7 @@ func TestKernelsAgree(t *testing.T) {
 	run := func(kern kernel) []float32 {
 		c := make([]float32, m*n)
 		g := gemmer{kern: kern}
-		g.mul(c, n, m, a, k, 1, packB(nil, k, n, kern.nr, w, 1, k))
+		g.mul(c, n, m, a, k, packB(nil, k, n, kern.nr, w, 1, k))
 		return c
 	}
 	ref := run(goKernel)
@@ -120,7 +122,7 @@ func BenchmarkGemm(b *testing.B) {
 			cpu0 := cpuTime()
 			b.ResetTimer()
 			for range b.N {
-				g.mul(c, n, m, a, k, 1, bp)
+				g.mul(c, n, m, a, k, bp)
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 			b.ReportMetric(flops*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e9, "GFLOPS-cpu")

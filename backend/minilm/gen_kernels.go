@@ -4,9 +4,9 @@
 //
 //	go run gen_kernels.go
 //
-// Each kernel adds A·B to a tile of C, where A is an mr-row panel packed k-major
-// (a[k*mr+r]) and B an nr-column panel packed k-major (b[k*nr+j]); C is row-major
-// with ldc floats between rows.
+// Each kernel adds A·B to a tile of C, where A is mr rows with lda floats between them
+// (read in place), B an nr-column panel packed k-major (b[k*nr+j]), and C row-major with
+// ldc floats between rows.
 package main
 
 import (
@@ -45,14 +45,34 @@ func gen(s *strings.Builder, k kernel) {
 	bc := acc + cols     // broadcast register
 	r := func(i int) string { return fmt.Sprintf("%s%d", k.reg, i) }
 	p := func(f string, a ...any) { fmt.Fprintf(s, "\t"+f+"\n", a...) }
-	fmt.Fprintf(s, "\n// func %s(kc int, a, b, c *float32, ldc int)\n// C[%d][%d] += A·B with %s.\n", k.name, k.mr, k.nr, k.ext)
-	fmt.Fprintf(s, "TEXT ·%s(SB), NOSPLIT, $0-40\n", k.name)
+	fmt.Fprintf(s, "\n// func %s(kc int, a *float32, lda int, b, c *float32, ldc int)\n// C[%d][%d] += A·B with %s.\n", k.name, k.mr, k.nr, k.ext)
+	fmt.Fprintf(s, "TEXT ·%s(SB), NOSPLIT, $0-48\n", k.name)
 	p("MOVQ kc+0(FP), CX")
 	p("MOVQ a+8(FP), SI")
-	p("MOVQ b+16(FP), DI")
-	p("MOVQ c+24(FP), DX")
-	p("MOVQ ldc+32(FP), R8")
+	p("MOVQ lda+16(FP), R9")
+	p("MOVQ b+24(FP), DI")
+	p("MOVQ c+32(FP), DX")
+	p("MOVQ ldc+40(FP), R8")
 	p("SHLQ $2, R8")
+	// Rows of A: 0…6 from SI, 7…13 from BX = SI + 7·lda, with R9 = lda, R10 = 3·lda and
+	// R11 = 5·lda (in bytes) as indexes.
+	p("SHLQ $2, R9")
+	p("LEAQ (R9)(R9*2), R10")
+	p("LEAQ (R9)(R9*4), R11")
+	if k.mr > 7 {
+		p("LEAQ (R10)(R9*4), BX")
+		p("ADDQ SI, BX")
+	}
+	if k.mr > 14 {
+		panic("more than 14 rows")
+	}
+	rowAddr := func(row int) string {
+		base := "SI"
+		if row >= 7 {
+			base, row = "BX", row-7
+		}
+		return "(" + base + ")" + [...]string{"", "(R9*1)", "(R9*2)", "(R10*1)", "(R9*4)", "(R11*1)", "(R10*2)"}[row]
+	}
 	for i := range acc {
 		if k.reg == "Z" {
 			p("VPXORD %s, %s, %s", r(i), r(i), r(i))
@@ -67,12 +87,15 @@ func gen(s *strings.Builder, k kernel) {
 		p("VMOVUPS %d(DI), %s", j*k.vec*4, r(b0+j))
 	}
 	for row := range k.mr {
-		p("VBROADCASTSS %d(SI), %s", row*4, r(bc))
+		p("VBROADCASTSS %s, %s", rowAddr(row), r(bc))
 		for j := range cols {
 			p("VFMADD231PS %s, %s, %s", r(bc), r(b0+j), r(row*cols+j))
 		}
 	}
-	p("ADDQ $%d, SI", k.mr*4)
+	p("ADDQ $4, SI")
+	if k.mr > 7 {
+		p("ADDQ $4, BX")
+	}
 	p("ADDQ $%d, DI", k.nr*4)
 	p("DECQ CX")
 	p("JNZ loop_%s", k.name)

@@ -3,10 +3,10 @@ package minilm
 import "golang.org/x/sys/cpu"
 
 //go:noescape
-func kern14x32avx512(kc int, a, b, c *float32, ldc int)
+func kern14x32avx512(kc int, a *float32, lda int, b, c *float32, ldc int)
 
 //go:noescape
-func kern6x16avx2(kc int, a, b, c *float32, ldc int)
+func kern6x16avx2(kc int, a *float32, lda int, b, c *float32, ldc int)
 
 var (
 	avx512Kernel = kernel{name: "avx512", mr: 14, nr: 32, fn: kern14x32avx512}

@@ -205,32 +205,32 @@ func (m *Model) Embed(ids []int32, s *scratch) ([]float32, error) {
 	g := &s.g
 	for _, l := range m.layers {
 		l.qkv.setBias(qkv, n)
-		g.mul(qkv, h3, n, x, h, 1, l.qkv.w)
+		g.mul(qkv, h3, n, x, h, l.qkv.w)
 		clear(ctx)
 		for hd := range heads {
 			off := hd * dh
 			// scores = Q·Kᵀ for this head (the query already scaled): B[l][j] = K[j][l].
 			kt := packB(s.bpack, dh, n, m.kern.nr, qkv[h+off:], 1, h3)
 			clear(scores)
-			g.mul(scores, n, n, qkv[off:], h3, 1, kt)
+			g.mul(scores, n, n, qkv[off:], h3, kt)
 			s.bpack = kt.data
 			for t := range n {
 				softmax(scores[t*n : (t+1)*n])
 			}
 			// ctx = softmax(scores)·V for this head: B[l][j] = V[l][j].
 			v := packB(s.bpack, n, dh, m.kern.nr, qkv[2*h+off:], h3, 1)
-			g.mul(ctx[off:], h, n, scores, n, 1, v)
+			g.mul(ctx[off:], h, n, scores, n, v)
 			s.bpack = v.data
 		}
 		// x += ctx·Wᵀ + b, then layer norm; likewise around the feed-forward block.
 		l.attnOut.addBias(x, n)
-		g.mul(x, h, n, ctx, h, 1, l.attnOut.w)
+		g.mul(x, h, n, ctx, h, l.attnOut.w)
 		l.ln1.apply(x, h, m.eps)
 		l.inter.setBias(inter, n)
-		g.mul(inter, m.cfg.Intermediate, n, x, h, 1, l.inter.w)
+		g.mul(inter, m.cfg.Intermediate, n, x, h, l.inter.w)
 		geluInPlace(inter)
 		l.out.addBias(x, n)
-		g.mul(x, h, n, inter, m.cfg.Intermediate, 1, l.out.w)
+		g.mul(x, h, n, inter, m.cfg.Intermediate, l.out.w)
 		l.ln2.apply(x, h, m.eps)
 	}
 	vec := make([]float32, h)
