@@ -55,8 +55,11 @@ type Model struct {
 	kern   kernel // the GEMM kernel the weights are packed for
 }
 
-// LoadModel reads config.json and model.safetensors from dir.
-func LoadModel(dir string) (*Model, error) {
+// LoadModel reads config.json and model.safetensors from dir, packing the weights for the
+// fastest GEMM kernel this CPU runs.
+func LoadModel(dir string) (*Model, error) { return loadModel(dir, bestKernel) }
+
+func loadModel(dir string, kern kernel) (*Model, error) {
 	raw, err := os.ReadFile(dir + "/config.json")
 	if err != nil {
 		return nil, err
@@ -79,7 +82,7 @@ func LoadModel(dir string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: cfg, eps: float32(cfg.LayerNormEps), kern: bestKernel}
+	m := &Model{cfg: cfg, eps: float32(cfg.LayerNormEps), kern: kern}
 	h := cfg.Hidden
 	var missing error
 	get := func(name string, shape ...int) []float32 {
