@@ -103,19 +103,24 @@ func TestGoldenVectors(t *testing.T) {
 func TestGoldenVectorsEveryKernel(t *testing.T) {
 	cases := loadGolden(t)
 	dir := testenv.MiniLMDir(t)
-	hw := vecMath
-	defer func() { vecMath = hw }()
+	defer func(l int) { mathLevel = l }(mathLevel)
+	levels := mathLevels()
 	for _, kern := range kernels() {
 		if kern.name == bestKernel.name && kern.name != goKernel.name {
 			continue // TestGoldenVectors
 		}
-		vec := hw && kern.name != goKernel.name
-		t.Run(fmt.Sprintf("%s/vector-math=%v", kern.name, vec), func(t *testing.T) {
+		level := levels[0]
+		if kern.name == goKernel.name {
+			level = scalarMath
+		} else if kern.name == "avx2" {
+			level = levels[len(levels)-2] // AVX2 math goes with the AVX2 kernel
+		}
+		t.Run(fmt.Sprintf("%s/math-level=%d", kern.name, level), func(t *testing.T) {
 			m, err := loadModel(dir, kern)
 			if err != nil {
 				t.Fatal(err)
 			}
-			vecMath = vec
+			mathLevel = level
 			var s scratch
 			vecs := make([][]float32, len(cases))
 			for i, c := range cases {

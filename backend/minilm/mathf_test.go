@@ -30,15 +30,17 @@ func TestFastMath(t *testing.T) {
 	t.Logf("erff abs error ≤ %.2g, expf rel error ≤ %.2g", worstErf, worstExp)
 }
 
-// TestVectorMath: the AVX-512 softmax and GELU give what the scalar code gives, over
-// lengths with and without a tail past the last 16 floats.
+// TestVectorMath: the vector softmax and GELU (AVX-512 and AVX2, where the CPU runs them)
+// give what the scalar code gives, over lengths with and without a tail past the last
+// full register.
 func TestVectorMath(t *testing.T) {
-	if !vecMath {
+	levels := mathLevels()
+	if len(levels) == 1 {
 		t.Skip("no vector math on this CPU")
 	}
-	defer func() { vecMath = true }()
+	defer func(l int) { mathLevel = l }(mathLevel)
 	rng := rand.New(rand.NewPCG(7, 8))
-	for _, n := range []int{1, 15, 16, 17, 255, 256, 1536} {
+	for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 255, 256, 1536} {
 		x := make([]float32, n)
 		for i := range x {
 			x[i] = (rng.Float32()*2 - 1) * 12
@@ -47,8 +49,8 @@ func TestVectorMath(t *testing.T) {
 		if n > 1 {
 			x[1] = -100
 		}
-		run := func(vec bool, f func([]float32)) []float32 {
-			vecMath = vec
+		run := func(level int, f func([]float32)) []float32 {
+			mathLevel = level
 			y := append([]float32(nil), x...)
 			f(y)
 			return y
@@ -58,11 +60,14 @@ func TestVectorMath(t *testing.T) {
 			f    func([]float32)
 			tol  float64
 		}{{"gelu", geluInPlace, 2e-6}, {"softmax", softmax, 1e-7}} {
-			scalar, vector := run(false, op.f), run(true, op.f)
-			for i := range x {
-				d := math.Abs(float64(scalar[i] - vector[i]))
-				if d > op.tol*max(1, math.Abs(float64(scalar[i]))) || math.IsNaN(float64(vector[i])) {
-					t.Fatalf("%s, n %d: x[%d] = %g: vector %g, scalar %g", op.name, n, i, x[i], vector[i], scalar[i])
+			scalar := run(scalarMath, op.f)
+			for _, level := range levels[:len(levels)-1] {
+				vector := run(level, op.f)
+				for i := range x {
+					d := math.Abs(float64(scalar[i] - vector[i]))
+					if d > op.tol*max(1, math.Abs(float64(scalar[i]))) || math.IsNaN(float64(vector[i])) {
+						t.Fatalf("%s, level %d, n %d: x[%d] = %g: vector %g, scalar %g", op.name, level, n, i, x[i], vector[i], scalar[i])
+					}
 				}
 			}
 		}
