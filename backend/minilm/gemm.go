@@ -75,17 +75,26 @@ func packB(dst []float32, k, n, nr int, b []float32, sk, sn int) packedB {
 	for p := range panels {
 		pd := dst[p*k*nr : (p+1)*k*nr]
 		cols := min(nr, n-p*nr)
-		for i := range k {
-			row := pd[i*nr : (i+1)*nr]
-			src := i*sk + p*nr*sn
-			if sn == 1 {
+		if sn == 1 {
+			for i := range k {
+				row := pd[i*nr : (i+1)*nr]
+				src := i*sk + p*nr
 				copy(row, b[src:src+cols])
-			} else {
-				for j := range cols {
-					row[j] = b[src+j*sn]
-				}
+				clear(row[cols:])
 			}
-			clear(row[cols:])
+			continue
+		}
+		// Column j of B is read along its length (contiguous where sk is 1).
+		for j := range cols {
+			src := b[(p*nr+j)*sn:]
+			for i := range k {
+				pd[i*nr+j] = src[i*sk]
+			}
+		}
+		if cols < nr {
+			for i := range k {
+				clear(pd[i*nr+cols : (i+1)*nr])
+			}
 		}
 	}
 	return packedB{k: k, n: n, nr: nr, data: dst}
