@@ -106,29 +106,40 @@ func TestKernelsAgree(t *testing.T) {
 	}
 }
 
-// BenchmarkGemm reports GFLOPS on the feed-forward shape (256 tokens × 384 → 1536), for
-// each kernel and for vek32.MatMul (vek's AVX2 matrix product, spread over all cores), by
-// wall time and by CPU time (the figure that holds on a shared machine).
+// BenchmarkGemm reports GFLOPS on the forward pass's shapes (m×k by k×n) for each kernel,
+// and on the feed-forward shape for vek32.MatMul (vek's AVX2 matrix product, spread over
+// all cores), by wall time and by CPU time (the figure that holds on a shared machine).
 func BenchmarkGemm(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sh := range []struct {
+		name    string
+		m, k, n int
+	}{{"ffn-in", 256, 384, 1536}, {"ffn-out", 256, 1536, 384}, {"qkv", 256, 384, 1152}, {"scores", 256, 32, 256}, {"context", 256, 256, 32}} {
+		a, w := randMatrix(rng, sh.m*sh.k), randMatrix(rng, sh.n*sh.k)
+		c := make([]float32, sh.m*sh.n)
+		flops := 2 * float64(sh.m*sh.n*sh.k)
+		for _, kern := range kernels() {
+			if kern.name == goKernel.name && sh.name != "ffn-in" {
+				continue
+			}
+			b.Run(sh.name+"/"+kern.name, func(b *testing.B) {
+				g := gemmer{kern: kern}
+				bp := packB(nil, sh.k, sh.n, kern.nr, w, 1, sh.k)
+				cpu0 := cpuTime()
+				b.ResetTimer()
+				for range b.N {
+					g.mul(c, sh.n, sh.m, a, sh.k, bp)
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+				b.ReportMetric(flops*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e9, "GFLOPS-cpu")
+			})
+		}
+	}
 	m, n, k := 256, 1536, 384
 	a, w := randMatrix(rng, m*k), randMatrix(rng, n*k)
 	flops := 2 * float64(m*n*k)
 	c := make([]float32, m*n)
-	for _, kern := range kernels() {
-		b.Run(kern.name, func(b *testing.B) {
-			g := gemmer{kern: kern}
-			bp := packB(nil, k, n, kern.nr, w, 1, k)
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			for range b.N {
-				g.mul(c, n, m, a, k, bp)
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
-			b.ReportMetric(flops*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e9, "GFLOPS-cpu")
-		})
-	}
-	b.Run("vek32.MatMul", func(b *testing.B) {
+	b.Run("ffn-in/vek32.MatMul", func(b *testing.B) {
 		wt := make([]float32, k*n) // vek wants B as k×n row-major
 		for j := range n {
 			for l := range k {
