@@ -14,8 +14,13 @@ import (
 type kernel struct {
 	name   string
 	mr, nr int
-	fn     func(kc int, a *float32, lda int, b, c *float32, ldc int)
+	fn     kernelFunc
+	// rows[r-1], where set, is the kernel for r < mr rows (the last row block); without
+	// it the last rows are copied to a zero-padded block.
+	rows []kernelFunc
 }
+
+type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int)
 
 // goKernel is the portable kernel, used where no assembly one runs.
 var goKernel = kernel{name: "go", mr: 4, nr: 4, fn: kern4x4go}
@@ -124,8 +129,11 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, lda int, b packedB) {
 	if len(c) < (m-1)*ldc+n || len(a) < (m-1)*lda+k || lda < k || ldc < n {
 		panic("minilm: gemm operand too short")
 	}
-	full := m / mr // row blocks read in place
-	if m%mr != 0 {
+	full := m / mr // row blocks of mr rows
+	var last kernelFunc
+	if rows := m % mr; rows != 0 && g.kern.rows != nil {
+		last = g.kern.rows[rows-1]
+	} else if rows != 0 {
 		// Copy the last rows to a block of mr rows, zero past m.
 		size := mr * k
 		if cap(g.edge) < size {
@@ -152,14 +160,18 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, lda int, b packedB) {
 			bp := &b.data[p*k*nr+k0*nr]
 			cols := min(nr, n-p*nr)
 			for rb := range blocks {
-				ap, ldap := &a[rb*mr*lda+k0], lda
-				if rb == full {
-					ap, ldap = &g.edge[k0], k
-				}
+				ap, ldap, fn := &a[rb*mr*lda+k0], lda, g.kern.fn
 				rows := min(mr, m-rb*mr)
+				if rb == full {
+					if last != nil {
+						fn = last
+					} else {
+						ap, ldap = &g.edge[k0], k
+					}
+				}
 				c0 := rb*mr*ldc + p*nr
-				if rows == mr && cols == nr {
-					g.kern.fn(kk, ap, ldap, bp, &c[c0], ldc)
+				if cols == nr && (rows == mr || last != nil) {
+					fn(kk, ap, ldap, bp, &c[c0], ldc)
 					continue
 				}
 				// An edge tile: work on a copy, then write back the part inside C.
@@ -167,7 +179,7 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, lda int, b packedB) {
 				for r := range rows {
 					copy(tile[r*nr:r*nr+cols], c[c0+r*ldc:c0+r*ldc+cols])
 				}
-				g.kern.fn(kk, ap, ldap, bp, &tile[0], nr)
+				fn(kk, ap, ldap, bp, &tile[0], nr)
 				for r := range rows {
 					copy(c[c0+r*ldc:c0+r*ldc+cols], tile[r*nr:r*nr+cols])
 				}

@@ -79,6 +79,30 @@ func TestGemm(t *testing.T) {
 	}
 }
 
+// TestGemmEveryRowCount: every row count up to two tiles high, so each kernel meets a
+// last row block of every height it has (the short-block kernels, or the padded copy).
+func TestGemmEveryRowCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n, k = 40, 19
+	w := randMatrix(rng, n*k)
+	for _, kern := range kernels() {
+		bp := packB(nil, k, n, kern.nr, w, 1, k)
+		for m := 1; m <= 2*kern.mr+1; m++ {
+			a := randMatrix(rng, m*k)
+			want := make([]float32, m*n)
+			naiveMul(want, n, m, n, k, a, k, w, 1, k)
+			got := make([]float32, m*n)
+			g := gemmer{kern: kern}
+			g.mul(got, n, m, a, k, bp)
+			for i := range got {
+				if math.Abs(float64(got[i]-want[i])) > 1e-4 {
+					t.Fatalf("%s, %d rows: C[%d][%d] = %g, want %g", kern.name, m, i/n, i%n, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
 // TestKernelsAgree: the assembly kernels give the portable kernel's results (to float32
 // rounding) on the forward pass's largest shape.
 func TestKernelsAgree(t *testing.T) {

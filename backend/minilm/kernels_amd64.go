@@ -2,15 +2,9 @@ package minilm
 
 import "golang.org/x/sys/cpu"
 
-//go:noescape
-func kern14x32avx512(kc int, a *float32, lda int, b, c *float32, ldc int)
-
-//go:noescape
-func kern6x16avx2(kc int, a *float32, lda int, b, c *float32, ldc int)
-
 var (
-	avx512Kernel = kernel{name: "avx512", mr: 14, nr: 32, fn: kern14x32avx512}
-	avx2Kernel   = kernel{name: "avx2", mr: 6, nr: 16, fn: kern6x16avx2}
+	avx512Kernel = kernel{name: "avx512", mr: 14, nr: 32, fn: kern14x32avx512, rows: avx512Kernels[:13]}
+	avx2Kernel   = kernel{name: "avx2", mr: 6, nr: 16, fn: kern6x16avx2, rows: avx2Kernels[:5]}
 )
 
 // kernels lists the kernels this CPU runs, fastest first.
