@@ -1,6 +1,10 @@
 package minilm
 
-import "math"
+import (
+	"math"
+
+	"github.com/viterin/vek/vek32"
+)
 
 // gelu is BERT's exact GELU, x·Φ(x) = x/2·(1+erf(x/√2)).
 func gelu(x float32) float32 {
@@ -37,4 +41,24 @@ func expf(x float32) float32 {
 	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
 	p = p*r*r + r + 1
 	return math.Float32frombits(math.Float32bits(p) + uint32(int32(n))<<23)
+}
+
+// softmax replaces row by its softmax.
+func softmax(row []float32) {
+	mx := vek32.Max(row)
+	done, sum := expSubVec(row, mx)
+	for i, a := range row[done:] {
+		e := expf(a - mx)
+		row[done+i] = e
+		sum += e
+	}
+	vek32.MulNumber_Inplace(row, 1/sum)
+}
+
+// geluInPlace applies gelu to every element of x.
+func geluInPlace(x []float32) {
+	done := geluVec(x)
+	for i, a := range x[done:] {
+		x[done+i] = gelu(a)
+	}
 }

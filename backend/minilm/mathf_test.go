@@ -2,6 +2,7 @@ package minilm
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -27,4 +28,48 @@ func TestFastMath(t *testing.T) {
 		t.Errorf("expf(-100) = %g, expf(0) = %g", expf(-100), expf(0))
 	}
 	t.Logf("erff abs error ≤ %.2g, expf rel error ≤ %.2g", worstErf, worstExp)
+}
+
+// TestVectorMath: the vector softmax and GELU (AVX-512 and AVX2, where the CPU runs them)
+// give what the scalar code gives, over lengths with and without a tail past the last
+// full register.
+func TestVectorMath(t *testing.T) {
+	levels := mathLevels()
+	if len(levels) == 1 {
+		t.Skip("no vector math on this CPU")
+	}
+	defer func(l int) { mathLevel = l }(mathLevel)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 255, 256, 1536} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = (rng.Float32()*2 - 1) * 12
+		}
+		x[0] = 100 // past erf's and exp's cut-offs
+		if n > 1 {
+			x[1] = -100
+		}
+		run := func(level int, f func([]float32)) []float32 {
+			mathLevel = level
+			y := append([]float32(nil), x...)
+			f(y)
+			return y
+		}
+		for _, op := range []struct {
+			name string
+			f    func([]float32)
+			tol  float64
+		}{{"gelu", geluInPlace, 2e-6}, {"softmax", softmax, 1e-7}} {
+			scalar := run(scalarMath, op.f)
+			for _, level := range levels[:len(levels)-1] {
+				vector := run(level, op.f)
+				for i := range x {
+					d := math.Abs(float64(scalar[i] - vector[i]))
+					if d > op.tol*max(1, math.Abs(float64(scalar[i]))) || math.IsNaN(float64(vector[i])) {
+						t.Fatalf("%s, level %d, n %d: x[%d] = %g: vector %g, scalar %g", op.name, level, n, i, x[i], vector[i], scalar[i])
+					}
+				}
+			}
+		}
+	}
 }

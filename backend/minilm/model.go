@@ -21,18 +21,26 @@ type Config struct {
 	HiddenAct    string  `json:"hidden_act"`
 }
 
-// linear is a dense layer: y = x·Wᵀ + b, with W stored [out][in] as PyTorch keeps it.
+// linear is a dense layer: y = x·Wᵀ + b. W comes [out][in] as PyTorch keeps it and is
+// packed at load as the right-hand operand of the GEMM (Wᵀ, in kernel-wide panels).
 type linear struct {
-	w       []float32
+	w       packedB
 	b       []float32
 	in, out int
+}
+
+// newLinear packs w ([out][in]) for kern.
+func newLinear(w, b []float32, out, in int, kern kernel) linear {
+	return linear{w: packB(nil, in, out, kern.nr, w, 1, in), b: b, in: in, out: out}
 }
 
 type layerNorm struct{ w, b []float32 }
 
 type layer struct {
-	q, k, v, attnOut, inter, out linear
-	ln1, ln2                     layerNorm
+	// qkv is the query, key and value projections side by side ([out] = 3·hidden), the
+	// query's scaled by 1/√head size so the attention scores need no scaling.
+	qkv, attnOut, inter, out linear
+	ln1, ln2                 layerNorm
 }
 
 // Model is a BERT encoder's weights.
@@ -44,10 +52,14 @@ type Model struct {
 	typ    []float32 // token type 0
 	embLN  layerNorm
 	layers []layer
+	kern   kernel // the GEMM kernel the weights are packed for
 }
 
-// LoadModel reads config.json and model.safetensors from dir.
-func LoadModel(dir string) (*Model, error) {
+// LoadModel reads config.json and model.safetensors from dir, packing the weights for the
+// fastest GEMM kernel this CPU runs.
+func LoadModel(dir string) (*Model, error) { return loadModel(dir, bestKernel) }
+
+func loadModel(dir string, kern kernel) (*Model, error) {
 	raw, err := os.ReadFile(dir + "/config.json")
 	if err != nil {
 		return nil, err
@@ -70,7 +82,7 @@ func LoadModel(dir string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: cfg, eps: float32(cfg.LayerNormEps)}
+	m := &Model{cfg: cfg, eps: float32(cfg.LayerNormEps), kern: kern}
 	h := cfg.Hidden
 	var missing error
 	get := func(name string, shape ...int) []float32 {
@@ -94,7 +106,30 @@ func LoadModel(dir string) (*Model, error) {
 		return t.Data
 	}
 	lin := func(name string, out, in int) linear {
-		return linear{w: get(name+".weight", out, in), b: get(name+".bias", out), in: in, out: out}
+		w, b := get(name+".weight", out, in), get(name+".bias", out)
+		if w == nil || b == nil {
+			return linear{}
+		}
+		return newLinear(w, b, out, in, m.kern)
+	}
+	scale := float32(1 / math.Sqrt(float64(h/cfg.Heads)))
+	qkv := func(p string) linear {
+		q, k, v := get(p+"query.weight", h, h), get(p+"key.weight", h, h), get(p+"value.weight", h, h)
+		qb, kb, vb := get(p+"query.bias", h), get(p+"key.bias", h), get(p+"value.bias", h)
+		if q == nil || k == nil || v == nil || qb == nil || kb == nil || vb == nil {
+			return linear{}
+		}
+		w := make([]float32, 0, 3*h*h)
+		for _, a := range q {
+			w = append(w, a*scale)
+		}
+		w = append(append(w, k...), v...)
+		b := make([]float32, 0, 3*h)
+		for _, a := range qb {
+			b = append(b, a*scale)
+		}
+		b = append(append(b, kb...), vb...)
+		return newLinear(w, b, 3*h, h, m.kern)
 	}
 	ln := func(name string) layerNorm { return layerNorm{w: get(name+".weight", h), b: get(name+".bias", h)} }
 	m.words = get("embeddings.word_embeddings.weight", cfg.Vocab, h)
@@ -106,9 +141,7 @@ func LoadModel(dir string) (*Model, error) {
 	for i := range cfg.Layers {
 		p := fmt.Sprintf("encoder.layer.%d.", i)
 		m.layers = append(m.layers, layer{
-			q:       lin(p+"attention.self.query", h, h),
-			k:       lin(p+"attention.self.key", h, h),
-			v:       lin(p+"attention.self.value", h, h),
+			qkv:     qkv(p + "attention.self."),
 			attnOut: lin(p+"attention.output.dense", h, h),
 			ln1:     ln(p + "attention.output.LayerNorm"),
 			inter:   lin(p+"intermediate.dense", cfg.Intermediate, h),
@@ -130,7 +163,8 @@ func (m *Model) MaxPositions() int { return m.cfg.MaxPositions }
 
 // scratch holds one forward pass's buffers, reused across texts by one worker.
 type scratch struct {
-	x, q, k, v, ctx, tmp, inter, scores []float32
+	x, qkv, ctx, inter, scores, bpack []float32
+	g                                 gemmer
 }
 
 func (s *scratch) grow(buf *[]float32, n int) []float32 {
@@ -151,6 +185,7 @@ func (m *Model) Embed(ids []int32, s *scratch) ([]float32, error) {
 	if s == nil {
 		s = &scratch{}
 	}
+	s.g.kern = m.kern
 	x := s.grow(&s.x, n*h)
 	for i, id := range ids {
 		if id < 0 || int(id) >= m.cfg.Vocab {
@@ -166,57 +201,39 @@ func (m *Model) Embed(ids []int32, s *scratch) ([]float32, error) {
 	m.embLN.apply(x, h, m.eps)
 	heads := m.cfg.Heads
 	dh := h / heads
-	scale := float32(1 / math.Sqrt(float64(dh)))
-	q, k, v := s.grow(&s.q, n*h), s.grow(&s.k, n*h), s.grow(&s.v, n*h)
-	ctx, tmp := s.grow(&s.ctx, n*h), s.grow(&s.tmp, n*h)
+	h3 := 3 * h
+	qkv, ctx := s.grow(&s.qkv, n*h3), s.grow(&s.ctx, n*h)
 	inter := s.grow(&s.inter, n*m.cfg.Intermediate)
-	scores := s.grow(&s.scores, n)
-	// Keys and values laid out per head, so each head's rows are contiguous.
-	// Values transposed ([dh][n]) so each output element is one dot product.
-	kh, vt := make([]float32, n*dh), make([]float32, n*dh)
-	qh := make([]float32, dh)
+	scores := s.grow(&s.scores, n*n)
+	g := &s.g
 	for _, l := range m.layers {
-		l.q.apply(q, x, n)
-		l.k.apply(k, x, n)
-		l.v.apply(v, x, n)
+		l.qkv.setBias(qkv, n)
+		g.mul(qkv, h3, n, x, h, l.qkv.w)
+		clear(ctx)
 		for hd := range heads {
 			off := hd * dh
+			// scores = Q·Kᵀ for this head (the query already scaled): B[l][j] = K[j][l].
+			kt := packB(s.bpack, dh, n, m.kern.nr, qkv[h+off:], 1, h3)
+			clear(scores)
+			g.mul(scores, n, n, qkv[off:], h3, kt)
+			s.bpack = kt.data
 			for t := range n {
-				copy(kh[t*dh:(t+1)*dh], k[t*h+off:t*h+off+dh])
-				for d := range dh {
-					vt[d*n+t] = v[t*h+off+d]
-				}
+				softmax(scores[t*n : (t+1)*n])
 			}
-			for t := range n {
-				copy(qh, q[t*h+off:t*h+off+dh])
-				mx := float32(math.Inf(-1))
-				for u := range n {
-					sc := vek32.Dot(qh, kh[u*dh:(u+1)*dh]) * scale
-					scores[u] = sc
-					mx = max(mx, sc)
-				}
-				var sum float32
-				for u := range scores {
-					e := expf(scores[u] - mx)
-					scores[u] = e
-					sum += e
-				}
-				inv := 1 / sum
-				out := ctx[t*h+off : t*h+off+dh]
-				for d := range dh {
-					out[d] = vek32.Dot(scores, vt[d*n:(d+1)*n]) * inv
-				}
-			}
+			// ctx = softmax(scores)·V for this head: B[l][j] = V[l][j].
+			v := packB(s.bpack, n, dh, m.kern.nr, qkv[2*h+off:], h3, 1)
+			g.mul(ctx[off:], h, n, scores, n, v)
+			s.bpack = v.data
 		}
-		l.attnOut.apply(tmp, ctx, n)
-		vek32.Add_Inplace(x, tmp)
+		// x += ctx·Wᵀ + b, then layer norm; likewise around the feed-forward block.
+		l.attnOut.addBias(x, n)
+		g.mul(x, h, n, ctx, h, l.attnOut.w)
 		l.ln1.apply(x, h, m.eps)
-		l.inter.apply(inter, x, n)
-		for i, a := range inter {
-			inter[i] = gelu(a)
-		}
-		l.out.apply(tmp, inter, n)
-		vek32.Add_Inplace(x, tmp)
+		l.inter.setBias(inter, n)
+		g.mul(inter, m.cfg.Intermediate, n, x, h, l.inter.w)
+		geluInPlace(inter)
+		l.out.addBias(x, n)
+		g.mul(x, h, n, inter, m.cfg.Intermediate, l.out.w)
 		l.ln2.apply(x, h, m.eps)
 	}
 	vec := make([]float32, h)
@@ -235,36 +252,29 @@ func (m *Model) Embed(ids []int32, s *scratch) ([]float32, error) {
 	return vec, nil
 }
 
-// apply computes dst[n][out] = x[n][in]·Wᵀ + b. Each weight row stays in cache while it
-// meets every token.
-func (l linear) apply(dst, x []float32, n int) {
-	for j := range l.out {
-		w := l.w[j*l.in : (j+1)*l.in]
-		b := l.b[j]
-		for i := range n {
-			dst[i*l.out+j] = vek32.Dot(x[i*l.in:(i+1)*l.in], w) + b
-		}
+// setBias fills each of dst's n rows with the bias.
+func (l linear) setBias(dst []float32, n int) {
+	for i := range n {
+		copy(dst[i*l.out:(i+1)*l.out], l.b)
 	}
 }
 
-// apply normalises each row of x (rows of h) in place.
+// addBias adds the bias to each of dst's n rows.
+func (l linear) addBias(dst []float32, n int) {
+	for i := range n {
+		vek32.Add_Inplace(dst[i*l.out:(i+1)*l.out], l.b)
+	}
+}
+
+// apply normalises each row of x (rows of h) in place, in float32 with vek's vector loops
+// (mean and variance over 384 values lose nothing the golden tests can see).
 func (ln layerNorm) apply(x []float32, h int, eps float32) {
 	for i := 0; i < len(x); i += h {
 		row := x[i : i+h]
-		var mean, vr float64
-		for _, a := range row {
-			mean += float64(a)
-		}
-		mean /= float64(h)
-		for _, a := range row {
-			d := float64(a) - mean
-			vr += d * d
-		}
-		vr /= float64(h)
-		inv := float32(1 / math.Sqrt(vr+float64(eps)))
-		m := float32(mean)
-		for j, a := range row {
-			row[j] = (a-m)*inv*ln.w[j] + ln.b[j]
-		}
+		vek32.AddNumber_Inplace(row, -vek32.Sum(row)/float32(h))
+		vr := vek32.Dot(row, row) / float32(h)
+		vek32.MulNumber_Inplace(row, float32(1/math.Sqrt(float64(vr+eps))))
+		vek32.Mul_Inplace(row, ln.w)
+		vek32.Add_Inplace(row, ln.b)
 	}
 }
