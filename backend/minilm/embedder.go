@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/npcstudio/npcstudio/backend/lowprio"
 )
 
 // MaxTokens is the longest sequence embedded, [CLS] and [SEP] included: sentence-transformers'
@@ -55,11 +57,18 @@ func (e *Embedder) Tokens(text string) []int32 {
 	return e.tok.Encode(text, min(MaxTokens, e.model.MaxPositions()))
 }
 
+// workerStarted, when set (tests), is called by each worker as it starts.
+var workerStarted func()
+
 // Embed returns one unit vector per text, in order. Texts are spread over Workers
-// goroutines, one text each at a time; cancelling ctx stops between texts.
+// goroutines, one text each at a time; cancelling ctx stops between texts. When ctx is
+// marked as background work (lowprio.Background), the workers' threads run at a lower
+// priority than the rest of the process, so a library embedding in the background
+// leaves the window and the writer's own searches their share of the cores.
 func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	workers := min(max(1, e.Workers), len(texts))
+	background := lowprio.Is(ctx)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
@@ -72,6 +81,14 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 					errs[w] = fmt.Errorf("minilm: %v", r)
 				}
 			}()
+			if background {
+				// The thread ends with this goroutine (it never unlocks), so no other
+				// work runs at the lowered priority. Failing to lower it is harmless.
+				_ = lowprio.LowerThread()
+			}
+			if workerStarted != nil {
+				workerStarted()
+			}
 			s, _ := e.scratch.Get().(*scratch)
 			if s == nil {
 				s = &scratch{}
