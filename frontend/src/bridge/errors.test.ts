@@ -1,5 +1,5 @@
 import { describe as d, expect, it } from 'vitest'
-import { describe, invalidField, toAppError } from './errors'
+import { invalidField, toAppError } from './errors'
 
 d('toAppError', () => {
   it('keeps the shape Go sends', () => {
@@ -16,11 +16,6 @@ d('toAppError', () => {
     expect(toAppError('boom').message).toBe('boom')
     expect(toAppError(new Error('bang')).message).toBe('bang')
     expect(toAppError(42).code).toBe('error')
-  })
-  it('describes where the problem is', () => {
-    expect(describe({ code: 'invalid', message: 'bad role', field: 'messages[0].role', line: 3 })).toBe(
-      'bad role (messages[0].role, line 3)',
-    )
   })
 })
 

@@ -22,11 +22,6 @@ export function toAppError(e: unknown): AppError {
   return { code: 'error', message: 'Something went wrong.' }
 }
 
-export function describe(e: AppError): string {
-  const where = [e.field, e.line ? `line ${e.line}` : ''].filter(Boolean).join(', ')
-  return where ? `${e.message} (${where})` : e.message
-}
-
 // invalidField is a field's aria-invalid: true when error names that field.
 export function invalidField(error: AppError | null | undefined, field: string): true | undefined {
   return error?.field === field ? true : undefined

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { batches, describe, type AppError, type BatchLine, type BatchReviewAction } from '../../bridge'
+import { batches, type AppError, type BatchLine, type BatchReviewAction } from '../../bridge'
 import { lineState } from './progress'
 
 // LineRow is one line of a scene's table: who says it, its text, its flags and note, and
@@ -51,7 +52,7 @@ export function LineRow({ runId, line, busy, onChanged }: { runId: string; line:
         {line.note && <div className="muted small">Note: {line.note}</div>}
         {line.error && <div className="warning-text small">{line.error}</div>}
         <div className="muted small line-id">{line.id}</div>
-        {error && <div className="error small">{describe(error)}</div>}
+        <Problem error={error} className="small" />
       </td>
       <td className="line-state">{lineState(line)}</td>
       <td className="row batch-actions">

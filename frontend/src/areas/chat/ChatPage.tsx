@@ -6,7 +6,7 @@ import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
 import { formatWhen, modeName, plural } from '../../format'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 const tabs = [
   { id: 'chat', label: 'Chat' },
@@ -132,7 +132,7 @@ export function ChatPage({ go, arg }: AreaProps) {
             </button>
           ))}
         </div>
-        <ErrorAlert error={error} />
+        <Problem error={error} />
         {missing === 'model' && <DoFirst action="Connect a model" onGo={() => go('start')} />}
         {missing === 'persona' && <DoFirst action="Create a persona" onGo={() => go('personas')} />}
         {tab === 'chat' &&

@@ -7,7 +7,7 @@ import { Markdown } from './Markdown'
 import type { ColumnStream } from './stream'
 import { useStreams } from './useStreams'
 import { VerdictPanel } from './VerdictPanel'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 // CompareChat sends one player line to two to four configurations at once and streams the
 // answers side by side; the writer then marks the better one and says why.
@@ -127,7 +127,7 @@ export function CompareChat(props: {
         </div>
       </div>
       )}
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {(running || run) && (
         <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${shownConfigs.length}, minmax(0, 1fr))` }}>
           {shownConfigs.map((c, i) => (

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from 'react'
 import {
   cloud,
   datasets,
-  describe,
   operations,
   type AppError,
   type CloudPlan,
@@ -16,7 +15,7 @@ import {
 } from '../../bridge'
 import { formatBytes } from '../../format'
 import { ProgressBar } from '../../components/ProgressBar'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 // How often the runs are asked for again while one is running.
 const runsRefreshMs = 10_000
@@ -51,7 +50,7 @@ export function CloudPage() {
   return (
     <div className="page cloud-page">
       <h1>Cloud</h1>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       <Deployments list={list} onChange={load} onError={setError} />
       {busy && <p className="muted">Signing in and looking at the deployment…</p>}
       {status && <StatusCard status={status} />}
@@ -138,7 +137,7 @@ function Deployments(props: { list: app.DeploymentList | null; onChange: () => v
             <input value={draft.profile} onChange={set('profile')} placeholder="default chain" />
           </label>
         </div>
-        {fieldError && <p className="error">{describe(fieldError)}</p>}
+        <Problem error={fieldError} />
         <div>
           <button className="primary" onClick={connect} disabled={connecting}>
             {connecting ? 'Connecting…' : 'Connect'}
@@ -235,7 +234,7 @@ function PushPanel({ status }: { status: CloudStatus }) {
           Review push
         </button>
       </div>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {plan && (
         <div className="card push-plan" role="dialog" aria-label="Confirm push">
           <p>
@@ -298,7 +297,7 @@ function RunsPanel() {
         <h2>Runs</h2>
         <button onClick={load}>Refresh</button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {runs && runs.runs.length === 0 && <p className="empty">No runs yet: a push starts one.</p>}
       {runs && runs.runs.length > 0 && (
         <table className="table">
@@ -377,7 +376,7 @@ function UploadsPanel() {
         <h2>Upload history</h2>
         <button onClick={load}>Refresh</button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {unfinished && (
         <p className="row">
           Some pushes did not finish.

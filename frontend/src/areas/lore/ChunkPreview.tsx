@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { describe, lore, type AppError, type ChunkOptions, type ChunkPreview as Preview, type ChunkStrategy, type LoreChunk } from '../../bridge'
+import { lore, type AppError, type ChunkOptions, type ChunkPreview as Preview, type ChunkStrategy, type LoreChunk } from '../../bridge'
 import { formatBytes, plural } from '../../format'
 import { chunkingLabel, defaultChunking, overlapText, strategies } from './format'
 
@@ -103,7 +104,7 @@ export function ChunkPreview(props: { path?: string; doc?: string; initial?: Chu
           </span>
         )}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {preview && <ChunkList chunks={preview.chunks} />}
     </section>
   )

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { describe, lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
+import { lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
 import { ProgressBar } from '../../components/ProgressBar'
 import { plural } from '../../format'
 import { ChunkPreview } from './ChunkPreview'
@@ -80,7 +81,7 @@ export function LoreImportPanel({ collections, onImported }: { collections: stri
           </ProgressBar>
         )}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {report && <ImportReport report={report} />}
     </div>
   )

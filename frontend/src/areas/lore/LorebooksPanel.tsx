@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { describe, lore, personas, type Activation, type AppError, type LoreBook, type persona } from '../../bridge'
+import { lore, personas, type Activation, type AppError, type LoreBook, type persona } from '../../bridge'
 import { LorebookActivation } from './ActivationDebugger'
 import { LorebookEditor } from './LorebookEditor'
 
@@ -34,7 +35,7 @@ export function LorebooksPanel() {
         </label>
         {list.length === 0 && <span className="muted small">Create a persona first.</span>}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {pid && (
         <div className="lorebooks-body">
           <LibraryBooks
@@ -91,7 +92,7 @@ export function LorebookTry({ personaRef: pid }: { personaRef: string }) {
           Try
         </button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {act && <LorebookActivation act={act} citations={[]} />}
     </div>
   )
@@ -162,7 +163,7 @@ export function LibraryBooks({ personaRef: pid, onAttached }: { personaRef: stri
         </ul>
       )}
       {note && <p className="success small">{note}</p>}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </div>
   )
 }

@@ -10,7 +10,7 @@ import {
   type ModelVersion,
 } from '../../bridge'
 import { LineChart, type Series } from '../../components/LineChart'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 import { Dialog } from '../../components/Dialog'
 
 // How often the deployment pipeline is asked for again while a stage runs.
@@ -49,7 +49,7 @@ export function ModelsPage() {
           Refresh
         </button>
       </div>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {list && (
         <p className="muted">
           Versions of {list.group} ({list.deployment}), newest first.
@@ -294,7 +294,7 @@ function DecisionDialog(props: { version: number; action: DecisionAction; onCanc
           provisioned throughput (the deployment then fails)
         </label>
       )}
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       <div className="row">
         <button type="button" onClick={props.onCancel}>
           Cancel
@@ -322,7 +322,7 @@ function PipelinePanel() {
   return (
     <section className="card" aria-label="Deployment pipeline">
       <h2>Deployment</h2>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {st && (
         <>
           <p>
@@ -398,7 +398,7 @@ function TalkPanel(props: { version: number }) {
             Compare with production
           </button>
         </div>
-        <ErrorAlert error={error} />
+        <Problem error={error} />
         <div className="row talk-columns">
           {columns.map((c) => (
             <blockquote key={c.label} aria-label={c.label}>

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { describe, personas, type AppError, type PersonaData, type TemplateData, type persona } from '../../bridge'
+import { personas, type AppError, type PersonaData, type TemplateData, type persona } from '../../bridge'
 
 const OWN = '__own'
 
@@ -147,9 +148,7 @@ export function TemplateEditor(props: { draft: PersonaData; onChange: (p: Person
       )}
       {msg && <p className="success small">{msg}</p>}
       {shownError && (
-        <p className="error small" role="alert">
-          {describe(shownError)}
-        </p>
+        <Problem error={shownError} className="small" />
       )}
       {(draft.template || shared) && (
         <details className="template-help">
@@ -245,7 +244,7 @@ function TemplateVersions(props: { id: string; onRestored: (t: TemplateData) => 
           </li>
         ))}
       </ul>
-      {error && <p className="error small">{describe(error)}</p>}
+      <Problem error={error} className="small" />
     </div>
   )
 }

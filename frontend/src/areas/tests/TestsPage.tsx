@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
 import {
-  describe,
   personas,
   tests,
   type AppError,
@@ -17,7 +16,7 @@ import { CaseEditor, kindLabel } from './CaseEditor'
 import { ResultsView } from './ResultsView'
 import { RunPanel, type RunRequest } from './RunPanel'
 import { percent } from './matrix'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 // NewSuite makes a suite for one persona (or shared), or imports a promptfoo file.
 function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
@@ -66,7 +65,7 @@ function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
       >
         Import
       </button>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
     </div>
   )
 }
@@ -161,7 +160,7 @@ export function TestsPage() {
         />
       </aside>
       <section className="batch-main">
-        {error && <p className="error">{describe(error)}</p>}
+        <Problem error={error} />
         {!s ? (
           <p className="empty">Make a suite of questions for an NPC, or open one on the left.</p>
         ) : (

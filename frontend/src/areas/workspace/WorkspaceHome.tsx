@@ -1,6 +1,7 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
 import type { AreaProps } from '../../areas'
-import { describe, workspace, type app, type AppError } from '../../bridge'
+import { workspace, type app, type AppError } from '../../bridge'
 
 interface Check {
   label: string
@@ -65,7 +66,7 @@ export function WorkspaceHome({ go }: AreaProps) {
           {busy ? 'Checking…' : 'Check again'}
         </button>
       </header>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {report && (
         <>
           <ul className="checks" aria-label="Health checks">
