@@ -112,6 +112,11 @@ export function ChatPage({ go, arg }: AreaProps) {
                   <span className="chat-row-when">{formatWhen(c.updatedAt)}</span>
                 </span>
                 <span className="chat-row-title">{c.title || 'New chat'}</span>
+                {c.lastLine && (
+                  <span className="chat-row-last" title={c.lastLine}>
+                    {c.lastRole === 'user' ? 'You' : c.personaName}: {c.lastLine}
+                  </span>
+                )}
                 <span className="chat-row-meta">
                   {modeName(c.config.mode)} · {plural(c.messages, 'message')}
                 </span>
