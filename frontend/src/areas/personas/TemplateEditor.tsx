@@ -155,7 +155,8 @@ export function TemplateEditor(props: { draft: PersonaData; onChange: (p: Person
           <summary>What a template can use</summary>
           <p className="small muted">
             <code>{'{{char}}'}</code> and <code>{'{{user}}'}</code> are the persona’s and the player’s names. Fields: <code>.Persona.Name</code>, <code>.Persona.Role</code>, <code>.Persona.Description</code>,{' '}
-            <code>.Persona.Personality</code>, <code>.Persona.SpeechStyle</code>, <code>.Persona.Scenario</code>, <code>.Persona.Goals</code>, <code>.Persona.Relationships</code>,{' '}
+            <code>.Persona.Personality</code>, <code>.Persona.SpeechStyle</code>, <code>.Persona.Scenario</code>, <code>.Persona.ExampleDialogue</code> (each exchange under its separator) or{' '}
+            <code>.Persona.Examples</code> (the exchanges alone), <code>.Persona.Goals</code>, <code>.Persona.Relationships</code>,{' '}
             <code>.Persona.KnowledgeBoundaries</code>, <code>.Persona.LoreCollections</code>, <code>.Persona.SafetyNotes</code>, <code>.Message</code>, <code>.History</code>, <code>.Lore</code> (RAG passages:{' '}
             <code>.Text</code>, <code>.Source</code>, <code>.Citation</code>), <code>.RAG</code>, <code>.Family</code>.
           </p>
