@@ -68,7 +68,7 @@ export function LoreImportPanel({ collections, onImported }: { collections: stri
         </label>
       </div>
       {parsed.error && <p className="error small">Tags: {parsed.error}</p>}
-      <ChunkPreview key={list[0] ?? ''} path={list[0]} initial={chunking} onChunking={setChunking} />
+      <ChunkPreview paths={list} initial={chunking} onChunking={setChunking} />
       <div className="row">
         <button className="primary" disabled={busy || list.length === 0 || !!parsed.error} onClick={start}>
           {busy ? 'Importing…' : 'Import'}
