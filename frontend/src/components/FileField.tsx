@@ -15,6 +15,8 @@ export const filters = {
   specs: [{ name: 'Scene specs (YAML, CSV)', pattern: '*.yaml;*.yml;*.csv' }],
   archives: [{ name: 'Workspace archives', pattern: '*.npcws' }],
   personas: [{ name: 'Persona (JSON)', pattern: '*.json' }],
+  suites: [{ name: 'Test suites (promptfoo YAML)', pattern: '*.yaml;*.yml' }],
+  worldInfo: [{ name: 'World Info (JSON)', pattern: '*.json' }],
 } satisfies Record<string, FileFilter[]>
 
 export interface FileFieldProps {

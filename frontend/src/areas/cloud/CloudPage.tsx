@@ -4,6 +4,7 @@ import {
   datasets,
   operations,
   type AppError,
+  type BaseModel,
   type CloudPlan,
   type CloudRuns,
   type CloudStatus,
@@ -16,6 +17,7 @@ import {
 import { formatBytes } from '../../format'
 import { ProgressBar } from '../../components/ProgressBar'
 import { Problem } from '../../components/Problem'
+import { FileField, filters } from '../../components/FileField'
 
 // How often the runs are asked for again while one is running.
 const runsRefreshMs = 10_000
@@ -172,7 +174,10 @@ function StatusCard({ status }: { status: CloudStatus }) {
 }
 
 function PushPanel({ status }: { status: CloudStatus }) {
-  const [kind, setKind] = useState<'lore' | 'dataset'>('lore')
+  const [kind, setKind] = useState<'lore' | 'dataset' | 'file'>('lore')
+  const [file, setFile] = useState('')
+  const [baseModel, setBaseModel] = useState('')
+  const [models, setModels] = useState<BaseModel[]>([])
   const [collection, setCollection] = useState('')
   const [datasetId, setDatasetId] = useState('')
   const [all, setAll] = useState<DatasetData[]>([])
@@ -184,11 +189,15 @@ function PushPanel({ status }: { status: CloudStatus }) {
   const [error, setError] = useState<AppError | null>(null)
   useEffect(() => {
     datasets.list().then(setAll).catch(setError)
+    datasets
+      .targets()
+      .then((t) => setModels(t.baseModels))
+      .catch(setError)
   }, [])
   const review = () => {
     setError(null)
     setDone(null)
-    const p = kind === 'lore' ? cloud.planLore({ collection }) : cloud.planDataset({ datasetId })
+    const p = kind === 'lore' ? cloud.planLore({ collection }) : kind === 'file' ? cloud.planDataset({ file, baseModel }) : cloud.planDataset({ datasetId })
     p.then(setPlan).catch(setError)
   }
   const discard = () => {
@@ -214,11 +223,24 @@ function PushPanel({ status }: { status: CloudStatus }) {
     <section className="panel" aria-label="Push">
       <h2>Push to {status.deployment.name}</h2>
       <div className="row">
-        <select value={kind} onChange={(e) => setKind(e.target.value as 'lore' | 'dataset')} aria-label="What to push">
+        <select value={kind} onChange={(e) => setKind(e.target.value as 'lore' | 'dataset' | 'file')} aria-label="What to push">
           <option value="lore">Lore collection</option>
           <option value="dataset">Dataset</option>
+          <option value="file">Dataset file (JSON Lines)</option>
         </select>
-        {kind === 'lore' ? (
+        {kind === 'file' ? (
+          <>
+            <FileField label="Dataset file to push" filters={filters.jsonl} value={file} onChange={setFile} placeholder="~/datasets/mira.jsonl" />
+            <select value={baseModel} onChange={(e) => setBaseModel(e.target.value)} aria-label="Base model">
+              <option value="">base model the tuning starts from</option>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : kind === 'lore' ? (
           <input value={collection} onChange={(e) => setCollection(e.target.value)} placeholder="collection" aria-label="Collection" />
         ) : (
           <select value={datasetId} onChange={(e) => setDatasetId(e.target.value)} aria-label="Dataset">
@@ -230,7 +252,7 @@ function PushPanel({ status }: { status: CloudStatus }) {
             ))}
           </select>
         )}
-        <button onClick={review} disabled={!!plan || !!progress}>
+        <button onClick={review} disabled={!!plan || !!progress || (kind === 'file' && (!file.trim() || !baseModel))}>
           Review push
         </button>
       </div>
