@@ -123,12 +123,12 @@ export function ChunkPreview(props: { paths?: string[]; doc?: string; initial?: 
         </>
       ) : (
         previews?.map((f, i) => (
-          <details key={f.path} className="file-preview" open={i === 0} aria-label={`Chunks of ${fileName(f.path)}`}>
+          <details key={f.path} className="file-preview" open={i === 0 || !!f.error} aria-label={`Chunks of ${fileName(f.path)}`}>
             <summary>
               <span className="file-preview-name" title={f.path}>
                 {fileName(f.path)}
               </span>{' '}
-              {f.preview ? <PreviewFacts preview={f.preview} /> : <span className="muted small">not cut</span>}
+              {f.preview ? <PreviewFacts preview={f.preview} /> : <span className="muted small">could not be cut</span>}
             </summary>
             <Problem error={f.error} />
             {f.preview && <ChunkList chunks={f.preview.chunks} />}
