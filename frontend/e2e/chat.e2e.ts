@@ -68,7 +68,7 @@ test('a writer chats, stops, regenerates and branches', async () => {
   expect(sent.messages[sent.messages.length - 1]?.content).toContain('Can you mend this anchor?')
   // The chat's row in the list shows when, the mode and the last line said, shortened.
   const row = page.locator('.chat-row.active')
-  await expect.poll(() => row.locator('.chat-row-last').textContent()).toMatch(/^Mira Saltwhistle: \*wipes her hands on her apron\* Aye, \*\*landfolk\*\*, I heard you ask .*…$/)
+  await expect.poll(() => row.locator('.chat-row-last').textContent()).toMatch(/^wipes her hands on her apron Aye, landfolk, I heard you ask .*…$/)
   expect(await row.locator('.chat-row-meta').textContent()).toContain('base model')
   expect(await row.locator('.chat-row-when').textContent()).not.toBe('')
 

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { AreaProps } from '../../areas'
 import { chats, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
 import { DoFirst } from '../../components/DoFirst'
+import { lastLineText } from './facts'
 import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
@@ -114,7 +115,7 @@ export function ChatPage({ go, arg }: AreaProps) {
                 <span className="chat-row-title">{c.title || 'New chat'}</span>
                 {c.lastLine && (
                   <span className="chat-row-last" title={c.lastLine}>
-                    {c.lastRole === 'user' ? 'You' : c.personaName}: {c.lastLine}
+                    {lastLineText(c.lastRole, c.lastLine)}
                   </span>
                 )}
                 <span className="chat-row-meta">
