@@ -50,7 +50,7 @@ export function LineRow({ runId, line, busy, onChanged }: { runId: string; line:
           </span>
         ))}
         {line.note && <div className="muted small">Note: {line.note}</div>}
-        {line.error && <div className="warning-text small">{line.error}</div>}
+        {line.error && <Problem error={{ code: line.errorCode ?? 'error', message: line.error }} className="small" />}
         <div className="muted small line-id">{line.id}</div>
         <Problem error={error} className="small" />
       </td>

@@ -208,11 +208,7 @@ function CompareColumn(props: {
         {answer?.notice && <p className="bubble-note small">{answer.notice}</p>}
         {answer?.cut && <p className="bubble-warning small">cut: {answer.error}</p>}
         {answer?.stopped && <p className="bubble-warning small">stopped</p>}
-        {col?.error && (
-          <p className="error small" role="alert">
-            {col.error}
-          </p>
-        )}
+        {col?.error && <Problem error={{ code: col.errorCode ?? 'error', message: col.error }} className="small" />}
       </div>
       <Citations citations={answer?.citations ?? stream?.citations ?? []} />
       {answer && <p className="facts small">{replyFacts(answer).join(' · ')}</p>}

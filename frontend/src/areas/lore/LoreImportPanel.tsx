@@ -119,7 +119,7 @@ function ImportReport({ report }: { report: AddReport }) {
         <ul className="lore-problems">
           {failed.map((f) => (
             <li key={f.path + f.message}>
-              <span className="badge warn">{f.code}</span> {f.message}
+              <Problem error={{ code: f.code, message: f.message }} className="small" />
             </li>
           ))}
         </ul>
