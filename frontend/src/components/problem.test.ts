@@ -72,7 +72,15 @@ describe('plain problems', () => {
   })
   it('keeps a validation error\'s file and line', () => {
     const p = plainProblem({ code: 'invalid', field: 'scenes[0].mood', line: 7, message: 'scenes.yaml:7: scenes[0].mood: unknown field' })
-    expect(p.sentence).toBe('scenes.yaml:7: scenes[0].mood: unknown field')
+    expect(p.sentence).toBe('scenes.yaml, line 7: unknown field')
+    expect(p.details).toContain('scenes[0].mood')
+    const spec = plainProblem({
+      code: 'invalid',
+      field: 'scenes[0].personas',
+      line: 4,
+      message: '/tmp/b/bad.yaml:4: scenes[0].personas: scene "docks" names persona "Nobody", which this workspace does not have (get persona "Nobody": not found): create or import it first',
+    })
+    expect(spec.sentence).toBe('/tmp/b/bad.yaml, line 4: scene "docks" names persona "Nobody", which this workspace does not have: create or import it first')
     const noFile = plainProblem({ code: 'invalid', field: 'name', line: 3, message: 'name: is empty' })
     expect(noFile.sentence).toBe('Line 3: The name is empty')
     const lined = plainProblem({ code: 'invalid', line: 12, message: 'line 12: not JSON' })

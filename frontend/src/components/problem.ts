@@ -13,6 +13,10 @@ export interface Plain {
 
 const goNoise = /:? \(?(dial tcp|read tcp|write tcp|Get "|Post "|context deadline exceeded|EOF|x509:|tls:|lookup |unsupported protocol scheme)[\s\S]*$/
 
+// A cause Go wrapped in parentheses ("(get persona "Nobody": not found)") repeats what the
+// sentence says in the store's words.
+const wrappedCause = / \((?:get|open|read|stat|lookup) [^()]*: (?:not found|no such file or directory|EOF)\)/g
+
 // A rule recognises one kind of error anywhere in the (possibly wrapped) message and says it
 // plainly. The first rule that answers wins.
 type Rule = (raw: string, e: AppError) => string | undefined
@@ -109,9 +113,17 @@ export function plainProblem(e: AppError): Plain {
     const said = rule(raw, e)
     if (said) return { sentence: withLine(said, e), details: full }
   }
-  let s = raw.replace(goNoise, '')
+  let s = raw.replace(goNoise, '').replace(wrappedCause, '')
   // "path: give the file" → "Give the file"; the field is shown by the form, not named.
   if (e.field && s.startsWith(`${e.field}: `)) s = s.slice(e.field.length + 2)
+  // "spec.yaml:4: scenes[0].personas: …" → "spec.yaml, line 4: …": the file and line find
+  // the mistake; the key path is behind Details.
+  const at = /^(\S+?):(\d+): (.*)$/s.exec(s)
+  if (at) {
+    let rest = at[3] ?? ''
+    if (e.field && rest.startsWith(`${e.field}: `)) rest = rest.slice(e.field.length + 2)
+    s = `${at[1]}, line ${at[2]}: ${rest}`
+  }
   s = s.trim()
   // "is required for …" once its field name is gone: say which field in the writer's words.
   if (e.field && /^(is|must|should) /.test(s)) s = `${fieldLabel(e.field)} ${s}`
