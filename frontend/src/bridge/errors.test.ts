@@ -1,5 +1,5 @@
 import { describe as d, expect, it } from 'vitest'
-import { invalidField, toAppError } from './errors'
+import { describe, invalidField, toAppError } from './errors'
 
 d('toAppError', () => {
   it('keeps the shape Go sends', () => {
@@ -16,6 +16,12 @@ d('toAppError', () => {
     expect(toAppError('boom').message).toBe('boom')
     expect(toAppError(new Error('bang')).message).toBe('bang')
     expect(toAppError(42).code).toBe('error')
+  })
+})
+
+d('describe', () => {
+  it('is the plain sentence Problem shows', () => {
+    expect(describe({ code: 'invalid', field: 'path', message: 'path: give the archive file to read' })).toBe('Give the archive file to read')
   })
 })
 

@@ -1,3 +1,5 @@
+import { plainProblem } from '../components/problem'
+
 // Errors arrive already shaped by Go (app.FormatError): {code, message, field?, line?}.
 export interface AppError {
   code: string
@@ -20,6 +22,13 @@ export function toAppError(e: unknown): AppError {
     return { code: 'error', message: e }
   }
   return { code: 'error', message: 'Something went wrong.' }
+}
+
+// describe is an error as one plain sentence, for text where no alert fits (a title, a
+// status line). Areas show errors with components/Problem, which adds Go's own text behind
+// Details; both say the same sentence (components/problem.ts).
+export function describe(e: AppError): string {
+  return plainProblem(e).sentence
 }
 
 // invalidField is a field's aria-invalid: true when error names that field.

@@ -21,7 +21,7 @@ import { follow, type OpEvent } from './ops'
 
 export type { app, persona, provider, store }
 export type { dataset }
-export { toAppError, invalidField } from './errors'
+export { toAppError, describe, invalidField } from './errors'
 export type { AppError } from './errors'
 
 // call turns a rejected binding into an AppError.
