@@ -97,6 +97,12 @@ describe('plain problems', () => {
     expect(required).toBe('The base URL is required for a openai provider')
     expect(required).not.toContain('baseUrl')
   })
+  it('drops a socket error Go wrapped at the end, and only that', () => {
+    const p = plainProblem({ code: 'error', message: 'push lore ashfall: write tcp 127.0.0.1:50122->127.0.0.1:9000: write: connection reset by peer' })
+    expect(p.sentence).toBe('Push lore ashfall: the connection to the server failed; try again')
+    expect(p.details).toContain('connection reset by peer')
+    expect(plainProblem({ code: 'error', message: 'The file ends early: unexpected EOF' }).sentence).toBe('The file ends early: unexpected EOF')
+  })
   it('drops the internal field name and keeps writer messages', () => {
     const plain = plainProblem({ code: 'invalid', message: 'Give the card file to import.' })
     expect(plain).toEqual({ sentence: 'Give the card file to import.', details: '' })

@@ -11,7 +11,7 @@ export interface Plain {
   details: string
 }
 
-const goNoise = /:? \(?(dial tcp|read tcp|write tcp|Get "|Post "|context deadline exceeded|EOF|x509:|tls:|lookup |unsupported protocol scheme)[\s\S]*$/
+const goNoise = /(?:: | \()(dial tcp|read tcp|write tcp|Get "|Post "|context deadline exceeded|EOF|x509:|tls:|lookup |unsupported protocol scheme)[\s\S]*$/
 
 // A cause Go wrapped in parentheses ("(get persona "Nobody": not found)") repeats what the
 // sentence says in the store's words.
@@ -113,7 +113,10 @@ export function plainProblem(e: AppError): Plain {
     const said = rule(raw, e)
     if (said) return { sentence: withLine(said, e), details: full }
   }
+  const noise = goNoise.exec(raw)
   let s = raw.replace(goNoise, '').replace(wrappedCause, '')
+  // What was cut off is said in words, so the sentence still says what went wrong.
+  if (noise && s.trim()) s = `${s.trim()}: ${causeInWords(noise[1] ?? '')}`
   // "path: give the file" → "Give the file"; the field is shown by the form, not named.
   if (e.field && s.startsWith(`${e.field}: `)) s = s.slice(e.field.length + 2)
   // "spec.yaml:4: scenes[0].personas: …" → "spec.yaml, line 4: …": the file and line find
@@ -132,6 +135,15 @@ export function plainProblem(e: AppError): Plain {
   if (/^[a-z]/.test(s) && !/[/\\.~:]/.test(firstWord)) s = s[0]!.toUpperCase() + s.slice(1)
   s = withLine(s, e)
   return { sentence: s || 'Something went wrong.', details: s === raw ? '' : full }
+}
+
+// causeInWords says a network failure Go reported as a socket error.
+function causeInWords(kind: string): string {
+  if (kind === 'x509:' || kind === 'tls:') return "the server's certificate was not accepted"
+  if (kind === 'lookup ') return 'no computer has that name; check the address'
+  if (kind === 'context deadline exceeded') return 'the server did not answer in time; try again'
+  if (kind === 'unsupported protocol scheme') return 'the address must start with http:// or https://'
+  return 'the connection to the server failed; try again'
 }
 
 // withLine keeps a validation error's line in the sentence: the writer needs it to find the
