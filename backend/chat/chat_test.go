@@ -501,3 +501,51 @@ func TestEstimateCost(t *testing.T) {
 		}
 	}
 }
+
+func TestListShowsTheLastLineOfTheActivePath(t *testing.T) {
+	e := newEnv(t)
+	c := e.newChat(t)
+	cfg := chat.Config{Provider: "local", Mode: chat.ModeBase}
+	first, err := e.chats.AddUser(c.Chat.ID, "Where is the harbour?", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "The harbour lies past the\nsalt market, down the hill where the gulls nest on every roof and the fishwives shout the prices of the morning catch."
+	if _, err := e.chats.AddReply(c.Chat.ID, chat.Message{ParentID: first.ID, Text: long}, nil); err != nil {
+		t.Fatal(err)
+	}
+	summary := func() chat.Summary {
+		t.Helper()
+		page, err := e.chats.List(chat.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range page.Items {
+			if s.ID == c.Chat.ID {
+				return s
+			}
+		}
+		t.Fatalf("chat %s not listed", c.Chat.ID)
+		return chat.Summary{}
+	}
+	s := summary()
+	want := "The harbour lies past the salt market, down the hill where the gulls nest on…"
+	if s.LastLine != want || s.LastRole != chat.RoleAssistant {
+		t.Errorf("last line = %q (%s), want %q (assistant)", s.LastLine, s.LastRole, want)
+	}
+
+	// Editing the player's line starts a branch: the list follows the branch the writer sees.
+	if _, _, err := e.chats.Edit(c.Chat.ID, first.ID, "Where is the lighthouse?"); err != nil {
+		t.Fatal(err)
+	}
+	if s := summary(); s.LastLine != "Where is the lighthouse?" || s.LastRole != chat.RoleUser {
+		t.Errorf("after an edit, last line = %q (%s)", s.LastLine, s.LastRole)
+	}
+	// Going back to the first branch shows its reply again.
+	if _, err := e.chats.Select(c.Chat.ID, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s := summary(); s.LastLine != want {
+		t.Errorf("after selecting the first branch, last line = %q", s.LastLine)
+	}
+}

@@ -108,6 +108,10 @@ type Summary struct {
 	Messages     int    `json:"messages"`
 	CreatedAt    string `json:"createdAt"`
 	UpdatedAt    string `json:"updatedAt"`
+	// LastLine is the last message of the active path on one line, shortened to about 80
+	// characters; LastRole says whose it is (user: the player, assistant: the NPC).
+	LastLine string `json:"lastLine,omitempty"`
+	LastRole string `json:"lastRole,omitempty"`
 }
 
 func (c Chat) summary() Summary {

@@ -156,16 +156,19 @@ func (r *Repository) add(tx *bolt.Tx, c *Chat, m Message, p *Prompt) (Message, e
 }
 
 // title shortens a first line to about 60 characters at a word boundary.
-func title(s string) string {
+func title(s string) string { return shorten(s, 60) }
+
+// shorten puts s on one line and cuts it to about n characters at a word boundary.
+func shorten(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= 60 {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	r := []rune(s)[:60]
-	if i := strings.LastIndexByte(string(r), ' '); i > 30 {
-		return string(r)[:i] + "…"
+	r := string([]rune(s)[:n])
+	if i := strings.LastIndexByte(r, ' '); i > n/2 {
+		return r[:i] + "…"
 	}
-	return string(r) + "…"
+	return r + "…"
 }
 
 // AddUser saves the player's line at the end of the active path, and remembers cfg as the
@@ -315,21 +318,69 @@ type ListOptions struct {
 
 // List returns a page of chats, most recently used first.
 func (r *Repository) List(opt ListOptions) (Page, error) {
-	var all []Summary
+	var page Page
 	err := r.st.View(func(tx *bolt.Tx) error {
-		return store.ForEachJSON(tx, BucketChats, "", func(_ string, c Chat) error {
+		var all []Chat
+		err := store.ForEachJSON(tx, BucketChats, "", func(_ string, c Chat) error {
 			if (opt.PersonaID == "" || c.PersonaID == opt.PersonaID) && (opt.WithCompare || c.CompareRunID == "") {
-				all = append(all, c.summary())
+				all = append(all, c)
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(all, func(a, b Chat) int { return cmp.Or(cmp.Compare(b.UpdatedAt, a.UpdatedAt), cmp.Compare(a.ID, b.ID)) })
+		from, to, limit := pageBounds(opt.Offset, opt.Limit, len(all))
+		page = Page{Items: make([]Summary, 0, to-from), Total: len(all), Offset: from, Limit: limit}
+		// Only the chats on the page read their last message.
+		for _, c := range all[from:to] {
+			s := c.summary()
+			if m, ok := lastMessage(tx, c); ok {
+				s.LastLine, s.LastRole = shorten(m.Text, 80), m.Role
+			}
+			page.Items = append(page.Items, s)
+		}
+		return nil
 	})
 	if err != nil {
 		return Page{}, err
 	}
-	slices.SortFunc(all, func(a, b Summary) int { return cmp.Or(cmp.Compare(b.UpdatedAt, a.UpdatedAt), cmp.Compare(a.ID, b.ID)) })
-	from, to, limit := pageBounds(opt.Offset, opt.Limit, len(all))
-	return Page{Items: append([]Summary{}, all[from:to]...), Total: len(all), Offset: from, Limit: limit}, nil
+	return page, nil
+}
+
+// lastMessage is the end of c's active path. Every message added marks itself the active
+// child of its parent, so following the marks from the start reaches it without reading the
+// chat's other messages; a chat whose marks lead nowhere is read whole.
+func lastMessage(tx *bolt.Tx, c Chat) (Message, bool) {
+	last, parent := "", ""
+	for range c.Messages + 1 {
+		next, ok := c.Active[parent]
+		if !ok {
+			break
+		}
+		last, parent = next, next
+	}
+	if last != "" {
+		if m, err := getMessage(tx, c.ID, last); err == nil {
+			return m, true
+		}
+	}
+	msgs, err := loadMessages(tx, c.ID)
+	if err != nil {
+		return Message{}, false
+	}
+	path := ActivePath(msgs, c.Active)
+	if len(path) == 0 {
+		return Message{}, false
+	}
+	id := path[len(path)-1]
+	for _, m := range msgs {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Message{}, false
 }
 
 // Delete removes a chat with its messages and prompts. A compare run whose column it was

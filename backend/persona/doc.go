@@ -32,7 +32,8 @@
 //	.Char .User                  the persona's name (nickname when set) and the player's name
 //	.Persona                     a View: .Name .Nickname .Role .Description .Personality
 //	                             .SpeechStyle .Scenario .FirstGreeting .AlternateGreetings
-//	                             .ExampleDialogue .Goals .Relationships (each .Name .Kind .Notes)
+//	                             .ExampleDialogue (each exchange under its separator, no <START>)
+//	                             .Examples (the exchanges alone) .Goals .Relationships (each .Name .Kind .Notes)
 //	                             .KnowledgeBoundaries .LoreCollections .SafetyNotes .Tags
 //	                             .SystemPrompt .PostHistoryInstructions
 //	.Message                     the player's new message

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -159,5 +160,67 @@ func TestCardPostHistoryInstructions(t *testing.T) {
 	last := out.Messages[len(out.Messages)-1]
 	if last.Text != "Hello\n\nStay in character, Player." {
 		t.Errorf("turn %q", last.Text)
+	}
+}
+
+// A real card's <START> markers never reach the model: its exchanges are headed by the
+// family's example separator, as SillyTavern renders them.
+func TestRealCardExamplesRenderWithoutStartMarkers(t *testing.T) {
+	p := importFile(t, "realcards/tk_ccv3_st_export_like.json").Persona
+	if !strings.Contains(p.ExampleDialogue, "<START>") {
+		t.Fatalf("the card's example dialogue has no <START>: %q", p.ExampleDialogue)
+	}
+	// The card's own system prompt would replace the template, examples and all; without
+	// it the default template renders every field.
+	p.SystemPrompt = ""
+	tpl := defaultTemplate(t)
+	for _, f := range []Family{FamilyOpenAIChat, FamilyLlama3} {
+		t.Run(string(f), func(t *testing.T) {
+			out, err := Render(context.Background(), RenderRequest{Persona: p, Template: tpl, Family: f, Mode: ModeBase, Message: "Hello"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(strings.ToUpper(string(out.Body)), "<START>") || strings.Contains(string(out.Body), `\u003cSTART\u003e`) {
+				t.Errorf("<START> leaked into the %s body", f)
+			}
+			golden(t, filepath.Join("render", "realcards", "tk_ccv3_st_export_like-"+string(f)+".json"), out.Body)
+		})
+	}
+}
+
+func TestExampleBlocks(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"blocks", "<START>\n{{user}}: Hi.\n{{char}}: Hello.\n<START>\n{{user}}: Bye.\n{{char}}: Farewell.", []string{"{{user}}: Hi.\n{{char}}: Hello.", "{{user}}: Bye.\n{{char}}: Farewell."}},
+		{"any case, text before the first marker", "{{char}}: Ahoy.\n<start>\n{{user}}: Hi.", []string{"{{char}}: Ahoy.", "{{user}}: Hi."}},
+		{"marker only", "<START>", nil},
+		{"blank blocks dropped", "<START>\n\n<START>\nA\n<START>  \n", []string{"A"}},
+		{"marker mid-line", "A <START> B", []string{"A", "B"}},
+		{"empty", "", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if diff := cmp.Diff(c.want, ExampleBlocks(c.in)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	got := exampleDialogue([]string{"A: 1", "B: 2"}, FamilyLlama3)
+	if want := "***\nA: 1\n***\nB: 2"; got != want {
+		t.Errorf("llama3 examples = %q, want %q", got, want)
+	}
+	if got := exampleDialogue([]string{"A: 1"}, FamilyOpenAIChat); got != "[Example Chat]\nA: 1" {
+		t.Errorf("openai-chat examples = %q", got)
+	}
+}
+
+// A template may head the exchanges itself with .Persona.Examples.
+func TestTemplateRangesOverExamples(t *testing.T) {
+	p := Persona{Name: "Mira", ExampleDialogue: "<START>\n{{user}}: Hi.\n<START>\n{{char}}: Bye, {{user}}."}
+	tpl := Template{ID: "own", System: "{{range $i, $e := .Persona.Examples}}Example {{$i}}:\n{{$e}}\n{{end}}"}
+	got := renderSystem(t, p, tpl)
+	if want := "Example 0:\nPlayer: Hi.\nExample 1:\nMira: Bye, Player."; got != want {
+		t.Errorf("system = %q, want %q", got, want)
 	}
 }

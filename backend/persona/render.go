@@ -181,7 +181,6 @@ func templateData(ctx context.Context, req RenderRequest) (*Data, error) {
 			Scenario:                ph.apply(p.Scenario),
 			FirstGreeting:           ph.apply(p.FirstGreeting),
 			AlternateGreetings:      ph.list(p.AlternateGreetings),
-			ExampleDialogue:         ph.apply(p.ExampleDialogue),
 			Goals:                   ph.list(p.Goals),
 			KnowledgeBoundaries:     ph.apply(p.Knowledge.Boundaries),
 			LoreCollections:         p.Knowledge.LoreCollections,
@@ -195,6 +194,8 @@ func templateData(ctx context.Context, req RenderRequest) (*Data, error) {
 		RAG:     req.Mode == ModeRAG,
 		Family:  req.Family,
 	}
+	d.Persona.Examples = ExampleBlocks(ph.apply(p.ExampleDialogue))
+	d.Persona.ExampleDialogue = exampleDialogue(d.Persona.Examples, req.Family)
 	for _, r := range p.Relationships {
 		d.Persona.Relationships = append(d.Persona.Relationships, Relationship{
 			PersonaID: r.PersonaID, Name: ph.apply(r.Name), Kind: ph.apply(r.Kind), Notes: ph.apply(r.Notes),

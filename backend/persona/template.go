@@ -73,16 +73,20 @@ type Data struct {
 
 // View is the persona as templates see it.
 type View struct {
-	Name                    string
-	Nickname                string
-	Role                    string
-	Description             string
-	Personality             string
-	SpeechStyle             string
-	Scenario                string
-	FirstGreeting           string
-	AlternateGreetings      []string
+	Name               string
+	Nickname           string
+	Role               string
+	Description        string
+	Personality        string
+	SpeechStyle        string
+	Scenario           string
+	FirstGreeting      string
+	AlternateGreetings []string
+	// ExampleDialogue is the card's example exchanges, each under the family's
+	// ExampleSeparator; Examples are the exchanges alone, for a template that heads them
+	// itself. Neither holds a <START> marker.
 	ExampleDialogue         string
+	Examples                []string
 	Goals                   []string
 	Relationships           []Relationship
 	KnowledgeBoundaries     string

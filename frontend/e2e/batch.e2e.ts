@@ -52,7 +52,7 @@ test('a writer runs a spec, watches it, regenerates a line and exports', async (
   writeFileSync(bad, 'defaults: {model: {provider: local}}\nscenes:\n  - id: docks\n    personas: [Nobody]\n    beats: [{id: hail, direction: Hails the ship.}]\n')
   await side.getByLabel('Scene spec file').fill(bad)
   await side.getByRole('button', { name: 'Start run' }).click()
-  await expect.poll(() => side.getByRole('alert').textContent()).toMatch(/persona "Nobody".*line 4/)
+  await expect.poll(() => side.getByRole('alert').textContent()).toMatch(/bad\.yaml, line 4: scene "docks" names persona "Nobody", which this workspace does not have: create or import it first/)
   expect(models.chatRequests.length).toBe(0)
 
   await side.getByLabel('Scene spec file').fill(spec)

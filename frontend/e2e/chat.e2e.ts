@@ -66,6 +66,11 @@ test('a writer chats, stops, regenerates and branches', async () => {
   expect(sent.messages[0]?.role).toBe('system')
   expect(sent.messages[0]?.content).toContain('You are Mira Saltwhistle, the harbour blacksmith of Saltmere')
   expect(sent.messages[sent.messages.length - 1]?.content).toContain('Can you mend this anchor?')
+  // The chat's row in the list shows when, the mode and the last line said, shortened.
+  const row = page.locator('.chat-row.active')
+  await expect.poll(() => row.locator('.chat-row-last').textContent()).toMatch(/^wipes her hands on her apron Aye, landfolk, I heard you ask .*…$/)
+  expect(await row.locator('.chat-row-meta').textContent()).toContain('base model')
+  expect(await row.locator('.chat-row-when').textContent()).not.toBe('')
 
   // Stop midway: the part received is kept and marked.
   models.chat.tokensPerSecond = 6

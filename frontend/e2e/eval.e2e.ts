@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -88,4 +89,22 @@ test('a writer writes a case, runs it against two configurations and opens the f
 
   // The run is in the suite's history with both pass rates.
   expect(await page.getByRole('table', { name: 'Run history' }).textContent()).toMatch(/candidate · base 0% · production · base 100%/)
+})
+
+test('a writer imports a promptfoo file with Browse… and exports the suite to a file', async () => {
+  const side = page.getByRole('complementary', { name: 'Test suites' })
+  const chooser = page.waitForEvent('filechooser')
+  await side.getByRole('button', { name: 'Browse…' }).click()
+  await (await chooser).setFiles(resolve(__dirname, '../../backend/evals/testdata/mira.promptfoo.yaml'))
+  await expect.poll(() => side.getByLabel('Suite file').inputValue()).toMatch(/npcstudio-uploads-.*\/mira\.promptfoo\.yaml$/)
+  await side.getByRole('button', { name: 'Import', exact: true }).click()
+  await expect.poll(() => page.getByRole('table', { name: 'Cases' }).textContent()).toContain('What was his name?')
+
+  // A file to write is typed in the browser page (it cannot pick one); Go writes it.
+  await page.getByText('Export as a promptfoo file').click()
+  const out = join(studio.dataDir, 'exported suite.yaml')
+  await page.getByLabel('Suite file to write').fill(out)
+  await page.locator('.suite-export').getByRole('button', { name: 'Export', exact: true }).click()
+  await expect.poll(() => page.locator('.suite-export .success').textContent()).toBe(`Wrote ${out}.`)
+  expect(readFileSync(out, 'utf8')).toContain('What was his name?')
 })

@@ -81,14 +81,16 @@ test('re-importing a card asks: replace as a new version, or keep both', async (
 test('a relative path is refused with the same sentence in every area', async () => {
   await page.getByLabel('Card file to import').fill('cards/mira.png')
   await page.getByRole('button', { name: 'Import card' }).click()
-  await expect.poll(() => cardPanel().getByRole('alert').last().textContent()).toContain('cards/mira.png is not a full path; use Browse… or give the whole path')
+  const said = /^cards\/mira\.png is not a full path\. Did you mean \/\S+\/cards\/mira\.png\? Or use Browse… to pick it\.$/
+  await expect.poll(() => cardPanel().getByRole('alert').last().locator('.problem-sentence').textContent()).toMatch(said)
+  expect(await cardPanel().getByRole('alert').last().locator('.problem-details code').isVisible()).toBe(false)
   await page.locator('.card-panel').screenshot({ path: join(artifacts, 'e2e-files-relative.png') })
 
   await page.getByRole('button', { name: 'Settings' }).click()
   await page.getByRole('tab', { name: 'Workspace file' }).click()
   await page.getByLabel('Archive to read').fill('cards/mira.png')
   await page.getByRole('button', { name: 'Import', exact: true }).click()
-  await expect.poll(() => page.locator('.error').first().textContent()).toContain('cards/mira.png is not a full path; use Browse… or give the whole path')
+  await expect.poll(() => page.locator('.error').first().locator('.problem-sentence').textContent()).toMatch(said)
   // Folders and files to write cannot come from the browser: the field says to type the path.
   expect(await page.getByText('Type the full path of the file to write').count()).toBeGreaterThan(0)
 })

@@ -24,6 +24,8 @@ beforeAll(async () => {
   await callStudio(studio, 'app.ProviderService.Add', { provider: { name: 'local', kind: 'openai', baseUrl: models.baseUrl, model: 'llama3.1:8b' }, apiKey: '' })
   await callStudio(studio, 'app.PersonaService.Create', { name: '', fromFile: mira })
   await callStudio(studio, 'app.DatasetService.Create', { name: 'Harbour lines', baseModel: '', format: '' })
+  // A chat (opened by the persona's greeting) gives the chat list a row with its last line.
+  await callStudio(studio, 'app.ChatService.Create', { personaRef: 'Mira Saltwhistle', config: { provider: 'local', mode: 'base' } })
 })
 
 afterAll(async () => {

@@ -83,6 +83,20 @@ test('a writer imports lore, previews chunks, searches with a filter, chats in R
   expect(await preview.locator('mark.overlap').count()).toBeGreaterThan(0)
   await page.screenshot({ path: join(artifacts, 'e2e-lore-preview.png') })
 
+  // Several files picked: each is previewed under its name; one that cannot be read says so
+  // and does not hide the others.
+  await files.fill([join(world, 'ember-court.md'), join(world, 'currency.md'), join(world, 'nope.md')].join('\n'))
+  await importer.getByRole('button', { name: 'Preview chunks of 3 files' }).click()
+  const each = (name: string) => preview.getByRole('group', { name: `Chunks of ${name}` })
+  await expect.poll(() => each('nope.md').count()).toBe(1)
+  expect(await each('ember-court.md').getByRole('status').textContent()).toContain('fixed 200 chars, overlap 60')
+  expect(await each('currency.md').getByRole('status').textContent()).toMatch(/^\d+ chunks? of /)
+  expect(await each('nope.md').getByRole('alert').locator('.problem-sentence').textContent()).toContain('nope.md')
+  // The first file is open, and so is one that failed; the others wait for a click.
+  expect(await each('ember-court.md').getByRole('listitem').count()).toBeGreaterThan(3)
+  expect(await each('currency.md').getAttribute('open')).toBeNull()
+  await page.screenshot({ path: join(artifacts, 'e2e-lore-preview-many.png') })
+
   // Import the world's folder with the default chunking, then move two documents to the
   // court's collection by importing them again with it.
   await importer.getByLabel('Chunking strategy').selectOption('paragraphs')

@@ -41,7 +41,12 @@ test('a writer adds a provider, sees a field error, fixes it and tests it', asyn
   await form.getByLabel('Base URL').fill('not a url')
   await form.getByLabel('Model').fill('llama3.1:8b')
   await page.getByRole('button', { name: 'Save provider' }).click()
-  await expect.poll(() => page.locator('.error').textContent()).toContain('baseUrl')
+  // One plain sentence with the fix; the internal field name stays behind the closed Details.
+  const problem = page.locator('.error').first()
+  await expect.poll(() => problem.locator('.problem-sentence').textContent()).toBe('"not a url" is not a web address. Give one such as http://localhost:11434/v1.')
+  expect(await problem.locator('details.problem-details').getAttribute('open')).toBeNull()
+  expect(await problem.locator('.problem-details code').isVisible()).toBe(false)
+  expect(await problem.locator('.problem-details code').textContent()).toContain('baseUrl')
   expect(await form.getByLabel('Base URL').getAttribute('aria-invalid')).toBe('true')
 
   await form.getByLabel('Base URL').fill(models.baseUrl)

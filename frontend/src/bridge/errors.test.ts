@@ -24,10 +24,11 @@ d('toAppError', () => {
     expect(toAppError(new Error('{not json')).message).toBe('{not json')
     expect(toAppError(new Error('{"a":1}')).message).toBe('{"a":1}')
   })
-  it('describes where the problem is', () => {
-    expect(describe({ code: 'invalid', message: 'bad role', field: 'messages[0].role', line: 3 })).toBe(
-      'bad role (messages[0].role, line 3)',
-    )
+})
+
+d('describe', () => {
+  it('is the plain sentence Problem shows', () => {
+    expect(describe({ code: 'invalid', field: 'path', message: 'path: give the archive file to read' })).toBe('Give the archive file to read')
   })
 })
 

@@ -1,3 +1,5 @@
+import { plainProblem } from '../components/problem'
+
 // Errors arrive already shaped by Go (app.FormatError): {code, message, field?, line?}.
 export interface AppError {
   code: string
@@ -39,9 +41,11 @@ function parseShaped(text: string): AppError | null {
   return null
 }
 
+// describe is an error as one plain sentence, for text where no alert fits (a title, a
+// status line). Areas show errors with components/Problem, which adds Go's own text behind
+// Details; both say the same sentence (components/problem.ts).
 export function describe(e: AppError): string {
-  const where = [e.field, e.line ? `line ${e.line}` : ''].filter(Boolean).join(', ')
-  return where ? `${e.message} (${where})` : e.message
+  return plainProblem(e).sentence
 }
 
 // invalidField is a field's aria-invalid: true when error names that field.

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { inBrowserPage, onFileDrop, pick, upload, type FileFilter, type PickMode } from '../bridge/files'
-import type { AppError } from '../bridge/errors'
+import { toAppError, type AppError } from '../bridge/errors'
+import { Problem } from './Problem'
 import { acceptOf, acceptsDrop, matchesFilters, withPaths } from './fileField'
 
 export type { FileFilter, PickMode }
@@ -14,6 +15,8 @@ export const filters = {
   specs: [{ name: 'Scene specs (YAML, CSV)', pattern: '*.yaml;*.yml;*.csv' }],
   archives: [{ name: 'Workspace archives', pattern: '*.npcws' }],
   personas: [{ name: 'Persona (JSON)', pattern: '*.json' }],
+  suites: [{ name: 'Test suites (promptfoo YAML)', pattern: '*.yaml;*.yml' }],
+  worldInfo: [{ name: 'World Info (JSON)', pattern: '*.json' }],
 } satisfies Record<string, FileFilter[]>
 
 export interface FileFieldProps {
@@ -44,7 +47,7 @@ export function FileField(props: FileFieldProps) {
   const input = useRef<HTMLInputElement>(null)
   const [busy, setBusy] = useState(false)
   const [over, setOver] = useState(false)
-  const [problem, setProblem] = useState('')
+  const [problem, setProblem] = useState<AppError | null>(null)
   const latest = useRef(props)
   latest.current = props
 
@@ -52,7 +55,7 @@ export function FileField(props: FileFieldProps) {
     if (paths.length === 0) return
     const p = latest.current
     const next = withPaths(p.value, paths, mode)
-    setProblem('')
+    setProblem(null)
     p.onChange(next)
     p.onPicked?.(next)
   }
@@ -68,24 +71,24 @@ export function FileField(props: FileFieldProps) {
   const uploadAll = async (files: File[]) => {
     const kept = files.filter((f) => matchesFilters(f.name, props.filters))
     if (kept.length === 0) {
-      setProblem(`That is not a file this field takes (${acceptOf(props.filters) ?? 'any file'}).`)
+      setProblem({ code: 'invalid', message: `That is not a file this field takes (${acceptOf(props.filters) ?? 'any file'}).` })
       return
     }
     setBusy(true)
-    setProblem('')
+    setProblem(null)
     try {
       const paths: string[] = []
       for (const f of mode === 'openMany' ? kept : kept.slice(0, 1)) paths.push(await upload(f))
       take(paths)
     } catch (e) {
-      setProblem((e as AppError).message)
+      setProblem(toAppError(e))
     } finally {
       setBusy(false)
     }
   }
 
   const browse = async () => {
-    setProblem('')
+    setProblem(null)
     if (browser) {
       input.current?.click()
       return
@@ -97,7 +100,7 @@ export function FileField(props: FileFieldProps) {
       if (props.suggestedName) opts.suggestedName = props.suggestedName
       take(await pick(mode, opts))
     } catch (e) {
-      setProblem((e as AppError).message)
+      setProblem(toAppError(e))
     } finally {
       setBusy(false)
     }
@@ -114,7 +117,7 @@ export function FileField(props: FileFieldProps) {
       value={props.value}
       disabled={props.disabled}
       onChange={(e) => {
-        setProblem('')
+        setProblem(null)
         props.onChange(e.target.value)
       }}
       placeholder={props.placeholder}
@@ -126,7 +129,7 @@ export function FileField(props: FileFieldProps) {
       value={props.value}
       disabled={props.disabled}
       onChange={(e) => {
-        setProblem('')
+        setProblem(null)
         props.onChange(e.target.value)
       }}
       placeholder={props.placeholder}
@@ -176,11 +179,7 @@ export function FileField(props: FileFieldProps) {
         />
       )}
       {browser && !canBrowse && <span className="muted small">Type the full path{mode === 'folder' ? ' of the folder' : ' of the file to write'} (the browser cannot pick one here).</span>}
-      {problem && (
-        <span className="error small" role="alert">
-          {problem}
-        </span>
-      )}
+      <Problem error={problem} className="small" />
     </div>
   )
 }

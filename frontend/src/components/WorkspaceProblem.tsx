@@ -1,4 +1,5 @@
 import type { app, AppError } from '../bridge'
+import { Problem } from './Problem'
 
 const advice: Record<string, string> = {
   locked: 'Another NPC Studio has this workspace open. Close the other NPC Studio window (or wait for its command to finish), then press Retry.',
@@ -21,7 +22,7 @@ export function WorkspaceProblem(props: { title: string; error: AppError; status
           </details>
         </>
       ) : (
-        <p className="problem-message">{error.message}</p>
+        <Problem error={error} className="problem-message" />
       )}
       {status?.lastGoodCopy && (
         <p>

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { batches, describe, type AppError, type BatchExportResult, type BatchFormat } from '../../bridge'
+import { batches, type AppError, type BatchExportResult, type BatchFormat } from '../../bridge'
 import { FileField, filters } from '../../components/FileField'
 
 const formats: { id: BatchFormat; label: string }[] = [
@@ -40,7 +41,7 @@ export function BatchExportPanel({ runId }: { runId: string }) {
       <button className="primary" disabled={!dir.trim() || picked.length === 0} onClick={run}>
         Export
       </button>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {result && (
         <div role="status" className="success">
           Exported {result.lines} {result.reviewed ? 'accepted ' : ''}lines:

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { batches, describe, type AppError, type BatchProgress, type BatchRunOp, type BatchStatus } from '../../bridge'
+import { batches, type AppError, type BatchProgress, type BatchRunOp, type BatchStatus } from '../../bridge'
 import { NewRunPanel } from './NewRunPanel'
 import { RunView } from './RunView'
 import { PickList } from '../../components/PickList'
@@ -74,7 +75,7 @@ export function BatchPage() {
         />
       </aside>
       <section className="batch-main">
-        {error && <p className="error">{describe(error)}</p>}
+        <Problem error={error} />
         {open ? (
           <RunView
             key={open}

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { batches, describe, type AppError, type BatchLine, type BatchReviewAction } from '../../bridge'
+import { batches, type AppError, type BatchLine, type BatchReviewAction } from '../../bridge'
 import { lineState } from './progress'
 
 // LineRow is one line of a scene's table: who says it, its text, its flags and note, and
@@ -49,9 +50,9 @@ export function LineRow({ runId, line, busy, onChanged }: { runId: string; line:
           </span>
         ))}
         {line.note && <div className="muted small">Note: {line.note}</div>}
-        {line.error && <div className="warning-text small">{line.error}</div>}
+        {line.error && <Problem error={{ code: line.errorCode ?? 'error', message: line.error }} className="small" />}
         <div className="muted small line-id">{line.id}</div>
-        {error && <div className="error small">{describe(error)}</div>}
+        <Problem error={error} className="small" />
       </td>
       <td className="line-state">{lineState(line)}</td>
       <td className="row batch-actions">

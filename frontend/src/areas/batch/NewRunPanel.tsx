@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
-import { describe, providers, type AppError, type BatchRunOp, type provider } from '../../bridge'
+import { providers, type AppError, type BatchRunOp, type provider } from '../../bridge'
 import { FileField, filters } from '../../components/FileField'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 interface NewRunRequest {
   specPath: string
@@ -67,7 +67,7 @@ export function NewRunPanel({ busy, onStart }: { busy: boolean; onStart: (req: N
       <button className="primary" disabled={busy || starting || !specPath.trim()} onClick={start}>
         {starting ? 'Checking…' : 'Start run'}
       </button>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
     </div>
   )
 }

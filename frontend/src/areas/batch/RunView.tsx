@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { batches, describe, type AppError, type BatchLine, type BatchLinesQuery, type BatchStatus } from '../../bridge'
+import { batches, type AppError, type BatchLine, type BatchLinesQuery, type BatchStatus } from '../../bridge'
 import type { Running } from './BatchPage'
 import { BatchExportPanel } from './BatchExportPanel'
 import { LineRow } from './LineRow'
@@ -90,7 +91,7 @@ export function RunView({ runId, tick, running, onResume, onChanged }: RunViewPr
           <span className="muted small">{p ? progressFacts(p) : `starting ${running.op.lines} lines…`}</span>
         </ProgressBar>
       )}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       <div className="row batch-filters" aria-label="Filters">
         <select aria-label="Scene filter" value={query.scene ?? ''} onChange={(e) => setQuery({ ...query, scene: e.target.value })}>
           <option value="">every scene</option>

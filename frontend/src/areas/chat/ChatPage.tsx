@@ -2,11 +2,12 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { AreaProps } from '../../areas'
 import { chats, personas, providers, type AppError, type ChatConfig, type ChatSetup, type ChatSummary, type persona, type provider } from '../../bridge'
 import { DoFirst } from '../../components/DoFirst'
+import { lastLineText } from './facts'
 import { ChatView } from './ChatView'
 import { CompareChat } from './CompareChat'
 import { VerdictList } from './VerdictList'
 import { formatWhen, modeName, plural } from '../../format'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 const tabs = [
   { id: 'chat', label: 'Chat' },
@@ -112,6 +113,11 @@ export function ChatPage({ go, arg }: AreaProps) {
                   <span className="chat-row-when">{formatWhen(c.updatedAt)}</span>
                 </span>
                 <span className="chat-row-title">{c.title || 'New chat'}</span>
+                {c.lastLine && (
+                  <span className="chat-row-last" title={c.lastLine}>
+                    {lastLineText(c.lastRole, c.lastLine)}
+                  </span>
+                )}
                 <span className="chat-row-meta">
                   {modeName(c.config.mode)} · {plural(c.messages, 'message')}
                 </span>
@@ -132,7 +138,7 @@ export function ChatPage({ go, arg }: AreaProps) {
             </button>
           ))}
         </div>
-        <ErrorAlert error={error} />
+        <Problem error={error} />
         {missing === 'model' && <DoFirst action="Connect a model" onGo={() => go('start')} />}
         {missing === 'persona' && <DoFirst action="Create a persona" onGo={() => go('personas')} />}
         {tab === 'chat' &&

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
-import { chats, describe, type AppError, type ChatConfig, type ChatMessage, type ChatOp, type ChatResult, type ChatSetup, type ChatView as View, type provider } from '../../bridge'
+import { chats, type AppError, type ChatConfig, type ChatMessage, type ChatOp, type ChatResult, type ChatSetup, type ChatView as View, type provider } from '../../bridge'
 import { ConfigPicker } from './ConfigPicker'
 import { MessageBubble, StreamingBubble, type BubbleActions } from './MessageBubble'
 import { SaveAsTrainingDialog } from './SaveAsTrainingDialog'
@@ -168,14 +169,13 @@ export function ChatView(props: {
         </div>
       </div>
       {error && (
-        <div className="error chat-error" role="alert">
-          {describe(error)}
+        <Problem error={error} className="chat-error">
           {unanswered && last && (
             <button className="link-button" onClick={() => void run(() => chats.regenerate(chatId, last.id, config, onParts), last.id, '')}>
               Retry
             </button>
           )}
-        </div>
+        </Problem>
       )}
       <div className="composer">
         <textarea

@@ -7,7 +7,7 @@ import { Markdown } from './Markdown'
 import type { ColumnStream } from './stream'
 import { useStreams } from './useStreams'
 import { VerdictPanel } from './VerdictPanel'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 // CompareChat sends one player line to two to four configurations at once and streams the
 // answers side by side; the writer then marks the better one and says why.
@@ -127,7 +127,7 @@ export function CompareChat(props: {
         </div>
       </div>
       )}
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {(running || run) && (
         <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${shownConfigs.length}, minmax(0, 1fr))` }}>
           {shownConfigs.map((c, i) => (
@@ -208,11 +208,7 @@ function CompareColumn(props: {
         {answer?.notice && <p className="bubble-note small">{answer.notice}</p>}
         {answer?.cut && <p className="bubble-warning small">cut: {answer.error}</p>}
         {answer?.stopped && <p className="bubble-warning small">stopped</p>}
-        {col?.error && (
-          <p className="error small" role="alert">
-            {col.error}
-          </p>
-        )}
+        {col?.error && <Problem error={{ code: col.errorCode ?? 'error', message: col.error }} className="small" />}
       </div>
       <Citations citations={answer?.citations ?? stream?.citations ?? []} />
       {answer && <p className="facts small">{replyFacts(answer).join(' · ')}</p>}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { chats, datasets, type AppError, type BaseModel, type ChatMessage, type DatasetData } from '../../bridge'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 import { Dialog } from '../../components/Dialog'
 
 // SaveAsTrainingDialog adds a reply to a tuning dataset. The writer may correct the reply
@@ -113,7 +113,7 @@ export function SaveAsTrainingDialog(props: { chatId: string; message: ChatMessa
           <input value={tags} onChange={(e) => setTags(e.target.value)} />
         </label>
       </div>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {saved && <p className="success">{saved}</p>}
       <div className="row dialog-actions">
         <button className="primary" disabled={busy || !datasetId || !reply.trim() || !!saved} onClick={save}>

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { chats, describe, type AppError, type CompareRun } from '../../bridge'
+import { chats, type AppError, type CompareRun } from '../../bridge'
 import { configLabel } from './facts'
 
 // plain drops markdown marks for a one-line excerpt.
@@ -25,7 +26,7 @@ export function VerdictList({ refreshKey }: { refreshKey: number }) {
       .catch((e: AppError) => setError(e))
   }, [refreshKey])
 
-  if (error) return <p className="error">{describe(error)}</p>
+  if (error) return <Problem error={error} />
   if (!runs) return <p className="muted">Loading verdicts…</p>
   if (runs.length === 0) return <p className="empty">No verdicts yet. Compare answers and mark the better one.</p>
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { chats, type AppError, type CompareRun } from '../../bridge'
 import { configLabel } from './facts'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 // VerdictPanel records which column answered better and why. The winner is picked in the
 // column headers (winner/onWinner); the note and the save are here.
@@ -42,7 +42,7 @@ export function VerdictPanel(props: { run: CompareRun; winner: number | null; on
           </span>
         )}
       </div>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
     </section>
   )
 }

@@ -31,3 +31,11 @@ export function formatUsd(v: number): string {
 export function configLabel(c: { provider: string; model?: string; mode: string }): string {
   return [c.provider, c.model, modeLabel(c.mode)].filter(Boolean).join(' · ')
 }
+
+// lastLineText is a chat's last line as its row in the list shows it: the player's marked
+// "You:", the NPC's bare (the row already names the persona), without the markdown marks
+// (*actions*, **bold**, `code`) that would crowd a short line.
+export function lastLineText(role: string | undefined, line: string): string {
+  const plain = line.replace(/(\*{1,3}|_{2,3}|`)(\S[\s\S]*?\S|\S)\1/g, '$2').replace(/^#{1,6}\s+/, '')
+  return role === 'user' ? `You: ${plain}` : plain
+}

@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState } from 'react'
 import {
   cloud,
   datasets,
-  describe,
   operations,
   type AppError,
+  type BaseModel,
   type CloudPlan,
   type CloudRuns,
   type CloudStatus,
@@ -16,7 +16,8 @@ import {
 } from '../../bridge'
 import { formatBytes } from '../../format'
 import { ProgressBar } from '../../components/ProgressBar'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
+import { FileField, filters } from '../../components/FileField'
 
 // How often the runs are asked for again while one is running.
 const runsRefreshMs = 10_000
@@ -51,7 +52,7 @@ export function CloudPage() {
   return (
     <div className="page cloud-page">
       <h1>Cloud</h1>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       <Deployments list={list} onChange={load} onError={setError} />
       {busy && <p className="muted">Signing in and looking at the deployment…</p>}
       {status && <StatusCard status={status} />}
@@ -138,7 +139,7 @@ function Deployments(props: { list: app.DeploymentList | null; onChange: () => v
             <input value={draft.profile} onChange={set('profile')} placeholder="default chain" />
           </label>
         </div>
-        {fieldError && <p className="error">{describe(fieldError)}</p>}
+        <Problem error={fieldError} />
         <div>
           <button className="primary" onClick={connect} disabled={connecting}>
             {connecting ? 'Connecting…' : 'Connect'}
@@ -173,7 +174,10 @@ function StatusCard({ status }: { status: CloudStatus }) {
 }
 
 function PushPanel({ status }: { status: CloudStatus }) {
-  const [kind, setKind] = useState<'lore' | 'dataset'>('lore')
+  const [kind, setKind] = useState<'lore' | 'dataset' | 'file'>('lore')
+  const [file, setFile] = useState('')
+  const [baseModel, setBaseModel] = useState('')
+  const [models, setModels] = useState<BaseModel[]>([])
   const [collection, setCollection] = useState('')
   const [datasetId, setDatasetId] = useState('')
   const [all, setAll] = useState<DatasetData[]>([])
@@ -185,11 +189,15 @@ function PushPanel({ status }: { status: CloudStatus }) {
   const [error, setError] = useState<AppError | null>(null)
   useEffect(() => {
     datasets.list().then(setAll).catch(setError)
+    datasets
+      .targets()
+      .then((t) => setModels(t.baseModels))
+      .catch(setError)
   }, [])
   const review = () => {
     setError(null)
     setDone(null)
-    const p = kind === 'lore' ? cloud.planLore({ collection }) : cloud.planDataset({ datasetId })
+    const p = kind === 'lore' ? cloud.planLore({ collection }) : kind === 'file' ? cloud.planDataset({ file, baseModel }) : cloud.planDataset({ datasetId })
     p.then(setPlan).catch(setError)
   }
   const discard = () => {
@@ -215,11 +223,24 @@ function PushPanel({ status }: { status: CloudStatus }) {
     <section className="panel" aria-label="Push">
       <h2>Push to {status.deployment.name}</h2>
       <div className="row">
-        <select value={kind} onChange={(e) => setKind(e.target.value as 'lore' | 'dataset')} aria-label="What to push">
+        <select value={kind} onChange={(e) => setKind(e.target.value as 'lore' | 'dataset' | 'file')} aria-label="What to push">
           <option value="lore">Lore collection</option>
           <option value="dataset">Dataset</option>
+          <option value="file">Dataset file (JSON Lines)</option>
         </select>
-        {kind === 'lore' ? (
+        {kind === 'file' ? (
+          <>
+            <FileField label="Dataset file to push" filters={filters.jsonl} value={file} onChange={setFile} placeholder="~/datasets/mira.jsonl" />
+            <select value={baseModel} onChange={(e) => setBaseModel(e.target.value)} aria-label="Base model">
+              <option value="">base model the tuning starts from</option>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : kind === 'lore' ? (
           <input value={collection} onChange={(e) => setCollection(e.target.value)} placeholder="collection" aria-label="Collection" />
         ) : (
           <select value={datasetId} onChange={(e) => setDatasetId(e.target.value)} aria-label="Dataset">
@@ -231,11 +252,11 @@ function PushPanel({ status }: { status: CloudStatus }) {
             ))}
           </select>
         )}
-        <button onClick={review} disabled={!!plan || !!progress}>
+        <button onClick={review} disabled={!!plan || !!progress || (kind === 'file' && (!file.trim() || !baseModel))}>
           Review push
         </button>
       </div>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {plan && (
         <div className="card push-plan" role="dialog" aria-label="Confirm push">
           <p>
@@ -298,7 +319,7 @@ function RunsPanel() {
         <h2>Runs</h2>
         <button onClick={load}>Refresh</button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {runs && runs.runs.length === 0 && <p className="empty">No runs yet: a push starts one.</p>}
       {runs && runs.runs.length > 0 && (
         <table className="table">
@@ -377,7 +398,7 @@ function UploadsPanel() {
         <h2>Upload history</h2>
         <button onClick={load}>Refresh</button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {unfinished && (
         <p className="row">
           Some pushes did not finish.

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { datasets, describe, type AppError, type BaseModel, type DatasetData } from '../../bridge'
+import { datasets, type AppError, type BaseModel, type DatasetData } from '../../bridge'
 import { formatCount } from '../../format'
 import { formatLabel, modelName } from './targets'
 import { TargetFields } from './TargetFields'
@@ -94,7 +95,7 @@ function NewDatasetForm({ models, onCancel, onCreated }: { models: BaseModel[]; 
         <input autoFocus value={name} aria-invalid={error?.field === 'name' || error?.code === 'exists' ? true : undefined} onChange={(e) => setName(e.target.value)} placeholder="Ada — innkeeper lines" />
       </label>
       <TargetFields models={models} baseModel={target.baseModel} format={target.format} onChange={setTarget} invalid={error?.field} />
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       <div className="row">
         <button className="primary" type="submit" disabled={!name.trim()}>
           Create dataset

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { datasets, describe, type AppError, type BaseModel, type DatasetData, invalidField } from '../../bridge'
+import { datasets, type AppError, type BaseModel, type DatasetData, invalidField } from '../../bridge'
 import { TargetFields } from './TargetFields'
 
 interface DatasetSettingsProps {
@@ -42,7 +43,7 @@ export function DatasetSettings({ dataset: ds, models, onSaved, onDeleted }: Dat
         </button>
       </div>
       {msg && <p className="success">{msg}</p>}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       <h3>Delete</h3>
       {!confirm ? (
         <button className="danger" onClick={() => setConfirm(true)}>

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { datasets, describe, type AppError, type BaseModel, type dataset, type DatasetData, type ImportResult, type SplitOptions } from '../../bridge'
+import { datasets, type AppError, type BaseModel, type dataset, type DatasetData, type ImportResult, type SplitOptions } from '../../bridge'
 import { DatasetSettings } from './DatasetSettings'
 import { DuplicatesPanel } from './DuplicatesPanel'
 import { ExportPanel } from './ExportPanel'
@@ -134,7 +135,7 @@ export function DatasetWorkbench({ initial, models, onBack, onDeleted }: Dataset
             onChanged={onBulkChange}
             onReload={reloadLatest}
           />
-          {error && <p className="error">{describe(error)}</p>}
+          <Problem error={error} />
           <RecordGrid dataset={ds} filter={filter} reload={reload} marks={marks} jump={jump} selected={selected} onToggle={toggle} onChanged={onEdited} onReload={reloadLatest} />
         </div>
         <aside className="side" aria-label="Dataset tools">
@@ -228,8 +229,7 @@ function GridToolbar({ search, onSearch, tag, tags, onTag, dataset: ds, selected
         </div>
       )}
       {error && (
-        <p className="error">
-          {describe(error)}
+        <Problem error={error}>
           {error.code === 'conflict' && (
             <button
               className="inline-action"
@@ -241,7 +241,7 @@ function GridToolbar({ search, onSearch, tag, tags, onTag, dataset: ds, selected
               Reload
             </button>
           )}
-        </p>
+        </Problem>
       )}
     </div>
   )

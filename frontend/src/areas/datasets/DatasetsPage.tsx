@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { datasets, describe, type AppError, type BaseModel, type DatasetData } from '../../bridge'
+import { datasets, type AppError, type BaseModel, type DatasetData } from '../../bridge'
 import { DatasetList } from './DatasetList'
 import { DatasetWorkbench } from './DatasetWorkbench'
 
@@ -24,7 +25,7 @@ export function DatasetsPage() {
       .catch((e: AppError) => setError(e))
   }, [load])
 
-  if (error) return <p className="error page">{describe(error)}</p>
+  if (error) return <Problem error={error} className="page" />
   if (open) {
     return (
       <DatasetWorkbench

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { datasets, describe, type AppError, type dataset, type DatasetData } from '../../bridge'
+import { datasets, type AppError, type dataset, type DatasetData } from '../../bridge'
 import { plural } from '../../format'
 
 interface DuplicatesPanelProps {
@@ -58,7 +59,7 @@ export function DuplicatesPanel({ dataset: ds, onApplied, onJump }: DuplicatesPa
           Remove {found ? plural(found.duplicates, 'duplicate') : 'duplicates'}
         </button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {done && <p className="success">{done}</p>}
       {found && (
         <div role="status">

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { datasets, describe, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions, invalidField } from '../../bridge'
+import { datasets, type AppError, type dataset, type DatasetData, type DatasetProgress, type ExportResult, type SplitOptions, invalidField } from '../../bridge'
 import { DatasetProgressBar } from './ProgressBar'
 import { formatBytes, plural } from '../../format'
 import { formatLabel, formatLabels } from './targets'
@@ -145,7 +146,7 @@ export function ExportPanel({ dataset: ds, split, onSplit }: ExportPanelProps) {
         </button>
         {busy && progress && <DatasetProgressBar progress={progress} />}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {result && (
         <div role="status">
           <p className="success">

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { datasets, describe, type AppError, type dataset, type DatasetData, type RecordView, invalidField } from '../../bridge'
+import { datasets, type AppError, type dataset, type DatasetData, type RecordView, invalidField } from '../../bridge'
 import { clip } from './records'
 import { plural } from '../../format'
 
@@ -82,7 +83,7 @@ export function FindReplacePanel({ dataset: ds, onApplied, onJump }: FindReplace
           Replace all
         </button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {done && <p className="success">{done}</p>}
       {preview && (
         <div role="status">

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { datasets, describe, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult, invalidField } from '../../bridge'
+import { datasets, type AppError, type DatasetData, type DatasetProblem, type DatasetProgress, type DatasetReport, type ImportResult, invalidField } from '../../bridge'
 import { DatasetProgressBar } from './ProgressBar'
 import { FileField, filters } from '../../components/FileField'
 import { parseTags } from './records'
@@ -89,7 +90,7 @@ export function ImportPanel({ dataset: ds, onImported }: ImportPanelProps) {
         </button>
       </div>
       {busy && progress && <DatasetProgressBar progress={progress} />}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {result && (
         <div role="status">
           <p className="success">

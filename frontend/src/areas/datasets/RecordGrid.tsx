@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
-import { datasets, describe, type AppError, type dataset, type DatasetData, type RecordData, type RecordView } from '../../bridge'
+import { datasets, type AppError, type dataset, type DatasetData, type RecordData, type RecordView } from '../../bridge'
 import { canEditInCell, cellText, columnOfField, columns, withCell, type Column, type Severity } from './records'
 import { formatCount } from '../../format'
 import { RecordEditor } from './RecordEditor'
@@ -237,7 +238,7 @@ export function RecordGrid({ dataset: ds, filter, reload, marks, jump, selected,
         )}
         {(error ?? pages.error) && (
           <>
-            <span className="error inline">{describe((error ?? pages.error) as AppError)}</span>
+            <Problem error={(error ?? pages.error) as AppError} className="inline" />
             {/* Pressing it must not leave an open cell editor, which would save on the stale version again. */}
             <button onMouseDown={(e) => e.preventDefault()} onClick={onReload} title="Show the latest version of the records">
               Reload

@@ -1,7 +1,7 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
 import {
   datasets,
-  describe,
   type AppError,
   type BaseModel,
   type DatasetData,
@@ -64,7 +64,7 @@ export function ValidationPanel({ dataset: ds, model, split, checked, onChecked,
         </button>
         {busy && progress && <DatasetProgressBar progress={progress} />}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {r && (
         <>
           <p className={r.valid ? 'verdict success' : 'verdict reject'} role="status">

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { datasets, describe, type AppError, type DatasetData, type DatasetDiff, type DatasetVersion, type RecordChange } from '../../bridge'
+import { datasets, type AppError, type DatasetData, type DatasetDiff, type DatasetVersion, type RecordChange } from '../../bridge'
 import { when } from '../personas/VersionHistory'
 import { clip } from './records'
 import { plural } from '../../format'
@@ -85,7 +86,7 @@ export function VersionsPanel({ dataset: ds, onJump }: VersionsPanelProps) {
         </button>
         {versions.length < 2 && <span className="muted small">Change a record to have two versions to compare.</span>}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {diff && (
         <section className="version-diff" aria-label={`Changes from version ${diff.from} to version ${diff.to}`}>
           <h3>

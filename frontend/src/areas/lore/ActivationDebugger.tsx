@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { describe, lore, type Activation, type AppError, type LoreTurnView, type loreTypes } from '../../bridge'
+import { lore, type Activation, type AppError, type LoreTurnView, type loreTypes } from '../../bridge'
 import { modeLabel } from '../chat/facts'
 import { Scores } from './LoreSearch'
 import { Dialog } from '../../components/Dialog'
@@ -42,7 +43,7 @@ export function ActivationDebugger({ chatId, messageId, onClose }: { chatId: str
           <h2>Lore used for this reply</h2>
           <button onClick={onClose}>Close</button>
         </div>
-        {error && <p className="error">{describe(error)}</p>}
+        <Problem error={error} />
         {!view && !error && <p className="muted">Reading the turn…</p>}
         {view && turn && (
           <>

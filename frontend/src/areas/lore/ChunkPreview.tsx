@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react'
-import { describe, lore, type AppError, type ChunkOptions, type ChunkPreview as Preview, type ChunkStrategy, type LoreChunk } from '../../bridge'
+import { Problem } from '../../components/Problem'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { lore, type ChunkOptions, type ChunkPreview as Preview, type ChunkStrategy, type LoreChunk } from '../../bridge'
 import { formatBytes, plural } from '../../format'
 import { chunkingLabel, defaultChunking, overlapText, strategies } from './format'
+import { fileName, previewEach, type FilePreview } from './previewEach'
 
 // ChunkingFields picks a chunking strategy and its size and overlap.
 export function ChunkingFields({ value, onChange, disabled }: { value: ChunkOptions; onChange: (o: ChunkOptions) => void; disabled?: boolean }) {
@@ -52,33 +54,42 @@ export function ChunkingFields({ value, onChange, disabled }: { value: ChunkOpti
   )
 }
 
-// ChunkPreview shows how a file on this machine, or an imported document, is cut: every
-// chunk with its byte range, heading and tokens, the overlap it repeats marked. Go reads and
-// cuts the text; only the first chunks cross to the window.
-export function ChunkPreview(props: { path?: string; doc?: string; initial?: ChunkOptions; onChunking?: (o: ChunkOptions) => void }) {
-  const { path, doc, onChunking } = props
+// ChunkPreview shows how the files on this machine picked for import, or an imported
+// document, are cut: every chunk with its byte range, heading and tokens, the overlap it
+// repeats marked. Go reads and cuts the text; only the first chunks cross to the window.
+// With several files, each is previewed under its name, one after the other.
+export function ChunkPreview(props: { paths?: string[]; doc?: string; initial?: ChunkOptions; onChunking?: (o: ChunkOptions) => void }) {
+  const { doc, onChunking } = props
+  const paths = props.paths ?? []
   const [chunking, setChunking] = useState<ChunkOptions>(props.initial ?? defaultChunking('paragraphs'))
-  const [preview, setPreview] = useState<Preview | null>(null)
+  const [previews, setPreviews] = useState<FilePreview[] | null>(null)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<AppError | null>(null)
+  const runs = useRef(0)
+  const key = paths.join('\n')
 
   const run = useCallback(
     (o: ChunkOptions) => {
-      if (!path && !doc) return
+      if (paths.length === 0 && !doc) return
+      const id = ++runs.current
       setBusy(true)
-      setError(null)
-      lore
-        .preview({ path, doc, chunking: o, limit: 200 })
-        .then(setPreview)
-        .catch((e: AppError) => {
-          setPreview(null)
-          setError(e)
-        })
-        .finally(() => setBusy(false))
+      setPreviews([])
+      const many = paths.length > 1
+      const cut = (path: string) => lore.preview(doc ? { doc, chunking: o, limit: 200 } : { path, chunking: o, limit: many ? 50 : 200 })
+      previewEach(doc ? [doc] : paths, cut, setPreviews, () => runs.current !== id).finally(() => {
+        if (runs.current === id) setBusy(false)
+      })
     },
-    [path, doc],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [key, doc],
   )
-  // A document previews at once; a path waits for the button (it may still be being typed).
+  // Other files picked: what was shown was for the old ones. Declared first, so that a
+  // document's own preview below is not made stale by it.
+  useEffect(() => {
+    runs.current++
+    setBusy(false)
+    if (!doc) setPreviews(null)
+  }, [key, doc])
+  // A document previews at once; paths wait for the button (they may still be being typed).
   useEffect(() => {
     if (doc) run(chunking)
   }, [doc]) // chunking changes preview through change()
@@ -86,26 +97,54 @@ export function ChunkPreview(props: { path?: string; doc?: string; initial?: Chu
   const change = (o: ChunkOptions) => {
     setChunking(o)
     onChunking?.(o)
-    if (preview || doc) run(o)
+    if (previews || doc) run(o)
   }
 
+  const single = doc !== undefined || paths.length <= 1
+  const first = previews?.[0]
   return (
     <section className="chunk-preview" aria-label="Chunk preview">
       <ChunkingFields value={chunking} onChange={change} />
       <div className="row">
-        <button onClick={() => run(chunking)} disabled={busy || (!path && !doc)}>
-          {busy ? 'Cutting…' : 'Preview chunks'}
+        <button onClick={() => run(chunking)} disabled={busy || (paths.length === 0 && !doc)}>
+          {busy ? 'Cutting…' : paths.length > 1 ? `Preview chunks of ${paths.length} files` : 'Preview chunks'}
         </button>
-        {preview && (
-          <span className="muted small" role="status">
-            {plural(preview.total, 'chunk')} of {formatBytes(preview.bytes)} · {chunkingLabel(preview.chunking)}
-            {preview.total > preview.chunks.length && ` · showing the first ${preview.chunks.length}`}
+        {single && first?.preview && <PreviewFacts preview={first.preview} />}
+        {!single && busy && previews && (
+          <span className="muted small">
+            {previews.length} of {paths.length} files cut…
           </span>
         )}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
-      {preview && <ChunkList chunks={preview.chunks} />}
+      {single ? (
+        <>
+          <Problem error={first?.error} />
+          {first?.preview && <ChunkList chunks={first.preview.chunks} />}
+        </>
+      ) : (
+        previews?.map((f, i) => (
+          <details key={f.path} className="file-preview" open={i === 0 || !!f.error} aria-label={`Chunks of ${fileName(f.path)}`}>
+            <summary>
+              <span className="file-preview-name" title={f.path}>
+                {fileName(f.path)}
+              </span>{' '}
+              {f.preview ? <PreviewFacts preview={f.preview} /> : <span className="muted small">could not be cut</span>}
+            </summary>
+            <Problem error={f.error} />
+            {f.preview && <ChunkList chunks={f.preview.chunks} />}
+          </details>
+        ))
+      )}
     </section>
+  )
+}
+
+function PreviewFacts({ preview }: { preview: Preview }) {
+  return (
+    <span className="muted small" role="status">
+      {plural(preview.total, 'chunk')} of {formatBytes(preview.bytes)} · {chunkingLabel(preview.chunking)}
+      {preview.total > preview.chunks.length && ` · showing the first ${preview.chunks.length}`}
+    </span>
   )
 }
 

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { describe, lore, type AddReport, type AppError, type LoreChunk, type LoreDocument } from '../../bridge'
+import { lore, type AddReport, type AppError, type LoreChunk, type LoreDocument } from '../../bridge'
 import { formatBytes, plural } from '../../format'
 import { ChunkList, ChunkPreview } from './ChunkPreview'
 import { chunkingLabel, parseTagText, tagText } from './format'
@@ -140,7 +141,7 @@ export function DocumentPanel({ doc: initial, onChanged, onClose }: { doc: LoreD
           {note}
         </p>
       )}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       <div className="tabs small-tabs" role="tablist">
         <button role="tab" aria-selected={view === 'chunks'} className={view === 'chunks' ? 'active' : ''} onClick={() => setView('chunks')}>
           Indexed chunks

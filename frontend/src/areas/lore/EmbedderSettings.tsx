@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { describe, lore, providers, type app, type AppError, type EmbedProgress, type LoreEmbedder, type LoreModelProgress, type LoreStatus, type provider } from '../../bridge'
+import { lore, providers, type app, type AppError, type EmbedProgress, type LoreEmbedder, type LoreModelProgress, type LoreStatus, type provider } from '../../bridge'
 import { embedLabel } from './format'
 
 const titanV2 = 'amazon.titan-embed-text-v2:0'
@@ -148,7 +149,7 @@ export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | n
           </p>
         </div>
       )}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </div>
   )
 }

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { describe, lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
+import { lore, type AddReport, type AppError, type ChunkOptions, type LoreAddProgress } from '../../bridge'
 import { ProgressBar } from '../../components/ProgressBar'
 import { plural } from '../../format'
 import { ChunkPreview } from './ChunkPreview'
@@ -67,7 +68,7 @@ export function LoreImportPanel({ collections, onImported }: { collections: stri
         </label>
       </div>
       {parsed.error && <p className="error small">Tags: {parsed.error}</p>}
-      <ChunkPreview key={list[0] ?? ''} path={list[0]} initial={chunking} onChunking={setChunking} />
+      <ChunkPreview paths={list} initial={chunking} onChunking={setChunking} />
       <div className="row">
         <button className="primary" disabled={busy || list.length === 0 || !!parsed.error} onClick={start}>
           {busy ? 'Importing…' : 'Import'}
@@ -80,7 +81,7 @@ export function LoreImportPanel({ collections, onImported }: { collections: stri
           </ProgressBar>
         )}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {report && <ImportReport report={report} />}
     </div>
   )
@@ -118,7 +119,7 @@ function ImportReport({ report }: { report: AddReport }) {
         <ul className="lore-problems">
           {failed.map((f) => (
             <li key={f.path + f.message}>
-              <span className="badge warn">{f.code}</span> {f.message}
+              <Problem error={{ code: f.code, message: f.message }} className="small" />
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { describe, lore, type AppError, type ChunkOptions, type LoreDocument, type LoreProgress, type LoreStatus } from '../../bridge'
+import { lore, type AppError, type ChunkOptions, type LoreDocument, type LoreProgress, type LoreStatus } from '../../bridge'
 import { formatBytes, plural } from '../../format'
 import { ChunkingFields } from './ChunkPreview'
 import { DocumentPanel } from './DocumentPanel'
@@ -57,7 +58,7 @@ export function LoreLibrary({ status, onChanged }: { status: LoreStatus | null; 
             ))}
           </select>
         </div>
-        {error && <p className="error">{describe(error)}</p>}
+        <Problem error={error} />
         {docs.length === 0 ? (
           <p className="empty">{status?.documents ? 'No document matches.' : 'No lore yet: import documents on the right.'}</p>
         ) : (
@@ -152,7 +153,7 @@ function ReindexPanel({ documents, onDone }: { documents: number; onDone: () => 
         </div>
         {busy && progress && progress.total > 0 && <progress value={progress.done} max={progress.total} />}
         {note && <p className="success small">{note}</p>}
-        {error && <p className="error">{describe(error)}</p>}
+        <Problem error={error} />
       </div>
     </details>
   )

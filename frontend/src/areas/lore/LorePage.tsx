@@ -1,6 +1,7 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
 import type { AreaProps } from '../../areas'
-import { describe, lore, type AppError, type LoreStatus } from '../../bridge'
+import { lore, type AppError, type LoreStatus } from '../../bridge'
 import { plural } from '../../format'
 import { EmbedderSettings } from './EmbedderSettings'
 import { embedLabel } from './format'
@@ -55,7 +56,7 @@ export function LorePage(_: AreaProps) {
           </button>
         ))}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       <div className="lore-body">
         {tab === 'library' && <LoreLibrary status={status} onChanged={reload} />}
         {tab === 'search' && <LoreSearch status={status} />}

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { describe, lore, type AppError, type LoreMode, type LoreResult, type LoreResults, type LoreStatus } from '../../bridge'
+import { lore, type AppError, type LoreMode, type LoreResult, type LoreResults, type LoreStatus } from '../../bridge'
 
 // LoreSearch searches the library by keyword, vector or both, filtered by collections and
 // tags, and shows each result with the scores of the rankers that found it.
@@ -91,7 +92,7 @@ export function LoreSearch({ status }: { status: LoreStatus | null }) {
           )}
         </div>
       </form>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {res && (
         <>
           <p className="muted small" role="status">

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { describe, lore, type AppError, type LorebookData, type LorebookEntry, type LorebookView } from '../../bridge'
+import { lore, type AppError, type LorebookData, type LorebookEntry, type LorebookView } from '../../bridge'
 
 const splitKeys = (text: string) =>
   text
@@ -33,7 +34,7 @@ export function LorebookEditor({ personaRef, onSaved }: { personaRef: string; on
       .catch((e: AppError) => setError(e))
   }, [personaRef])
 
-  if (!book || !view) return error ? <p className="error">{describe(error)}</p> : null
+  if (!book || !view) return <Problem error={error} />
   const entries = book.entries
   const setEntry = (i: number, e: Partial<LorebookEntry>) => setBook({ ...book, entries: entries.map((x, j) => (j === i ? { ...x, ...e } : x)) })
   const save = () => {
@@ -142,7 +143,7 @@ export function LorebookEditor({ personaRef, onSaved }: { personaRef: string; on
           </span>
         )}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </section>
   )
 }

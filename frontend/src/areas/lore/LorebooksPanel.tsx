@@ -1,5 +1,7 @@
+import { Problem } from '../../components/Problem'
+import { FileField, filters } from '../../components/FileField'
 import { useEffect, useState } from 'react'
-import { describe, lore, personas, type Activation, type AppError, type LoreBook, type persona } from '../../bridge'
+import { lore, personas, type Activation, type AppError, type LoreBook, type persona } from '../../bridge'
 import { LorebookActivation } from './ActivationDebugger'
 import { LorebookEditor } from './LorebookEditor'
 
@@ -34,7 +36,7 @@ export function LorebooksPanel() {
         </label>
         {list.length === 0 && <span className="muted small">Create a persona first.</span>}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {pid && (
         <div className="lorebooks-body">
           <LibraryBooks
@@ -91,7 +93,7 @@ export function LorebookTry({ personaRef: pid }: { personaRef: string }) {
           Try
         </button>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {act && <LorebookActivation act={act} citations={[]} />}
     </div>
   )
@@ -103,6 +105,7 @@ export function LorebookTry({ personaRef: pid }: { personaRef: string }) {
 export function LibraryBooks({ personaRef: pid, onAttached }: { personaRef: string; onAttached: () => void }) {
   const [books, setBooks] = useState<LoreBook[]>([])
   const [path, setPath] = useState('')
+  const [outPath, setOutPath] = useState('')
   const [note, setNote] = useState('')
   const [error, setError] = useState<AppError | null>(null)
   const reload = () =>
@@ -126,7 +129,7 @@ export function LibraryBooks({ personaRef: pid, onAttached }: { personaRef: stri
       <h2>World Info lorebooks</h2>
       <p className="muted small">SillyTavern world files and lorebook_v3 files, kept as they were imported.</p>
       <div className="row">
-        <input aria-label="World Info file" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/Eldoria.json" />
+        <FileField label="World Info file" filters={filters.worldInfo} value={path} onChange={setPath} placeholder="~/worlds/Eldoria.json" />
         <button disabled={!path.trim()} onClick={() => act(lore.importBook(path.trim()), `Imported ${path.trim()}.`)}>
           Import
         </button>
@@ -151,8 +154,8 @@ export function LibraryBooks({ personaRef: pid, onAttached }: { personaRef: stri
               >
                 Attach to persona
               </button>
-              <button onClick={() => path.trim() && act(lore.exportBook(b.id, path.trim()), `Exported ${b.file} to ${path.trim()}.`)} disabled={!path.trim()} title="Writes to the path above">
-                Export to path
+              <button onClick={() => outPath.trim() && act(lore.exportBook(b.id, outPath.trim()), `Exported ${b.file} to ${outPath.trim()}.`)} disabled={!outPath.trim()} title="Writes to the file below">
+                Export
               </button>
               <button className="link-button" onClick={() => act(lore.removeBook(b.id), `Removed ${b.file}.`)}>
                 Remove
@@ -161,8 +164,11 @@ export function LibraryBooks({ personaRef: pid, onAttached }: { personaRef: stri
           ))}
         </ul>
       )}
+      {books.length > 0 && (
+        <FileField label="Lorebook file to write" visibleLabel="Export to (as it was imported)" mode="save" filters={filters.worldInfo} suggestedName={books[0]?.file} value={outPath} onChange={setOutPath} placeholder="~/worlds/Eldoria.json" />
+      )}
       {note && <p className="success small">{note}</p>}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </div>
   )
 }

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { describe, lore, type AppError, type LoreDocument, type LoreProgress, type LoreResults, type LoreStatus, type LoreTeam, type LoreTeamStatus, type PushResult, invalidField } from '../../bridge'
+import { lore, type AppError, type LoreDocument, type LoreProgress, type LoreResults, type LoreStatus, type LoreTeam, type LoreTeamStatus, type PushResult, invalidField } from '../../bridge'
 import { plural } from '../../format'
 import { ResultList } from './LoreSearch'
 import { Term } from '../../components/Term'
@@ -65,7 +66,7 @@ export function TeamIndexPanel({ status, onChanged }: { status: LoreStatus | nul
           </button>
         </div>
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {team && ix && (
         <section className="card" aria-label="What the team index holds">
           {ix.exists ? (
@@ -209,7 +210,7 @@ function ConnectForm({ initial, onConnected, onCancel }: { initial: LoreTeam; on
         </button>
         {onCancel && <button onClick={onCancel}>Cancel</button>}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </div>
   )
 }
@@ -271,7 +272,7 @@ function PushPanel({ onPushed }: { onPushed: () => void }) {
           Pushed {plural(result.files.length, 'file')} ({plural(result.chunks, 'chunk')}) to {result.index}.
         </p>
       )}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </section>
   )
 }
@@ -304,7 +305,7 @@ function TeamSearch() {
         </button>
       </form>
       <p className="muted small">Without hybrid, this is the cloud RAG endpoint's own query: the 3 nearest chunks.</p>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {res && <ResultList results={res.results} />}
     </section>
   )
@@ -340,7 +341,7 @@ function HydratedCheck() {
           {out.hydrated ? `${out.file} is hydrated: ${plural(out.chunks, 'chunk')} in the index.` : `${out.file} is not in the index (yet: the job takes a few minutes after an upload).`}
         </p>
       )}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </section>
   )
 }

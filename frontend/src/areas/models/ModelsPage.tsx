@@ -10,7 +10,7 @@ import {
   type ModelVersion,
 } from '../../bridge'
 import { LineChart, type Series } from '../../components/LineChart'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 import { Dialog } from '../../components/Dialog'
 import { DoFirst } from '../../components/DoFirst'
 import type { AreaProps } from '../../areas'
@@ -58,7 +58,7 @@ export function ModelsPage({ go }: AreaProps) {
           why="model versions come from the model registry of the deployment's tuning pipeline."
         />
       ) : (
-        <ErrorAlert error={error} />
+        <Problem error={error} />
       )}
       {list && (
         <p className="muted">
@@ -304,7 +304,7 @@ function DecisionDialog(props: { version: number; action: DecisionAction; onCanc
           provisioned throughput (the deployment then fails)
         </label>
       )}
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       <div className="row">
         <button type="button" onClick={props.onCancel}>
           Cancel
@@ -332,7 +332,7 @@ function PipelinePanel() {
   return (
     <section className="card" aria-label="Deployment pipeline">
       <h2>Deployment</h2>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
       {st && (
         <>
           <p>
@@ -408,7 +408,7 @@ function TalkPanel(props: { version: number }) {
             Compare with production
           </button>
         </div>
-        <ErrorAlert error={error} />
+        <Problem error={error} />
         <div className="row talk-columns">
           {columns.map((c) => (
             <blockquote key={c.label} aria-label={c.label}>

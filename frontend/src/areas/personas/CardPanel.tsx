@@ -1,6 +1,7 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
 import { FileField, filters } from '../../components/FileField'
-import { describe, personas, type AppError, type CardFormat, type PersonaEdit, type PersonaVersion } from '../../bridge'
+import { personas, type AppError, type CardFormat, type PersonaEdit, type PersonaVersion } from '../../bridge'
 
 // matchSentence is Go's card_matches message without the file it starts with.
 function matchSentence(message: string): string {
@@ -115,9 +116,7 @@ export function CardPanel(props: { selected: PersonaEdit | null; onImported: (v:
           </ul>
         )}
         {error && (
-          <p className="error small" role="alert">
-            {describe(error)}
-          </p>
+          <Problem error={error} className="small" />
         )}
       </div>
     </details>

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useRef, useState } from 'react'
-import { describe, personas, type AppError, type PersonaVersion, type persona } from '../../bridge'
+import { personas, type AppError, type PersonaVersion, type persona } from '../../bridge'
 import { useDebounced } from './debounce'
 
 export const PAGE_SIZE = 50
@@ -135,7 +136,7 @@ export function PersonaList(props: {
         </form>
       )}
       <input type="search" aria-label="Search personas" placeholder="Search name, role, tag…" value={query} onChange={(e) => setQuery(e.target.value)} />
-      {error && <p className="error small">{describe(error)}</p>}
+      <Problem error={error} className="small" />
       {page && page.total === 0 && <p className="empty small">{q ? `No persona matches “${q}”.` : 'No personas yet. Create one, or import a Character Card below.'}</p>}
       <ul className="persona-rows" aria-label="Personas" ref={rows}>
         {items.map((p, i) => (

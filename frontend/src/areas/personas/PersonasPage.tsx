@@ -7,7 +7,7 @@ import { PersonaEditor } from './PersonaEditor'
 import { PersonaList } from './PersonaList'
 import { PromptPreview } from './PromptPreview'
 import { VersionHistory, when } from './VersionHistory'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 type Tab = 'edit' | 'history'
 
@@ -169,7 +169,7 @@ export function PersonasPage(_: AreaProps) {
                 {msg}
               </p>
             )}
-            <ErrorAlert error={error} />
+            <Problem error={error} />
             <div className="tabs" role="tablist">
               <button role="tab" aria-selected={tab === 'edit'} className={tab === 'edit' ? 'active' : ''} onClick={() => setTab('edit')}>
                 Edit

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useRef, useState } from 'react'
-import { describe, personas, type app, type AppError, type PersonaData, type PersonaFamily, type PersonaMode } from '../../bridge'
+import { personas, type app, type AppError, type PersonaData, type PersonaFamily, type PersonaMode } from '../../bridge'
 import { useDebounced } from './debounce'
 import { asText } from './previewText'
 
@@ -102,9 +103,7 @@ export function PromptPreview(props: { persona: PersonaData }) {
         <input aria-label="Player message" value={message} placeholder="Hello there. Who are you, and what goes on around here?" onChange={(e) => setMessage(e.target.value)} />
       </label>
       {error && (
-        <p className="error small" role="alert">
-          {describe(error)}
-        </p>
+        <Problem error={error} className="small" />
       )}
       <div className="row between preview-body-head">
         <div className="tabs small-tabs" role="tablist" aria-label="Preview view">

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { describe, personas, type AppError, type PersonaData, type TemplateData, type persona } from '../../bridge'
+import { personas, type AppError, type PersonaData, type TemplateData, type persona } from '../../bridge'
 
 const OWN = '__own'
 
@@ -147,16 +148,15 @@ export function TemplateEditor(props: { draft: PersonaData; onChange: (p: Person
       )}
       {msg && <p className="success small">{msg}</p>}
       {shownError && (
-        <p className="error small" role="alert">
-          {describe(shownError)}
-        </p>
+        <Problem error={shownError} className="small" />
       )}
       {(draft.template || shared) && (
         <details className="template-help">
           <summary>What a template can use</summary>
           <p className="small muted">
             <code>{'{{char}}'}</code> and <code>{'{{user}}'}</code> are the persona’s and the player’s names. Fields: <code>.Persona.Name</code>, <code>.Persona.Role</code>, <code>.Persona.Description</code>,{' '}
-            <code>.Persona.Personality</code>, <code>.Persona.SpeechStyle</code>, <code>.Persona.Scenario</code>, <code>.Persona.Goals</code>, <code>.Persona.Relationships</code>,{' '}
+            <code>.Persona.Personality</code>, <code>.Persona.SpeechStyle</code>, <code>.Persona.Scenario</code>, <code>.Persona.ExampleDialogue</code> (each exchange under its separator) or{' '}
+            <code>.Persona.Examples</code> (the exchanges alone), <code>.Persona.Goals</code>, <code>.Persona.Relationships</code>,{' '}
             <code>.Persona.KnowledgeBoundaries</code>, <code>.Persona.LoreCollections</code>, <code>.Persona.SafetyNotes</code>, <code>.Message</code>, <code>.History</code>, <code>.Lore</code> (RAG passages:{' '}
             <code>.Text</code>, <code>.Source</code>, <code>.Citation</code>), <code>.RAG</code>, <code>.Family</code>.
           </p>
@@ -245,7 +245,7 @@ function TemplateVersions(props: { id: string; onRestored: (t: TemplateData) => 
           </li>
         ))}
       </ul>
-      {error && <p className="error small">{describe(error)}</p>}
+      <Problem error={error} className="small" />
     </div>
   )
 }

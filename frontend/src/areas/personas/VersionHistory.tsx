@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useCallback, useEffect, useState } from 'react'
-import { describe, personas, type app, type AppError, type PersonaEdit, type PersonaVersion, type persona } from '../../bridge'
+import { personas, type app, type AppError, type PersonaEdit, type PersonaVersion, type persona } from '../../bridge'
 import { VersionDiff } from './VersionDiff'
 
 export function when(savedAt: string): string {
@@ -134,7 +135,7 @@ export function VersionHistory(props: {
         {versions.length < 2 && <span className="muted small">Save a change to have two versions to compare.</span>}
       </div>
       {msg && <p className="success">{msg}</p>}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {diff && <VersionDiff diff={diff} />}
     </div>
   )

@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useState } from 'react'
-import { describe, workspace, type AppError } from '../../bridge'
+import { workspace, type AppError } from '../../bridge'
 import { FileField, filters } from '../../components/FileField'
 
 export function ArchivePanel({ refresh }: { refresh: () => void }) {
@@ -44,7 +45,7 @@ export function ArchivePanel({ refresh }: { refresh: () => void }) {
         </button>
       </div>
       {msg && <p className="success">{msg}</p>}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </div>
   )
 }

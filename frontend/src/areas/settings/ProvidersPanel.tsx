@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { describe, providers, type AppError, type provider, invalidField } from '../../bridge'
+import { providers, type AppError, type provider, invalidField } from '../../bridge'
 import { keyLabel, sameAddress } from './providerKeys'
 
 type Kind = 'openai' | 'bedrock' | 'npcapi'
@@ -282,7 +283,7 @@ export function ProvidersPanel() {
           </div>
         </div>
       )}
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </div>
   )
 }

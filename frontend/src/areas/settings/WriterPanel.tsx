@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { describe, settings, type app, type AppError } from '../../bridge'
+import { settings, type app, type AppError } from '../../bridge'
 import { applyTheme } from '../../components/theme'
 
 export function WriterPanel() {
@@ -9,7 +10,7 @@ export function WriterPanel() {
   useEffect(() => {
     settings.get().then(setS).catch(setError)
   }, [])
-  if (!s) return error ? <p className="error">{describe(error)}</p> : null
+  if (!s) return <Problem error={error} />
   const save = () => {
     settings
       .save(s)
@@ -53,7 +54,7 @@ export function WriterPanel() {
         </button>
         {msg && <span className="muted">{msg}</span>}
       </div>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
     </div>
   )
 }

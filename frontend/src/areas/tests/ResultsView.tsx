@@ -1,5 +1,6 @@
+import { Problem } from '../../components/Problem'
 import { useEffect, useState } from 'react'
-import { describe, tests, type AppError, type EvalCaseResult, type EvalRunView } from '../../bridge'
+import { tests, type AppError, type EvalCaseResult, type EvalRunView } from '../../bridge'
 import { kindLabel } from './CaseEditor'
 import { matrix, percent } from './matrix'
 
@@ -82,7 +83,7 @@ export function ResultsView({ runId, tick }: { runId: string; tick: number }) {
       .then(setView)
       .catch((e: AppError) => setError(e))
   }, [runId, tick])
-  if (error) return <p className="error">{describe(error)}</p>
+  if (error) return <Problem error={error} />
   if (!view) return <p className="muted small">Loading results…</p>
   const run = view.run
   const rows = matrix(run, view.results)

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { providers, type AppError, type EvalConfig, type provider } from '../../bridge'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
 
 export interface RunRequest {
   configs: EvalConfig[]
@@ -82,7 +82,7 @@ export function RunPanel({ busy, onRun }: { busy: boolean; onRun: (req: RunReque
         Run tests
       </button>
       {list.length === 0 && <p className="muted small">Add a provider in Settings first.</p>}
-      <ErrorAlert error={error} />
+      <Problem error={error} />
     </div>
   )
 }

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
 import {
-  describe,
   personas,
   tests,
   type AppError,
@@ -17,7 +16,8 @@ import { CaseEditor, kindLabel } from './CaseEditor'
 import { ResultsView } from './ResultsView'
 import { RunPanel, type RunRequest } from './RunPanel'
 import { percent } from './matrix'
-import { ErrorAlert } from '../../components/ErrorAlert'
+import { Problem } from '../../components/Problem'
+import { FileField, filters } from '../../components/FileField'
 
 // NewSuite makes a suite for one persona (or shared), or imports a promptfoo file.
 function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
@@ -53,7 +53,7 @@ function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
       >
         New suite
       </button>
-      <input aria-label="Suite file" placeholder="/path/to/promptfoo.yaml" value={path} onChange={(e) => setPath(e.target.value)} />
+      <FileField label="Suite file" filters={filters.suites} value={path} onChange={setPath} placeholder="~/tests/promptfoo.yaml" />
       <button
         disabled={!path.trim()}
         onClick={() => {
@@ -66,8 +66,38 @@ function NewSuite({ onMade }: { onMade: (v: EvalSuiteVersion) => void }) {
       >
         Import
       </button>
-      <ErrorAlert error={error} />
+      <Problem error={error} />
     </div>
+  )
+}
+
+// SuiteExport writes the open suite as a promptfoo YAML file, for promptfoo or a teammate.
+function SuiteExport({ suite }: { suite: string }) {
+  const [path, setPath] = useState('')
+  const [note, setNote] = useState('')
+  const [error, setError] = useState<AppError | null>(null)
+  return (
+    <details className="suite-export">
+      <summary>Export as a promptfoo file</summary>
+      <div className="row">
+        <FileField label="Suite file to write" mode="save" filters={filters.suites} suggestedName={`${suite}.yaml`} value={path} onChange={setPath} placeholder="~/tests/suite.yaml" />
+        <button
+          disabled={!path.trim()}
+          onClick={() => {
+            setError(null)
+            setNote('')
+            tests
+              .exportTo(suite, path.trim())
+              .then((written) => setNote(`Wrote ${written}.`))
+              .catch((e: AppError) => setError(e))
+          }}
+        >
+          Export
+        </button>
+      </div>
+      {note && <p className="success small">{note}</p>}
+      <Problem error={error} />
+    </details>
   )
 }
 
@@ -161,7 +191,7 @@ export function TestsPage() {
         />
       </aside>
       <section className="batch-main">
-        {error && <p className="error">{describe(error)}</p>}
+        <Problem error={error} />
         {!s ? (
           <p className="empty">Make a suite of questions for an NPC, or open one on the left.</p>
         ) : (
@@ -207,6 +237,7 @@ export function TestsPage() {
                 ))}
               </tbody>
             </table>
+            {open.n > 0 && <SuiteExport suite={s.name} />}
             {open.n > 0 && <RunPanel busy={running !== null} onRun={run} />}
             {running && (
               <ProgressBar done={p?.done ?? 0} total={p?.total ?? running.op.cases * running.op.configs} label="Test run progress" className="row">

@@ -1,6 +1,8 @@
+import { Problem } from '../../components/Problem'
+import { plainProblem } from '../../components/problem'
 import { useEffect, useState } from 'react'
 import type { AreaProps } from '../../areas'
-import { describe, workspace, type app, type AppError } from '../../bridge'
+import { workspace, type app, type AppError } from '../../bridge'
 
 interface Check {
   label: string
@@ -23,7 +25,8 @@ export function checksOf(r: app.DoctorReport): Check[] {
     out.push({ label: 'Providers', ok: null, detail: 'None yet. Add one in Settings → Providers.' })
   }
   for (const p of r.providers) {
-    out.push({ label: `Provider ${p.name}`, ok: p.reachable, detail: `${p.detail} (${p.latencyMs} ms)` })
+    // An unreachable provider is said as the rest of the window says it (Go's text stays in the log).
+    out.push({ label: `Provider ${p.name}`, ok: p.reachable, detail: p.reachable ? `${p.detail} (${p.latencyMs} ms)` : plainProblem({ code: 'error', message: p.detail }).sentence })
   }
   if (!r.aws.configured) out.push({ label: 'AWS', ok: null, detail: 'Not configured (optional).' })
   else if (r.aws.identity) out.push({ label: 'AWS', ok: true, detail: `${r.aws.identity.arn} in ${r.aws.identity.region}` })
@@ -65,7 +68,7 @@ export function WorkspaceHome({ go }: AreaProps) {
           {busy ? 'Checking…' : 'Check again'}
         </button>
       </header>
-      {error && <p className="error">{describe(error)}</p>}
+      <Problem error={error} />
       {report && (
         <>
           <ul className="checks" aria-label="Health checks">

@@ -3347,6 +3347,8 @@ export namespace chat {
 	    messages: number;
 	    createdAt: string;
 	    updatedAt: string;
+	    lastLine?: string;
+	    lastRole?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Summary(source);
@@ -3363,6 +3365,8 @@ export namespace chat {
 	        this.messages = source["messages"];
 	        this.createdAt = source["createdAt"];
 	        this.updatedAt = source["updatedAt"];
+	        this.lastLine = source["lastLine"];
+	        this.lastRole = source["lastRole"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
