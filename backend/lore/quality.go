@@ -52,6 +52,15 @@ type qualityMeter struct {
 
 const maxWordKept = 40
 
+// maxCommonWord is the length in bytes of the longest common word: a longer word is none.
+var maxCommonWord = func() int {
+	n := 0
+	for w := range commonWords {
+		n = max(n, len(w))
+	}
+	return n
+}()
+
 func (q *qualityMeter) write(b []byte) {
 	for len(b) > 0 {
 		if c := b[0]; c < utf8.RuneSelf {
@@ -119,7 +128,7 @@ func (q *qualityMeter) end() {
 	if q.wordLen > 25 {
 		q.longWords++
 	}
-	if commonWords[string(q.word)] {
+	if len(q.word) <= maxCommonWord && commonWords[string(q.word)] {
 		q.common++
 	}
 	q.word, q.kept, q.wordLen = q.word[:0], 0, 0
