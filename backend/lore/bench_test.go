@@ -411,7 +411,7 @@ func bareBleve(b *testing.B, dir, indexPath string) (chunks int) {
 // bareBleve, in the same iteration, in the order studio, bleve, bleve, studio so that
 // neither side always runs first or on a warmer cache. It reports the library's throughput
 // as a share of bleve's, by wall-clock time (ratio) and by CPU time (cpu-ratio); 1 = as
-// fast. small-files: 12,000 wiki pages of 2 to 6 KB (47 MB); one-large-file: 36 MB.
+// fast. small-files: 12,000 wiki pages of 2 to 6 KB (50.6 MB); one-large-file: 36 MB.
 // The CPU profiles (-cpuprofile) label each side's work, its index's goroutines included:
 // go tool pprof -tagfocus side=studio.
 func BenchmarkIngestVsBleve(b *testing.B) {
