@@ -56,12 +56,16 @@ func Place(f *os.File, path string) error {
 // system has syncfs(2) and the files share one folder, they are renamed and the file system
 // synced once; elsewhere every file is synced, then renamed, then each folder synced once.
 // Either way, when PlaceAll returns every file is whole under its name, durably. tmps[i]
-// must be in the folder of paths[i]. A name may point at an unsynced file until PlaceAll
+// must be in the folder of paths[i], or be paths[i] itself: a file written under its
+// final name is synced where it is. A name may point at an unsynced file until PlaceAll
 // returns: the caller names the files nowhere before then. On error some files may have
 // been renamed: the caller removes both names.
 func PlaceAll(tmps, paths []string) error {
 	if len(tmps) > 1 && oneFolder(paths) {
 		for i, t := range tmps {
+			if t == paths[i] {
+				continue
+			}
 			if err := os.Rename(t, paths[i]); err != nil {
 				return err
 			}

@@ -31,7 +31,10 @@
 // files are committed together, up to 1,000 files, 4 MB of text or 2 seconds: their texts
 // synced in one round, then their chunks and records in one transaction. Progress is still
 // reported per file. A crash or a cancel loses at most the batch in flight; a re-run finds
-// the files already in (same name, same text hash) and skips them.
+// the files already in (same name, same text hash) and skips them. A file of up to 1 MB of
+// text is read once: its text is held in memory, hashed, written under its final name
+// (unsynced until its batch commits) and chunked from memory; a larger one goes through a
+// temporary file. An unchanged file costs one read and no write.
 //
 // Files beside the database, under <dataDir>/lore/ (exported with the workspace):
 //

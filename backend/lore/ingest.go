@@ -1,10 +1,12 @@
 package lore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,17 +29,23 @@ const (
 	batchFiles = 1000    // files in one batch
 	batchBytes = 4 << 20 // bytes of chunk text in one batch
 	batchAge   = 2 * time.Second
+	// inMemoryText is the most text of one file an import holds in memory: a file with
+	// less is read once, hashed, written under its final name and chunked from memory;
+	// one with more goes through a temporary file.
+	inMemoryText = 1 << 20
 )
 
 // pendingDoc is a file of the batch in flight.
 type pendingDoc struct {
 	doc, old *Document
 	path     string
-	tmp      string // its text, written but not synced; "" once placed or for metadata only
-	placed   bool   // its text is under its final name
-	chunks   int    // chunks cut so far
-	meta     bool   // unchanged text: only its record is written again
-	p        AddProgress
+	// tmp is its text, written but not synced: a temporary file, or the final name when
+	// placed is set already; "" once synced or for metadata only.
+	tmp    string
+	placed bool // its text is under its final name
+	chunks int  // chunks cut so far
+	meta   bool // unchanged text: only its record is written again
+	p      AddProgress
 }
 
 // ingest is one import under way.
@@ -62,6 +70,11 @@ type ingest struct {
 	// writer's turn: only its own commits change them.
 	byName map[string]*Document
 	byHash map[string][]*Document
+	// batchIDs and batchHashes are the ids and text hashes of the new texts in ready.
+	batchIDs    map[string]bool
+	batchHashes map[string]*pendingDoc
+	// text holds the text of the file being read when it is small (see inMemoryText).
+	text bytes.Buffer
 }
 
 func (l *Library) newIngest(ctx context.Context, rep *AddReport, progress func(AddProgress)) *ingest {
@@ -73,7 +86,7 @@ func (l *Library) newIngest(ctx context.Context, rep *AddReport, progress func(A
 		age = batchAge
 	}
 	g := &ingest{l: l, ctx: ctx, rep: rep, progress: progress, kw: kw, maxAge: age, kb: kw.idx.NewBatch(),
-		byName: map[string]*Document{}, byHash: map[string][]*Document{}}
+		byName: map[string]*Document{}, byHash: map[string][]*Document{}, batchIDs: map[string]bool{}, batchHashes: map[string]*pendingDoc{}}
 	l.mu.RLock()
 	for _, d := range l.docs {
 		g.index(d)
@@ -114,18 +127,7 @@ func (g *ingest) full() bool {
 
 // taken reports whether a file of the batch in flight has the id or the text hash.
 func (g *ingest) taken(id, hash string) (byID bool, byHash *pendingDoc) {
-	for _, d := range g.ready {
-		if d.meta {
-			continue
-		}
-		if d.doc.ID == id {
-			byID = true
-		}
-		if d.doc.Hash == hash {
-			byHash = d
-		}
-	}
-	return byID, byHash
+	return g.batchIDs[id], g.batchHashes[hash]
 }
 
 // addFile reads one file into the batch in flight, writing the batch whenever it is full.
@@ -137,20 +139,23 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 	if fi, err := os.Stat(path); err == nil && format != "pdf" && format != "docx" && fi.Size() > l.opt.MaxDocumentBytes {
 		return &FileError{Path: path, Reason: fmt.Sprintf("%s of text is more than this library takes (%s): split the file", humanBytes(fi.Size()), humanBytes(l.opt.MaxDocumentBytes))}
 	}
-	// The text goes to a temporary file first: whether it is kept is known only once it
-	// is read (its hash finds duplicates and unchanged files).
-	tmp, err := os.CreateTemp(filepath.Join(l.dir, "docs"), ".import-*.tmp")
-	if err != nil {
-		return &storeError{err}
-	}
+	// The text is held in memory, or goes to a temporary file when it is large: whether it
+	// is kept is known only once it is read (its hash finds duplicates and unchanged files).
+	g.text.Reset()
+	sp := &spillWriter{mem: &g.text, dir: filepath.Join(l.dir, "docs")}
 	keep := false
 	defer func() {
-		tmp.Close()
-		if !keep {
-			os.Remove(tmp.Name())
+		if sp.f != nil {
+			sp.f.Close()
+			if !keep {
+				os.Remove(sp.f.Name())
+			}
 		}
 	}()
-	info, err := extract(&limitWriter{w: tmp, n: l.opt.MaxDocumentBytes}, path, format)
+	info, err := extract(&limitWriter{w: sp, n: l.opt.MaxDocumentBytes}, path, format)
+	if sp.err != nil {
+		return &storeError{fmt.Errorf("save the text of %s: %w", name, sp.err)}
+	}
 	var fe *FileError
 	switch {
 	case errors.Is(err, errTooLarge):
@@ -195,9 +200,21 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 		return g.maybeFlush()
 	}
 
-	id, err := g.unusedID(name)
-	if err != nil {
-		return err
+	var id string
+	var text io.Reader
+	if sp.f == nil {
+		if id, err = g.writeText(name, g.text.Bytes()); err != nil {
+			return err
+		}
+		text = bytes.NewReader(g.text.Bytes())
+	} else {
+		if id, err = g.unusedID(name); err != nil {
+			return err
+		}
+		if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+			return &storeError{err}
+		}
+		text = sp.f
 	}
 	doc := &Document{V: 1, ID: id, Name: name, Source: path, Format: format, Hash: info.Hash, Size: info.Size,
 		Collection: collection, Tags: tags, Chunking: chunking, Pages: len(info.PageStarts), PageStarts: info.PageStarts, AddedAt: now, UpdatedAt: now}
@@ -213,8 +230,13 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 			doc.Tags = old.Tags
 		}
 	}
-	pd := &pendingDoc{doc: doc, old: old, path: path, tmp: tmp.Name(), p: p}
-	keep = true // from here the batch owns the temporary file
+	pd := &pendingDoc{doc: doc, old: old, path: path, p: p}
+	if sp.f == nil {
+		pd.tmp, pd.placed = l.textPath(id), true
+	} else {
+		pd.tmp = sp.f.Name()
+		keep = true // from here the batch owns the temporary file
+	}
 	g.cur = pd
 	p.Stage, p.Size = "indexing", info.Size
 	pd.p = p
@@ -222,12 +244,9 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 	if g.started.IsZero() {
 		g.started = time.Now()
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return &storeError{err}
-	}
 	title := docTitle(name)
 	pageStarts := info.PageStarts
-	err = ChunkText(tmp, chunking, func(c Chunk) error {
+	err = ChunkText(text, chunking, func(c Chunk) error {
 		c.DocID = id
 		if len(pageStarts) > 0 {
 			c.Page = sort.Search(len(pageStarts), func(i int) bool { return pageStarts[i] > c.Start })
@@ -275,6 +294,75 @@ func (g *ingest) push(pd *pendingDoc) {
 		g.started = time.Now()
 	}
 	g.ready = append(g.ready, pd)
+	if !pd.meta {
+		g.batchIDs[pd.doc.ID] = true
+		g.batchHashes[pd.doc.Hash] = pd
+	}
+}
+
+// writeText writes a small text under the final name of a new document id, unsynced (the
+// batch's commit syncs it), and returns the id. An id that the library, the batch in
+// flight or a file already there has is drawn again.
+func (g *ingest) writeText(name string, text []byte) (string, error) {
+	l := g.l
+	for range 1000 {
+		id := newDocID(name)
+		l.mu.RLock()
+		_, used := l.docs[id]
+		l.mu.RUnlock()
+		if !used && !g.batchIDs[id] {
+			f, err := os.OpenFile(l.textPath(id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			if err == nil {
+				_, err = f.Write(text)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					os.Remove(l.textPath(id))
+					return "", &storeError{fmt.Errorf("save the text of %s: %w", name, err)}
+				}
+				return id, nil
+			}
+			if !errors.Is(err, fs.ErrExist) {
+				return "", &storeError{fmt.Errorf("save the text of %s: %w", name, err)}
+			}
+		}
+		l.at(context.Background(), "id-taken")
+	}
+	return "", &storeError{fmt.Errorf("no unused document id for %s after 1000 draws", name)}
+}
+
+// spillWriter keeps what is written in mem until it passes inMemoryText, then moves it to
+// a temporary file in dir and writes the rest there. err is the first error of that file.
+type spillWriter struct {
+	mem *bytes.Buffer
+	dir string
+	f   *os.File
+	err error
+}
+
+func (w *spillWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	if w.f == nil && w.mem.Len()+len(p) <= inMemoryText {
+		return w.mem.Write(p)
+	}
+	if w.f == nil {
+		if w.f, w.err = os.CreateTemp(w.dir, ".import-*.tmp"); w.err != nil {
+			w.f = nil
+			return 0, w.err
+		}
+		if _, w.err = w.f.Write(w.mem.Bytes()); w.err != nil {
+			return 0, w.err
+		}
+		w.mem.Reset()
+	}
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
 }
 
 func (g *ingest) maybeFlush() error {
@@ -408,6 +496,8 @@ func (g *ingest) write() error {
 		g.progress(p)
 	}
 	g.chunks, g.bytes, g.ready, g.started = g.chunks[:0], 0, g.ready[:0], time.Time{}
+	clear(g.batchIDs)
+	clear(g.batchHashes)
 	if g.cur != nil {
 		g.started = time.Now()
 	}
@@ -488,6 +578,8 @@ func (g *ingest) abort(err error) {
 		}
 	}
 	g.chunks, g.bytes, g.ready, g.cur, g.started, g.broken, g.kbn = g.chunks[:0], 0, g.ready[:0], nil, time.Time{}, nil, 0
+	clear(g.batchIDs)
+	clear(g.batchHashes)
 	g.kb.Reset()
 }
 

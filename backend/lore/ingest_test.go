@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,4 +155,59 @@ func TestDuplicateInsideOneBatchIsRefused(t *testing.T) {
 		t.Fatalf("%+v", rep)
 	}
 	assertLore(t, lib, map[string]string{"a.md": "The salt hall keeps the tithe ledgers.", "c.md": "Oren Vale guards the ember court."})
+}
+
+// TestImportOfSmallAndLargeTextsAndRerunWritesNothing imports small texts (held in memory)
+// beside one larger than inMemoryText (through a temporary file): each is kept as the
+// library keeps text (no byte order mark, LF line ends). Importing the small files again
+// finds them unchanged and writes nothing to the text folder, not even a temporary file.
+func TestImportOfSmallAndLargeTextsAndRerunWritesNothing(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	src := t.TempDir()
+	want := map[string]string{}
+	for i := range 30 {
+		text := fmt.Sprintf("# Entry %d\n\nThe archive keeps entry %d under the word %s.\n", i, i, marker(i))
+		raw := text
+		switch i % 3 {
+		case 1:
+			raw = strings.ReplaceAll(text, "\n", "\r\n")
+		case 2:
+			raw = "\xEF\xBB\xBF" + text
+		}
+		name := fmt.Sprintf("entry-%02d.md", i)
+		writeFile(t, src, name, []byte(raw))
+		want[name] = text
+	}
+	var large strings.Builder
+	for i := 0; large.Len() <= inMemoryText+inMemoryText/2; i++ {
+		fmt.Fprintf(&large, "Paragraph %d of the long chronicle tells of the salt hall and the ember court.\r\n\r\n", i)
+	}
+	writeFile(t, src, "chronicle.txt", []byte(large.String()))
+	want["chronicle.txt"] = strings.ReplaceAll(large.String(), "\r\n", "\n")
+
+	rep, err := lib.Add(context.Background(), []string{src}, AddOptions{})
+	if err != nil || len(rep.Failed) > 0 || len(rep.Added) != len(want) {
+		t.Fatalf("%v %d added %+v", err, len(rep.Added), rep.Failed)
+	}
+	assertLore(t, lib, want)
+
+	docs := filepath.Join(lib.dir, "docs")
+	before, err := os.Stat(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10 * time.Millisecond) // a file made and removed would move the folder's time on
+	small, _ := filepath.Glob(filepath.Join(src, "*.md"))
+	rep, err = lib.Add(context.Background(), small, AddOptions{})
+	if err != nil || len(rep.Failed) > 0 || len(rep.Unchanged) != len(small) || len(rep.Added)+len(rep.Updated) != 0 {
+		t.Fatalf("re-run: %v %d unchanged, %d added, %d updated, %+v", err, len(rep.Unchanged), len(rep.Added), len(rep.Updated), rep.Failed)
+	}
+	after, err := os.Stat(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("the re-run wrote to the text folder (modified %v, before %v)", after.ModTime(), before.ModTime())
+	}
+	assertLore(t, lib, want)
 }

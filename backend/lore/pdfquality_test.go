@@ -2,10 +2,12 @@ package lore
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -126,6 +128,35 @@ func TestQualityNoFalseAlarms(t *testing.T) {
 		q.write([]byte(text))
 		if p := q.problems(); len(p) > 0 {
 			t.Errorf("%s flagged: %q", name, p)
+		}
+	}
+}
+
+// The meter's ASCII path counts what the Unicode path counts: ASCII, accented and spaceless
+// scripts, broken accents, words longer than the part kept, cut at every block boundary.
+func TestQualityMeterASCIIPathCountsAsUnicode(t *testing.T) {
+	texts := []string{
+		strings.Join(germanLore, "\n"),
+		"The salt hall keeps the tithe ledgers; Oren's ember-court, O'Hara's well-kept vault. " + strings.Repeat("x", 60) + " the end",
+		"Gui´on de la se˜nora, dıa de campa˜na: the ` mark, `code` and ´accents´ " + strings.Repeat("Ärger", 12),
+		"港町ソルトミアの灯台は the lighthouse 三年前の冬から消えた and THE END of it",
+	}
+	for _, text := range texts {
+		var want qualityMeter
+		for _, r := range text {
+			want.rune(r)
+		}
+		for cut := range len(text) + 1 {
+			if !utf8.RuneStart(text[min(cut, len(text)-1)]) {
+				continue // copyText never cuts a character
+			}
+			var got qualityMeter
+			got.write([]byte(text[:cut]))
+			got.write([]byte(text[cut:]))
+			if fmt.Sprint(got.problems(), got.words, got.letters, got.longWords, got.common, got.brokenAccents, got.otherScriptRune) !=
+				fmt.Sprint(want.problems(), want.words, want.letters, want.longWords, want.common, want.brokenAccents, want.otherScriptRune) {
+				t.Fatalf("cut at %d of %q: %+v, want %+v", cut, text, got, want)
+			}
 		}
 	}
 }

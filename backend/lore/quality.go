@@ -38,7 +38,8 @@ var commonWords = func() map[string]bool {
 
 // qualityMeter counts what the quality check needs, block by block.
 type qualityMeter struct {
-	word    []rune // the word being read, carried across blocks (capped)
+	word    []byte // the word being read, lower case, carried across blocks (capped)
+	kept    int    // letters in word
 	wordLen int    // its length in letters, uncapped
 	prev    rune
 
@@ -51,11 +52,43 @@ type qualityMeter struct {
 
 const maxWordKept = 40
 
+// maxCommonWord is the length in bytes of the longest common word: a longer word is none.
+var maxCommonWord = func() int {
+	n := 0
+	for w := range commonWords {
+		n = max(n, len(w))
+	}
+	return n
+}()
+
 func (q *qualityMeter) write(b []byte) {
 	for len(b) > 0 {
+		if c := b[0]; c < utf8.RuneSelf {
+			b = b[1:]
+			q.ascii(c)
+			continue
+		}
 		r, n := utf8.DecodeRune(b)
 		b = b[n:]
 		q.rune(r)
+	}
+}
+
+// ascii is rune for a character below U+0080, which is most of most lore, without the
+// Unicode tables: no ASCII character is a spacing accent the meter counts ('`' is code).
+func (q *qualityMeter) ascii(c byte) {
+	q.prev = rune(c)
+	switch {
+	case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		if q.kept < maxWordKept {
+			q.word = append(q.word, c|0x20)
+			q.kept++
+		}
+		q.wordLen++
+	case c == '\'' || c == '-':
+		// inside a word
+	default:
+		q.end()
 	}
 }
 
@@ -74,8 +107,9 @@ func (q *qualityMeter) rune(r rune) {
 			q.end()
 			return
 		}
-		if len(q.word) < maxWordKept {
-			q.word = append(q.word, unicode.ToLower(r))
+		if q.kept < maxWordKept {
+			q.word = utf8.AppendRune(q.word, unicode.ToLower(r))
+			q.kept++
 		}
 		q.wordLen++
 	case r == '\'' || r == '’' || r == '-':
@@ -94,10 +128,10 @@ func (q *qualityMeter) end() {
 	if q.wordLen > 25 {
 		q.longWords++
 	}
-	if commonWords[string(q.word)] {
+	if len(q.word) <= maxCommonWord && commonWords[string(q.word)] {
 		q.common++
 	}
-	q.word, q.wordLen = q.word[:0], 0
+	q.word, q.kept, q.wordLen = q.word[:0], 0, 0
 }
 
 // problems says what makes the text look garbled, or nothing.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,6 +29,13 @@ type textInfo struct {
 // however large the file is.
 const readBlock = 64 << 10
 
+// blockPool holds the read and work blocks of copyText (readBlock each, and room for a
+// carried rune): an import of many small files would otherwise clear 128 KB a file.
+var blockPool = sync.Pool{New: func() any {
+	b := make([]byte, 2*readBlock+8)
+	return &b
+}}
+
 // copyText copies src to dst as the library keeps text: UTF-8 without a byte order mark,
 // line ends as LF (as Python's universal newlines, so the cloud rule sees the same text),
 // refusing NUL bytes and invalid UTF-8 with the line where they are. It reads in blocks,
@@ -37,8 +45,9 @@ const readBlock = 64 << 10
 func copyText(dst io.Writer, src io.Reader, maxLine int64) (textInfo, error) {
 	h := sha256.New()
 	out := io.MultiWriter(dst, h)
-	buf := make([]byte, readBlock)
-	work := make([]byte, 0, readBlock+8)
+	blocks := blockPool.Get().(*[]byte)
+	defer blockPool.Put(blocks)
+	buf, work := (*blocks)[:readBlock], (*blocks)[readBlock:readBlock]
 	var carry []byte
 	info := textInfo{Lines: 1, Blank: true}
 	first := true
