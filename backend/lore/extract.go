@@ -2,6 +2,7 @@ package lore
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -47,8 +48,9 @@ func hostile(format string, args ...any) *FileError {
 	return &FileError{Reason: fmt.Sprintf(format, args...) + "; the file may be damaged or hostile"}
 }
 
-// extract writes the text of the file at path to dst.
-func extract(dst io.Writer, path, format string) (textInfo, error) {
+// extract writes the text of the file at path to dst. Cancelling ctx stops a PDF's
+// pdftotext at once.
+func extract(ctx context.Context, dst io.Writer, path, format string) (textInfo, error) {
 	switch format {
 	case "txt", "md":
 		f, err := os.Open(path)
@@ -63,7 +65,7 @@ func extract(dst io.Writer, path, format string) (textInfo, error) {
 	case "pdf":
 		var starts []int64
 		info, err := pipeText(dst, func(w io.Writer) (err error) {
-			starts, err = pdfText(w, path)
+			starts, err = pdfText(ctx, w, path)
 			return err
 		})
 		info.PageStarts = starts
@@ -125,7 +127,7 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 // page's content streams and its fonts' character maps are measured, decoded to nowhere,
 // before the page is read. Object and cross-reference streams are read by the library
 // object by object and are bounded only by the file's size.
-func pdfText(w io.Writer, path string) (starts []int64, err error) {
+func pdfText(ctx context.Context, w io.Writer, path string) (starts []int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -150,7 +152,7 @@ func pdfText(w io.Writer, path string) (starts []int64, err error) {
 	pf, r, err := pdf.Open(path)
 	if err != nil {
 		if bin != "" { // poppler reads more damaged files than the Go reader
-			return popplerText(w, path, bin)
+			return popplerText(ctx, w, path, bin)
 		}
 		return nil, &FileError{Reason: "damaged or encrypted PDF", Err: err}
 	}
@@ -163,7 +165,7 @@ func pdfText(w io.Writer, path string) (starts []int64, err error) {
 				return nil, hostile("page %d expands to more than %s of content", i, humanBytes(maxPDFPage))
 			}
 		}
-		return popplerText(w, path, bin)
+		return popplerText(ctx, w, path, bin)
 	}
 	var written int64
 	blank := true

@@ -152,7 +152,7 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 			}
 		}
 	}()
-	info, err := extract(&limitWriter{w: sp, n: l.opt.MaxDocumentBytes}, path, format)
+	info, err := extract(g.ctx, &limitWriter{w: sp, n: l.opt.MaxDocumentBytes}, path, format)
 	if sp.err != nil {
 		return &storeError{fmt.Errorf("save the text of %s: %w", name, sp.err)}
 	}

@@ -39,8 +39,9 @@ var pdftotext = func() string {
 }
 
 // popplerText writes the text of the PDF at path to w, as pdfText does, using pdftotext.
-func popplerText(w io.Writer, path, bin string) (starts []int64, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), pdfTimeout)
+// Cancelling parent kills pdftotext.
+func popplerText(parent context.Context, w io.Writer, path, bin string) (starts []int64, err error) {
+	ctx, cancel := context.WithTimeout(parent, pdfTimeout)
 	defer cancel()
 	args := []string{"-enc", "UTF-8", "-eol", "unix", "-q", "--", path, "-"}
 	name := bin
@@ -66,6 +67,8 @@ func popplerText(w io.Writer, path, bin string) (starts []int64, err error) {
 	switch {
 	case werr != nil:
 		return nil, werr
+	case parent.Err() != nil:
+		return nil, parent.Err()
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return nil, hostile("reading its text took more than %v", pdfTimeout)
 	case err != nil:

@@ -70,7 +70,7 @@ func Preview(ctx context.Context, req PreviewRequest) (ChunkPreview, error) {
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	info, err := extract(tmp, req.Path, format)
+	info, err := extract(ctx, tmp, req.Path, format)
 	var fe *FileError
 	if errors.As(err, &fe) {
 		fe.Path = req.Path
