@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -315,5 +316,98 @@ func TestBuiltinRecall(t *testing.T) {
 			}
 			t.Logf("%s: score fusion (cosine and BM25 over the best BM25) recall@1/@5: %s", set, strings.Join(grid, "; "))
 		}
+	}
+}
+
+// TestRelevanceFloor measures what relevance floors keep of what RAG retrieves (8 chunks of
+// hybrid search, as chat asks for) with the built-in embedder: for the held-out questions,
+// the share whose answering chunk clears the floor and the share of the other chunks that
+// do (and so the precision of what goes into the prompt); for questions the lore does not
+// answer (testdata/lore/unanswered.txt: some in the world's style, some about anything
+// else), the share of chunks kept and of questions left with none. DefaultMinRelevance is
+// the highest floor, in steps of 0.05, that keeps the answering chunk for at least 95% of
+// the held-out questions; the test checks that it still is.
+func TestRelevanceFloor(t *testing.T) {
+	lib := builtinWorld(t, minilm.NewLazy(testenv.MiniLMDir(t)), sectionShare, true)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "lore", "unanswered.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unanswered := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	qs := loadQuestionFile(t, "paraphrases.jsonl")
+	relevances := func(q string) []Result {
+		res, err := lib.Search(context.Background(), Query{Text: q, K: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res.Results {
+			if r.Relevance == nil {
+				t.Fatalf("%q: %s has no relevance (%s search)", q, r.ChunkID, res.Mode)
+			}
+		}
+		return res.Results
+	}
+	answered := make([][]Result, len(qs))
+	for i, q := range qs {
+		answered[i] = relevances(q.Question)
+	}
+	other := make([][]Result, len(unanswered))
+	for i, q := range unanswered {
+		other[i] = relevances(q)
+	}
+	type row struct{ rightKept, wrongKept, precision, otherKept, otherNone float64 }
+	measure := func(floor float64) row {
+		var r row
+		var right, wrong, wrongAll, otherAll float64
+		for i, q := range qs {
+			for _, x := range answered[i] {
+				isAnswer := x.Doc == q.Doc && strings.Contains(x.Text, q.Snippet)
+				if !isAnswer {
+					wrongAll++
+				}
+				if *x.Relevance < floor {
+					continue
+				}
+				if isAnswer {
+					right++
+				} else {
+					wrong++
+				}
+			}
+		}
+		for _, res := range other {
+			kept := 0
+			for _, x := range res {
+				otherAll++
+				if *x.Relevance >= floor {
+					kept++
+				}
+			}
+			r.otherKept += float64(kept)
+			if kept == 0 {
+				r.otherNone++
+			}
+		}
+		r.rightKept, r.wrongKept = right/float64(len(qs)), wrong/wrongAll
+		if right+wrong > 0 {
+			r.precision = right / (right + wrong)
+		}
+		r.otherKept /= otherAll
+		r.otherNone /= float64(len(other))
+		return r
+	}
+	chosen := 0.0
+	for f := 0.0; f <= 0.601; f += 0.05 {
+		f = math.Round(f*100) / 100
+		r := measure(f)
+		t.Logf("floor %.2f: answering chunk kept %.3f, other chunks kept %.3f, precision %.3f; unanswered: chunks kept %.3f, questions with none %.3f",
+			f, r.rightKept, r.wrongKept, r.precision, r.otherKept, r.otherNone)
+		if r.rightKept >= 0.95 {
+			chosen = f
+		}
+	}
+	t.Logf("the highest floor keeping the answering chunk for 95%% of the questions: %.2f (DefaultMinRelevance %.2f)", chosen, DefaultMinRelevance)
+	if chosen != DefaultMinRelevance {
+		t.Errorf("DefaultMinRelevance is %.2f; measured now, the rule gives %.2f", DefaultMinRelevance, chosen)
 	}
 }

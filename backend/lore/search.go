@@ -50,7 +50,12 @@ type Result struct {
 	// Chunk is the chunk's ordinal in its document.
 	Chunk int `json:"chunk"`
 	// Score is the ranking score of the mode used: BM25, cosine, or fused (weighted RRF).
-	Score      float64           `json:"score"`
+	Score float64 `json:"score"`
+	// Relevance is the cosine similarity of the query and the chunk's vector, whatever the
+	// mode ranked by; nil when the search had no vector for the chunk (keyword search, or a
+	// chunk not embedded yet). Unlike BM25 and fused scores it means the same thing from one
+	// query to the next, so a relevance floor can be set on it.
+	Relevance  *float64          `json:"relevance,omitempty"`
 	Keyword    *Rank             `json:"keyword,omitempty"`
 	Vector     *Rank             `json:"vector,omitempty"`
 	Text       string            `json:"text"`
@@ -170,6 +175,7 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 	}
 	var kwHits []keywordHit
 	var vecHits []scoredChunk
+	var qvec []float32
 	var err error
 	if res.Mode != Vector {
 		// Held through the search: a rebuild swaps and closes the index under the write lock.
@@ -185,7 +191,7 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 		}
 	}
 	if res.Mode != Keyword {
-		if vecHits, err = l.vectorSearch(ctx, vecSet, q.Text, allowed, n); err != nil {
+		if vecHits, qvec, err = l.vectorSearch(ctx, vecSet, q.Text, allowed, n); err != nil {
 			return res, err
 		}
 	}
@@ -241,7 +247,29 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 	}
 	sort.SliceStable(order, func(i, j int) bool { return order[i].Score > order[j].Score })
 	res.Results, err = l.fill(order, q.K)
+	if qvec != nil {
+		l.relevance(vecSet, qvec, res.Results)
+	}
 	return res, err
+}
+
+// relevance sets each result's cosine similarity to the query vector q: its vector score
+// when the vector ranker found it, else computed from its stored vector.
+func (l *Library) relevance(set *vectorSet, q []float32, results []Result) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for i := range results {
+		r := &results[i]
+		var v float64
+		if r.Vector != nil {
+			v = r.Vector.Score
+		} else if row, ok := set.row[r.ChunkID]; ok && set.dim == len(q) {
+			v = float64(dot(q, set.data[row*set.dim:(row+1)*set.dim]))
+		} else {
+			continue
+		}
+		r.Relevance = &v
+	}
 }
 
 type scoredChunk struct {
@@ -249,25 +277,26 @@ type scoredChunk struct {
 	score float64
 }
 
-// vectorSearch embeds text and scores it against every vector of set.
-func (l *Library) vectorSearch(ctx context.Context, set *vectorSet, text string, allowed []string, n int) ([]scoredChunk, error) {
+// vectorSearch embeds text and scores it against every vector of set; it returns the best
+// n and the query's vector (nil when it has none).
+func (l *Library) vectorSearch(ctx context.Context, set *vectorSet, text string, allowed []string, n int) ([]scoredChunk, []float32, error) {
 	l.mu.RLock()
 	emb, dim := set.emb, set.dim
 	l.mu.RUnlock()
 	vecs, err := emb.Embed(ctx, []string{text})
 	if err != nil {
-		return nil, fmt.Errorf("embed the query: %w", err)
+		return nil, nil, fmt.Errorf("embed the query: %w", err)
 	}
 	if len(vecs) != 1 || len(vecs[0]) != dim {
 		got := 0
 		if len(vecs) == 1 {
 			got = len(vecs[0])
 		}
-		return nil, &DimensionError{Index: "the embedded lore index", IndexDim: dim, EmbedderDim: got, Embedder: emb.ID()}
+		return nil, nil, &DimensionError{Index: "the embedded lore index", IndexDim: dim, EmbedderDim: got, Embedder: emb.ID()}
 	}
 	q := vecs[0]
 	if !normalize(q) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -286,7 +315,7 @@ func (l *Library) vectorSearch(ctx context.Context, set *vectorSet, text string,
 		r := set.rows[h.row]
 		out[i] = scoredChunk{id: ChunkID(set.docIDs[r.doc], int(r.ord)), score: float64(h.score)}
 	}
-	return out, nil
+	return out, q, nil
 }
 
 // fill loads the text and document of the first k results whose document still exists.
