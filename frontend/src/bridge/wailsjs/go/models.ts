@@ -1745,6 +1745,20 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class LoreRAG {
+	    v: number;
+	    minRelevance: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreRAG(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.minRelevance = source["minRelevance"];
+	    }
+	}
 	export class LoreReindexRequest {
 	    opId: string;
 	    chunking?: lore.ChunkOptions;
@@ -6026,6 +6040,7 @@ export namespace lore {
 	    doc: string;
 	    chunk: number;
 	    score: number;
+	    relevance?: number;
 	    keyword?: Rank;
 	    vector?: Rank;
 	    tokens: number;
@@ -6042,6 +6057,7 @@ export namespace lore {
 	        this.doc = source["doc"];
 	        this.chunk = source["chunk"];
 	        this.score = source["score"];
+	        this.relevance = source["relevance"];
 	        this.keyword = this.convertValues(source["keyword"], Rank);
 	        this.vector = this.convertValues(source["vector"], Rank);
 	        this.tokens = source["tokens"];
@@ -6327,6 +6343,7 @@ export namespace lore {
 	    doc: string;
 	    chunk: number;
 	    score: number;
+	    relevance?: number;
 	    keyword?: Rank;
 	    vector?: Rank;
 	    text: string;
@@ -6349,6 +6366,7 @@ export namespace lore {
 	        this.doc = source["doc"];
 	        this.chunk = source["chunk"];
 	        this.score = source["score"];
+	        this.relevance = source["relevance"];
 	        this.keyword = this.convertValues(source["keyword"], Rank);
 	        this.vector = this.convertValues(source["vector"], Rank);
 	        this.text = source["text"];
@@ -6388,6 +6406,8 @@ export namespace lore {
 	    candidates: Candidate[];
 	    tokenBudget: number;
 	    tokensUsed: number;
+	    minRelevance?: number;
+	    belowFloor?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new RetrievalTrace(source);
@@ -6403,6 +6423,8 @@ export namespace lore {
 	        this.candidates = this.convertValues(source["candidates"], Candidate);
 	        this.tokenBudget = source["tokenBudget"];
 	        this.tokensUsed = source["tokensUsed"];
+	        this.minRelevance = source["minRelevance"];
+	        this.belowFloor = source["belowFloor"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -30,6 +30,8 @@ export function Model():Promise<app.LoreModel>;
 
 export function Preview(arg1:app.LorePreviewRequest):Promise<lore.ChunkPreview>;
 
+export function RAGSettings():Promise<app.LoreRAG>;
+
 export function Reindex(arg1:app.LoreReindexRequest):Promise<string>;
 
 export function Remove(arg1:app.LoreDocRequest):Promise<void>;
@@ -37,6 +39,8 @@ export function Remove(arg1:app.LoreDocRequest):Promise<void>;
 export function RemoveBook(arg1:app.LoreBookRef):Promise<void>;
 
 export function SaveLorebook(arg1:app.SaveLorebookRequest):Promise<app.LorebookView>;
+
+export function SaveRAGSettings(arg1:app.LoreRAG):Promise<app.LoreRAG>;
 
 export function Search(arg1:lore.Query):Promise<lore.SearchResults>;
 
