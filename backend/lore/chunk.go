@@ -312,10 +312,10 @@ func runeLen(s string) int { return utf8.RuneCountInString(s) }
 // sectionShare is the share of the size limit a Paragraphs chunk must reach before a
 // heading ends it. Sections of a few sentences make poor chunks: a question rarely shares
 // words or meaning with 40 tokens that never name their subject. Merged with their
-// neighbours (half the limit: 600 characters, about 150 tokens, near the built-in
-// embedder's 128-token training length), hybrid recall@1 went from 0.636 to 0.795 on the
-// held-out paraphrases (TestBuiltinRecall, docs/BENCHMARKS.md). Tests set 0 to measure the
-// chunking before it (every heading starts a chunk).
+// neighbours up to half the limit (600 characters, about 150 tokens; picked on
+// questions.jsonl), hybrid recall@1 went from 0.636 to 0.795 on the held-out paraphrases
+// (TestBuiltinRecall, docs/BENCHMARKS.md). Tests set 0 to measure the chunking before it
+// (every heading starts a chunk).
 var sectionShare = 0.5
 
 // paragraphChunker implements the Paragraphs strategy.
