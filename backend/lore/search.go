@@ -217,14 +217,15 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 		r := get(h.id)
 		r.Vector = &Rank{Rank: i + 1, Score: h.score}
 	}
-	// While vectors are partial, a chunk not embedded yet has no vector rank to earn: its
-	// keyword rank stands in for it, so it is not outranked for waiting its turn.
+	// While vectors are partial (an embedder's first vectors, or documents added since the
+	// last ones), a chunk not embedded yet has no vector rank to earn: its keyword rank
+	// stands in for it, so it is not outranked for waiting its turn.
 	var unembedded map[string]bool
-	if vecSet != nil && vecSet == partial {
+	if vecSet != nil && res.Mode == Hybrid {
 		unembedded = map[string]bool{}
 		l.mu.RLock()
 		for _, h := range kwHits {
-			if _, ok := partial.row[h.ID]; !ok {
+			if _, ok := vecSet.row[h.ID]; !ok {
 				unembedded[h.ID] = true
 			}
 		}

@@ -285,8 +285,15 @@ func (l *Library) report(set *vectorSet, state string, err error) {
 	}
 }
 
-// embedBatch is how many chunks go to the embedder at once.
-const embedBatch = 32
+// embedBatch is how many chunks go to the embedder at once. Each catch-up starts with
+// firstEmbedBatch and doubles up to embedBatch: search uses the vectors stored so far, so a
+// small first batch brings the first hybrid result sooner (4 chunks of 256 tokens are
+// about 1.4 CPU-seconds with the built-in embedder, 32 about 11), and the larger ones after
+// it keep the per-call cost of a server low.
+const (
+	firstEmbedBatch = 4
+	embedBatch      = 32
+)
 
 func (l *Library) embedWorker(ctx context.Context, set *vectorSet, kick, done chan struct{}) {
 	defer close(done)
@@ -337,8 +344,8 @@ func (l *Library) catchUp(ctx context.Context, set *vectorSet) error {
 		if len(todo) == 0 {
 			return nil
 		}
-		for len(todo) > 0 {
-			missing := todo[:min(embedBatch, len(todo))]
+		for size := firstEmbedBatch; len(todo) > 0; size = min(2*size, embedBatch) {
+			missing := todo[:min(size, len(todo))]
 			todo = todo[len(missing):]
 			if err := l.embedSome(ctx, set, missing); err != nil {
 				return err
