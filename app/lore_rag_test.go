@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -95,5 +96,39 @@ func TestLoreRelevanceFloor(t *testing.T) {
 	b := newApp(t, dir)
 	if cfg, err := b.Lore.RAGSettings(); err != nil || cfg.MinRelevance != best-1e-9 {
 		t.Fatalf("after reopening: %+v %v", cfg, err)
+	}
+}
+
+// Pausing the background embedding holds the vectors of documents added meanwhile until
+// it is resumed.
+func TestLorePauseEmbedding(t *testing.T) {
+	a := newApp(t, t.TempDir())
+	rec := &recorder{}
+	a.SetEmitter(rec)
+	fake := openaifake.New("llama3.1:8b", "nomic-embed-text")
+	defer fake.Close()
+	fake.EmbeddingDim = 16
+	if _, err := a.Providers.Add(AddProviderRequest{Provider: provider.Provider{Name: "local", Kind: provider.KindOpenAI, BaseURL: fake.BaseURL(), Model: "llama3.1:8b"}}); err != nil {
+		t.Fatal(err)
+	}
+	addLore(t, a, rec, "ashfall", filepath.Join(world, "ember-court.md"))
+	id, err := a.Lore.SetEmbedder(LoreEmbedderRequest{Embedder: LoreEmbedder{Provider: "local", Model: "nomic-embed-text"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done[lore.EmbedProgress](t, waitOp(t, rec, id))
+	if p, err := a.Lore.PauseEmbedding(LorePauseRequest{Paused: true}); err != nil || p.State != "ready" {
+		t.Fatalf("pause with nothing to embed: %+v %v", p, err)
+	}
+	addLore(t, a, rec, "ashfall", filepath.Join(world, "sleeper.md"))
+	if p, _ := a.Lore.EmbedStatus(); p.State != "paused" || p.Done != 1 || p.Total != 2 {
+		t.Fatalf("a document added while paused: %+v", p)
+	}
+	if p, err := a.Lore.PauseEmbedding(LorePauseRequest{Paused: false}); err != nil || p.State != "embedding" {
+		t.Fatalf("resume: %+v %v", p, err)
+	}
+	id, _ = a.Lore.WatchEmbedding(LoreWatchRequest{})
+	if p := done[lore.EmbedProgress](t, waitOp(t, rec, id)); p.State != "ready" || p.Done != 2 {
+		t.Fatalf("after resuming: %+v", p)
 	}
 }

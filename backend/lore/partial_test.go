@@ -136,3 +136,49 @@ func TestHybridFindsDocumentsNotEmbeddedYet(t *testing.T) {
 		t.Fatal("every new document had a vector: the test did not hold embedding back")
 	}
 }
+
+// Pausing holds embedding after the batch under way; search goes on over the vectors made
+// so far; resuming embeds the rest.
+func TestPauseEmbedding(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	addWorld(t, lib)
+	e := &steppedEmbedder{HashEmbedder: HashEmbedder{N: 64}, gate: make(chan struct{})}
+	lib.SetEmbedder(e, nil)
+	// The first batch goes through; the second waits at the gate. Pause, then open it.
+	deadline := time.Now().Add(30 * time.Second)
+	for lib.EmbedStatus().Done < firstEmbedBatch {
+		if time.Now().After(deadline) {
+			t.Fatalf("first batch not stored: %+v", lib.EmbedStatus())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if p := lib.PauseEmbedding(true); p.State != "paused" {
+		t.Fatalf("pause: %+v", p)
+	}
+	close(e.gate)
+	var st EmbedProgress
+	for st = lib.EmbedStatus(); st.Done < 3*firstEmbedBatch; st = lib.EmbedStatus() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the batch under way was not stored: %+v", st)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Held before the next batch: the worker asks for no more vectors.
+	calls := e.calls.Load()
+	if st.State != "paused" || st.Done != 3*firstEmbedBatch || st.Done == st.Total {
+		t.Fatalf("paused: %+v", st)
+	}
+	res, err := lib.Search(context.Background(), Query{Text: "nine seats of the court"})
+	if err != nil || res.Mode != Hybrid || !strings.Contains(res.Notice, fmt.Sprintf("%d of %d chunks embedded", st.Done, st.Total)) {
+		t.Fatalf("search while paused: %+v %v", res, err)
+	}
+	if lib.PauseEmbedding(true); e.calls.Load() != calls || lib.EmbedStatus().Done != st.Done {
+		t.Fatalf("embedding went on while paused: %d calls, then %d; %+v", calls, e.calls.Load(), lib.EmbedStatus())
+	}
+	if p := lib.PauseEmbedding(false); p.State != "embedding" {
+		t.Fatalf("resume: %+v", p)
+	}
+	if p := waitEmbedded(t, lib); p.Done != p.Total {
+		t.Fatalf("after resuming: %+v", p)
+	}
+}

@@ -138,13 +138,13 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 		if q.Mode == Hybrid && active == nil && partial == nil {
 			res.Mode = Keyword
 			res.Notice = "no vectors yet: keyword results only"
-			if pending.State == "embedding" {
+			if pending.State == "embedding" || pending.State == "paused" {
 				res.Notice = fmt.Sprintf("vectors are being built (%d of %d chunks): keyword results only", pending.Done, pending.Total)
 			}
 		}
 	case Vector:
 		if active == nil {
-			if pending.State == "embedding" {
+			if pending.State == "embedding" || pending.State == "paused" {
 				return res, fmt.Errorf("vectors are being built (%d of %d chunks): search by keyword meanwhile: %w", pending.Done, pending.Total, ErrNoEmbedder)
 			}
 			return res, ErrNoEmbedder

@@ -409,6 +409,7 @@ export const lore = {
   watchEmbedding: (onProgress?: (p: EmbedProgress) => void) =>
     operation<EmbedProgress, EmbedProgress>((opId) => Lore.WatchEmbedding({ opId }), onProgress),
   embedStatus: (): Promise<EmbedProgress> => call(Lore.EmbedStatus()),
+  pauseEmbedding: (paused: boolean): Promise<EmbedProgress> => call(Lore.PauseEmbedding({ paused })),
   ragSettings: (): Promise<LoreRAG> => call(Lore.RAGSettings()),
   saveRagSettings: (cfg: LoreRAG): Promise<LoreRAG> => call(Lore.SaveRAGSettings(cfg as app.LoreRAG)),
   model: (): Promise<app.LoreModel> => call(Lore.Model()),

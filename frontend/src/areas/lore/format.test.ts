@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { defaultChunking, overlapText, parseFloor, parseTagText, tagText } from './format'
+import { defaultChunking, embedLabel, overlapText, parseFloor, parseTagText, tagText } from './format'
 
 it('reads and writes tags as key=value lists', () => {
   expect(parseTagText('region=north, spoiler = act2 ,')).toEqual({ tags: { region: 'north', spoiler: 'act2' }, error: '' })
@@ -34,4 +34,8 @@ it('reads the relevance floor a writer types', () => {
   expect(parseFloor('high').error).toBe('type a number from 0 to 0.99')
   expect(parseFloor('1').error).toBe('the floor is from 0 (off) to under 1')
   expect(parseFloor('-0.1').error).toBe('the floor is from 0 (off) to under 1')
+})
+
+it('says when embedding is paused', () => {
+  expect(embedLabel({ embedder: 'builtin:all-MiniLM-L6-v2', done: 12, total: 19, state: 'paused' })).toBe('embedding paused at 12 of 19 chunks')
 })

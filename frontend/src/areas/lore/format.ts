@@ -67,6 +67,8 @@ export function embedLabel(p: EmbedProgress): string {
       return `vectors ready (${p.embedder})`
     case 'embedding':
       return `embedding ${p.done} of ${p.total} chunks`
+    case 'paused':
+      return `embedding paused at ${p.done} of ${p.total} chunks`
     case 'failed':
       return `embedding failed: ${p.error ?? ''}`
     default:

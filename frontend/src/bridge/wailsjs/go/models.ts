@@ -1677,6 +1677,18 @@ export namespace app {
 	        this.opId = source["opId"];
 	    }
 	}
+	export class LorePauseRequest {
+	    paused: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LorePauseRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paused = source["paused"];
+	    }
+	}
 	export class LorePlanRequest {
 	    source: cloud.LoreSource;
 	    stage: string;

@@ -28,6 +28,8 @@ export function Lorebook(arg1:app.LorebookRequest):Promise<app.LorebookView>;
 
 export function Model():Promise<app.LoreModel>;
 
+export function PauseEmbedding(arg1:app.LorePauseRequest):Promise<lore.EmbedProgress>;
+
 export function Preview(arg1:app.LorePreviewRequest):Promise<lore.ChunkPreview>;
 
 export function RAGSettings():Promise<app.LoreRAG>;

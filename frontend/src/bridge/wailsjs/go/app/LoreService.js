@@ -50,6 +50,10 @@ export function Model() {
   return window['go']['app']['LoreService']['Model']();
 }
 
+export function PauseEmbedding(arg1) {
+  return window['go']['app']['LoreService']['PauseEmbedding'](arg1);
+}
+
 export function Preview(arg1) {
   return window['go']['app']['LoreService']['Preview'](arg1);
 }
