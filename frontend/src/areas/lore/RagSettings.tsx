@@ -56,7 +56,7 @@ export function RagSettings() {
           />
         </label>
         <p className="muted small">
-          Leaves out chunks that are only loosely related to the player's line, so the model is not steered by lore that does not answer it. With the built-in embedder, 0.2 (the default) kept the right chunk for 43 of 44 test questions and left out half of the
+          Leaves out chunks that are only loosely related to the player's line, so the model is not steered by lore that does not answer it. With the built-in embedder, 0.2 (the default) kept the right chunk for 43 of 44 test questions and left out more than half of the
           others. Each reply's “Lore used” says how many chunks the floor left out.
         </p>
         {floor.error && draft !== '' && <p className="error small">{floor.error}</p>}
