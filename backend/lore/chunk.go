@@ -181,7 +181,13 @@ func ChunkText(r io.Reader, opt ChunkOptions, emit func(Chunk) error) error {
 		if err := scanBlocks(r, p.add); err != nil {
 			return err
 		}
-		return p.flush()
+		// Headings held back for a body that never came go out on their own.
+		for len(p.cur) > 0 {
+			if err := p.flush(); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }
 

@@ -234,4 +234,11 @@ func TestParagraphsMergeShortSections(t *testing.T) {
 	if diff := cmp.Diff(want, pieces); diff != "" {
 		t.Error(diff)
 	}
+
+	// A heading with no body after it, at the end, is kept, on its own as before.
+	got = nil
+	ChunkText(strings.NewReader("# Notes\n\nShort.\n\n## To do"), ChunkOptions{Size: 200}, func(c Chunk) error { got = append(got, c); return nil })
+	if len(got) != 2 || got[0].Text != "# Notes\n\nShort." || got[1].Text != "## To do" || got[1].Heading != "Notes > To do" {
+		t.Errorf("a heading at the end: %+v", got)
+	}
 }
