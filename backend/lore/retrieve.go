@@ -154,6 +154,13 @@ func (r Retriever) Retrieve(ctx context.Context, req RetrieveRequest) (Retrieval
 		Query: req.Query, Mode: res.Mode, Embedder: res.Embedder, Collections: req.Collections,
 		Notice: res.Notice, TokenBudget: req.TokenBudget, Candidates: []Candidate{}, MinRelevance: max(req.MinRelevance, 0),
 	}}
+	if out.Trace.MinRelevance > 0 && res.Mode == Keyword && len(res.Results) > 0 {
+		note := "the relevance floor needs vectors: keyword search alone keeps every chunk found"
+		if out.Trace.Notice != "" {
+			note = out.Trace.Notice + "; " + note
+		}
+		out.Trace.Notice = note
+	}
 	for _, x := range res.Results {
 		tokens := x.Tokens
 		if tokens == 0 {

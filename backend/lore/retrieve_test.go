@@ -130,7 +130,7 @@ func TestRetrieveRelevanceFloor(t *testing.T) {
 
 	// Keyword search has no comparable score: the floor keeps everything.
 	kw, _ := Retriever{Source: lib, Mode: Keyword}.Retrieve(ctx, RetrieveRequest{Query: query, TokenBudget: 5000, MinRelevance: 0.9999})
-	if len(kw.Passages) == 0 || kw.Trace.BelowFloor != 0 {
+	if len(kw.Passages) == 0 || kw.Trace.BelowFloor != 0 || !strings.Contains(kw.Trace.Notice, "the relevance floor needs vectors") {
 		t.Errorf("keyword search with a floor: %d passages, %d below", len(kw.Passages), kw.Trace.BelowFloor)
 	}
 }
