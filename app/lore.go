@@ -601,6 +601,24 @@ func (s *LoreService) EmbedStatus() (out lore.EmbedProgress, err error) {
 	return lib.EmbedStatus(), nil
 }
 
+// LorePauseRequest pauses or resumes the background embedding.
+type LorePauseRequest struct {
+	Paused bool `json:"paused"`
+}
+
+// PauseEmbedding holds the background embedding after the batch under way (to give the
+// computer back for a while), or lets it go on. Search keeps using the vectors made so far.
+// The pause lasts until resumed or the workspace is closed.
+func (s *LoreService) PauseEmbedding(req LorePauseRequest) (out lore.EmbedProgress, err error) {
+	defer guard(s.a.log, &err)
+	lib, err := s.a.library()
+	if err != nil {
+		return out, err
+	}
+	s.a.log.Info("lore embedding paused", "paused", req.Paused)
+	return lib.PauseEmbedding(req.Paused), nil
+}
+
 // EmbedError is a background embedding that failed.
 type EmbedError struct{ Reason string }
 

@@ -65,11 +65,22 @@ func (r *loreRetriever) RetrieveTurn(ctx context.Context, t chat.LoreTurn) (chat
 		act := lore.Activate(book, t.Recent)
 		turn.Trace.Lorebook = &act
 	}
-	got, err := lore.Retriever{Source: lib}.Retrieve(ctx, lore.RetrieveRequest{Query: t.Query, Collections: t.Collections, TokenBudget: t.TokenBudget})
+	st, err := r.a.store()
+	if err != nil {
+		return chat.Retrieval{}, err
+	}
+	rag, err := loreRAG(st)
+	if err != nil {
+		return chat.Retrieval{}, err
+	}
+	got, err := lore.Retriever{Source: lib}.Retrieve(ctx, lore.RetrieveRequest{Query: t.Query, Collections: t.Collections, TokenBudget: t.TokenBudget, MinRelevance: rag.MinRelevance})
 	if err != nil {
 		return chat.Retrieval{}, err
 	}
 	turn.Trace.Retrieval = &got.Trace
+	if note := got.Trace.FloorNote(); note != "" {
+		turn.Notes = append(turn.Notes, note)
+	}
 
 	out := chat.Retrieval{}
 	n := 0
@@ -135,6 +146,9 @@ func traceLines(t LoreTurn) []string {
 			}
 		}
 		line := fmt.Sprintf("search: %s, %d found, %d used (%d of %d tokens)", r.Mode, len(r.Candidates), used, r.TokensUsed, r.TokenBudget)
+		if r.BelowFloor > 0 {
+			line += fmt.Sprintf(", %d under the relevance floor %.2f", r.BelowFloor, r.MinRelevance)
+		}
 		if r.Notice != "" {
 			line += "; " + r.Notice
 		}

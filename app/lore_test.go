@@ -183,7 +183,7 @@ func TestLoreEmbedderReembedsInTheBackground(t *testing.T) {
 // marenJSON is a persona with a knowledge boundary and a lorebook.
 const marenJSON = `{"name": "Maren Drane", "role": "reeve's sister", "firstGreeting": "What do you want?",
  "knowledge": {"loreCollections": ["court"]},
- "lorebook": {"name": "Maren's secrets", "tokenBudget": 60, "entries": [
+ "lorebook": {"name": "Maren's secrets", "tokenBudget": 200, "entries": [
   {"keys": ["Ember Court"], "content": "Maren suspects her brother sits on the Ember Court.", "enabled": true, "name": "Court", "insertionOrder": 1},
   {"keys": ["quill"], "content": "Mother Quill taught Maren to read.", "enabled": true, "name": "Quill", "insertionOrder": 2},
   {"keys": ["never"], "content": "Unused.", "enabled": false}]}}`
@@ -201,7 +201,7 @@ func TestLoreGroundsRAGChatAndRecordsTheTurn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := a.Chat.Send(SendRequest{ChatID: v.Chat.ID, Message: "Who sits on the Ember Court, and what of obsidian?", Config: chat.Config{Provider: "local", Mode: chat.ModeRAG}})
+	id, err := a.Chat.Send(SendRequest{ChatID: v.Chat.ID, Message: "Who sits on the Ember Court, what of obsidian, and where did Maren go?", Config: chat.Config{Provider: "local", Mode: chat.ModeRAG}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,14 +232,14 @@ func TestLoreGroundsRAGChatAndRecordsTheTurn(t *testing.T) {
 	}
 
 	tv, err := a.Lore.Turn(LoreTurnRequest{ChatID: v.Chat.ID, MessageID: reply.ID})
-	if err != nil || !tv.Recorded || tv.Turn.AllLore || tv.Line != "Who sits on the Ember Court, and what of obsidian?" {
+	if err != nil || !tv.Recorded || tv.Turn.AllLore || tv.Line != "Who sits on the Ember Court, what of obsidian, and where did Maren go?" {
 		t.Fatalf("turn: %+v %v", tv, err)
 	}
 	act, ret := tv.Turn.Trace.Lorebook, tv.Turn.Trace.Retrieval
 	if act == nil || len(act.Fired) != 1 || act.Fired[0].Name != "Court" || act.Fired[0].Keys[0].Text != "Ember Court" {
 		t.Fatalf("lorebook: %+v", act)
 	}
-	if ret == nil || len(ret.Candidates) == 0 || ret.TokenBudget != 60 || ret.Collections[0] != "court" {
+	if ret == nil || len(ret.Candidates) == 0 || ret.TokenBudget != 200 || ret.Collections[0] != "court" {
 		t.Fatalf("retrieval: %+v", ret)
 	}
 	cut := 0
@@ -252,7 +252,7 @@ func TestLoreGroundsRAGChatAndRecordsTheTurn(t *testing.T) {
 		}
 	}
 	if cut == 0 || len(tv.Turn.Passages) == 0 || tv.Turn.Passages[0].Citation != "1" {
-		t.Fatalf("a budget of 60 tokens cut nothing: %+v", tv.Turn)
+		t.Fatalf("a budget of 200 tokens cut nothing: %+v", tv.Turn)
 	}
 
 	// A base-mode reply has no record: the debugger says so and shows what the lorebook fires.

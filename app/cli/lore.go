@@ -28,6 +28,7 @@ func loreCmd(env *Env) *cobra.Command {
 		loreRemoveCmd(env),
 		loreReindexCmd(env),
 		loreEmbedderCmd(env),
+		loreRAGCmd(env),
 		loreOpenSearchCmd(env),
 		loreBookCmd(env),
 	)

@@ -24,7 +24,7 @@ func TestLoreEmbedderBuiltin(t *testing.T) {
 		t.Fatalf("without the model: %+v", r)
 	}
 	t.Setenv("NPCSTUDIO_MINILM_DIR", model)
-	if r := cli("lore", "embedder", "set", "builtin"); r.code != ExitOK || !strings.Contains(r.stdout, "embedder builtin:all-MiniLM-L6-v2 ready: 6 chunks embedded, 384 dimensions") {
+	if r := cli("lore", "embedder", "set", "builtin"); r.code != ExitOK || !strings.Contains(r.stdout, "embedder builtin:all-MiniLM-L6-v2 ready: 2 chunks embedded, 384 dimensions") {
 		t.Fatalf("set builtin: %+v", r)
 	}
 	if r := cli("lore", "search", "a secret society of blacksmiths"); r.code != ExitOK || !strings.Contains(r.stdout, "(hybrid search") || !strings.Contains(r.stdout, "ember-court.md") {

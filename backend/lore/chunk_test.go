@@ -205,3 +205,40 @@ func TestParagraphChunksNeverExceedSize(t *testing.T) {
 		}
 	}
 }
+
+// Short sections share a chunk with the sections after them under the heading they share,
+// up to half the size; sections of different top-level headings never do.
+func TestParagraphsMergeShortSections(t *testing.T) {
+	text := "# The Ember Court\n\nSmiths who meet at new moon.\n\n## Membership\n\nNine seats.\n\n## Aims\n\nThey burn rival blades.\n\n" +
+		"# Ash Hounds\n\nThey hunt in packs of six.\n\n## Habitat\n\n" + strings.Repeat("Cold lava tubes and ash fields. ", 5) + "\n\n## Prey\n\nGoats."
+	var got []Chunk
+	err := ChunkText(strings.NewReader(text), ChunkOptions{Size: 200}, func(c Chunk) error { got = append(got, c); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	type piece struct{ Heading, Text string }
+	var pieces []piece
+	for _, c := range got {
+		if text[c.Start:c.End] != c.Text {
+			t.Errorf("chunk %d: offsets do not cut its text", c.Ord)
+		}
+		pieces = append(pieces, piece{c.Heading, c.Text})
+	}
+	want := []piece{
+		{"The Ember Court", "# The Ember Court\n\nSmiths who meet at new moon.\n\n## Membership\n\nNine seats.\n\n## Aims\n\nThey burn rival blades."},
+		// Over the limit with the next section: the heading goes with its body.
+		{"Ash Hounds", "# Ash Hounds\n\nThey hunt in packs of six."},
+		{"Ash Hounds > Habitat", "## Habitat\n\n" + strings.TrimSpace(strings.Repeat("Cold lava tubes and ash fields. ", 5))},
+		{"Ash Hounds > Prey", "## Prey\n\nGoats."},
+	}
+	if diff := cmp.Diff(want, pieces); diff != "" {
+		t.Error(diff)
+	}
+
+	// A heading with no body after it, at the end, is kept, on its own as before.
+	got = nil
+	ChunkText(strings.NewReader("# Notes\n\nShort.\n\n## To do"), ChunkOptions{Size: 200}, func(c Chunk) error { got = append(got, c); return nil })
+	if len(got) != 2 || got[0].Text != "# Notes\n\nShort." || got[1].Text != "## To do" || got[1].Heading != "Notes > To do" {
+		t.Errorf("a heading at the end: %+v", got)
+	}
+}

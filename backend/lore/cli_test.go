@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,6 +70,7 @@ func FuzzChunkText(f *testing.F) {
 		}
 		opts := []ChunkOptions{{Size: 60}, {Strategy: Fixed, Size: 50, Overlap: 10}, {Strategy: Cloud}}
 		opt := opts[int(which)%len(opts)]
+		covered := make([]bool, len(text))
 		err := ChunkText(strings.NewReader(text), opt, func(c Chunk) error {
 			if c.Start < 0 || c.End > int64(len(text)) || c.Start > c.End || text[c.Start:c.End] != c.Text {
 				t.Fatalf("%+v: chunk %d (%d..%d) is not a slice of the text", opt, c.Ord, c.Start, c.End)
@@ -76,10 +78,21 @@ func FuzzChunkText(f *testing.F) {
 			if c.Text == "" {
 				t.Fatalf("%+v: empty chunk", opt)
 			}
+			for i := c.Start; i < c.End; i++ {
+				covered[i] = true
+			}
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Paragraphs loses nothing of the text but blank space.
+		if opt.Strategy == "" {
+			for i, r := range text {
+				if !covered[i] && !unicode.IsSpace(r) {
+					t.Fatalf("%+v: byte %d (%q) is in no chunk", opt, i, r)
+				}
+			}
 		}
 	})
 }

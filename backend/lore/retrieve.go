@@ -35,7 +35,18 @@ type RetrieveRequest struct {
 	TokenBudget int `json:"tokenBudget,omitempty"`
 	// K is how many chunks are retrieved before the budget is applied (default 8).
 	K int `json:"k,omitempty"`
+	// MinRelevance is the relevance floor: a chunk whose relevance (the cosine similarity of
+	// the query and the chunk, Result.Relevance) is under it stays out of the prompt. 0 puts
+	// every chunk found in. A chunk with no relevance (keyword-only search) is kept: BM25
+	// scores cannot be compared from one query to another.
+	MinRelevance float64 `json:"minRelevance,omitempty"`
 }
+
+// DefaultMinRelevance is the relevance floor of RAG prompts unless the writer sets another:
+// measured with the built-in embedder on the held-out questions of
+// testdata/lore/paraphrases.jsonl, the highest floor (in steps of 0.05) that keeps the
+// answering chunk for at least 95% of them (see TestRelevanceFloor and docs/BENCHMARKS.md).
+const DefaultMinRelevance = 0.2
 
 // Passage is a retrieved chunk as it goes into the prompt.
 type Passage struct {
@@ -72,10 +83,12 @@ type Candidate struct {
 	Doc     string  `json:"doc"`
 	Chunk   int     `json:"chunk"`
 	Score   float64 `json:"score"`
-	Keyword *Rank   `json:"keyword,omitempty"`
-	Vector  *Rank   `json:"vector,omitempty"`
-	Tokens  int     `json:"tokens"`
-	Used    bool    `json:"used"`
+	// Relevance is the cosine similarity the relevance floor is checked against (nil: none).
+	Relevance *float64 `json:"relevance,omitempty"`
+	Keyword   *Rank    `json:"keyword,omitempty"`
+	Vector    *Rank    `json:"vector,omitempty"`
+	Tokens    int      `json:"tokens"`
+	Used      bool     `json:"used"`
 	// Reason says why a candidate was left out.
 	Reason string `json:"reason,omitempty"`
 }
@@ -90,6 +103,23 @@ type RetrievalTrace struct {
 	Candidates  []Candidate `json:"candidates"`
 	TokenBudget int         `json:"tokenBudget"`
 	TokensUsed  int         `json:"tokensUsed"`
+	// MinRelevance is the relevance floor applied (0: none); BelowFloor counts the chunks
+	// it kept out of the prompt.
+	MinRelevance float64 `json:"minRelevance,omitempty"`
+	BelowFloor   int     `json:"belowFloor,omitempty"`
+}
+
+// FloorNote says what the relevance floor did in a turn ("" when it kept nothing out).
+func (t RetrievalTrace) FloorNote() string {
+	switch {
+	case t.BelowFloor == 0:
+		return ""
+	case t.BelowFloor == len(t.Candidates):
+		return fmt.Sprintf("All %d chunks found scored under the relevance floor (%.2f) and were left out: no retrieved lore went into the prompt.", t.BelowFloor, t.MinRelevance)
+	case t.BelowFloor == 1:
+		return fmt.Sprintf("1 chunk found scored under the relevance floor (%.2f) and was left out of the prompt.", t.MinRelevance)
+	}
+	return fmt.Sprintf("%d chunks found scored under the relevance floor (%.2f) and were left out of the prompt.", t.BelowFloor, t.MinRelevance)
 }
 
 // Retrieval is the lore for one turn and how it was chosen.
@@ -107,8 +137,8 @@ type TurnTrace struct {
 }
 
 // Retrieve finds the chunks for a message within the persona's boundary and keeps, in rank
-// order, those that fit the token budget (a chunk that does not fit is skipped and smaller
-// ones after it may still go in).
+// order, those at or over the relevance floor that fit the token budget (a chunk that does
+// not fit is skipped and smaller ones after it may still go in).
 func (r Retriever) Retrieve(ctx context.Context, req RetrieveRequest) (Retrieval, error) {
 	if req.TokenBudget <= 0 {
 		req.TokenBudget = DefaultGroundingBudget
@@ -122,15 +152,25 @@ func (r Retriever) Retrieve(ctx context.Context, req RetrieveRequest) (Retrieval
 	}
 	out := Retrieval{Passages: []Passage{}, Trace: RetrievalTrace{
 		Query: req.Query, Mode: res.Mode, Embedder: res.Embedder, Collections: req.Collections,
-		Notice: res.Notice, TokenBudget: req.TokenBudget, Candidates: []Candidate{},
+		Notice: res.Notice, TokenBudget: req.TokenBudget, Candidates: []Candidate{}, MinRelevance: max(req.MinRelevance, 0),
 	}}
+	if out.Trace.MinRelevance > 0 && res.Mode == Keyword && len(res.Results) > 0 {
+		note := "the relevance floor needs vectors: keyword search alone keeps every chunk found"
+		if out.Trace.Notice != "" {
+			note = out.Trace.Notice + "; " + note
+		}
+		out.Trace.Notice = note
+	}
 	for _, x := range res.Results {
 		tokens := x.Tokens
 		if tokens == 0 {
 			tokens = prose.EstimateTokens(x.Text)
 		}
-		c := Candidate{ChunkID: x.ChunkID, Doc: x.Doc, Chunk: x.Chunk, Score: x.Score, Keyword: x.Keyword, Vector: x.Vector, Tokens: tokens}
-		if left := req.TokenBudget - out.Trace.TokensUsed; tokens > left {
+		c := Candidate{ChunkID: x.ChunkID, Doc: x.Doc, Chunk: x.Chunk, Score: x.Score, Relevance: x.Relevance, Keyword: x.Keyword, Vector: x.Vector, Tokens: tokens}
+		if floor := out.Trace.MinRelevance; floor > 0 && x.Relevance != nil && *x.Relevance < floor {
+			c.Reason = fmt.Sprintf("under the relevance floor: relevance %.2f, floor %.2f", *x.Relevance, floor)
+			out.Trace.BelowFloor++
+		} else if left := req.TokenBudget - out.Trace.TokensUsed; tokens > left {
 			c.Reason = fmt.Sprintf("over the token budget: needs %d tokens, %d of %d left", tokens, left, req.TokenBudget)
 		} else {
 			c.Used = true

@@ -2,6 +2,7 @@ package lore
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,69 @@ func TestRetrieveWithinBoundaryAndBudget(t *testing.T) {
 	prompt := Prompt(got.Passages)
 	if !strings.HasPrefix(prompt, "[1] (") {
 		t.Errorf("prompt %q", prompt)
+	}
+}
+
+// The relevance floor keeps chunks whose cosine similarity to the line is under it out of
+// the prompt, says so in the trace, and keeps what clears it.
+func TestRetrieveRelevanceFloor(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	ctx := context.Background()
+	addWorld(t, lib)
+	lib.SetEmbedder(HashEmbedder{N: 256}, nil)
+	waitEmbedded(t, lib)
+	r := Retriever{Source: lib}
+	query := "nine seats of the secret council of smiths"
+
+	all, err := r.Retrieve(ctx, RetrieveRequest{Query: query, TokenBudget: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Trace.Mode != Hybrid || len(all.Passages) < 3 || all.Trace.BelowFloor != 0 || all.Trace.FloorNote() != "" {
+		t.Fatalf("without a floor: mode %s, %d passages, %d below", all.Trace.Mode, len(all.Passages), all.Trace.BelowFloor)
+	}
+	// A floor between the best chunk's relevance and the others'.
+	var rels []float64
+	bestID := ""
+	for _, c := range all.Trace.Candidates {
+		if c.Relevance == nil {
+			t.Fatalf("candidate %s has no relevance", c.ChunkID)
+		}
+		if len(rels) == 0 || *c.Relevance > slices.Max(rels) {
+			bestID = c.ChunkID
+		}
+		rels = append(rels, *c.Relevance)
+	}
+	floor := slices.Max(rels) - 1e-6
+	got, err := r.Retrieve(ctx, RetrieveRequest{Query: query, TokenBudget: 5000, MinRelevance: floor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Passages) != 1 || got.Passages[0].ChunkID != bestID || got.Passages[0].Citation != "[1]" {
+		t.Fatalf("with floor %.3f: %+v", floor, got.Passages)
+	}
+	tr := got.Trace
+	if tr.MinRelevance != floor || tr.BelowFloor != len(tr.Candidates)-1 {
+		t.Errorf("trace: floor %v, %d of %d below", tr.MinRelevance, tr.BelowFloor, len(tr.Candidates))
+	}
+	for _, c := range tr.Candidates {
+		if !c.Used && !strings.HasPrefix(c.Reason, "under the relevance floor: relevance 0.") {
+			t.Errorf("%s: reason %q", c.ChunkID, c.Reason)
+		}
+	}
+	if note := tr.FloorNote(); !strings.Contains(note, "scored under the relevance floor") {
+		t.Errorf("note %q", note)
+	}
+
+	// A floor over everything leaves no lore, and says so.
+	none, _ := r.Retrieve(ctx, RetrieveRequest{Query: query, TokenBudget: 5000, MinRelevance: 0.9999})
+	if len(none.Passages) != 0 || !strings.HasPrefix(none.Trace.FloorNote(), "All ") {
+		t.Errorf("floor 0.9999: %d passages, note %q", len(none.Passages), none.Trace.FloorNote())
+	}
+
+	// Keyword search has no comparable score: the floor keeps everything.
+	kw, _ := Retriever{Source: lib, Mode: Keyword}.Retrieve(ctx, RetrieveRequest{Query: query, TokenBudget: 5000, MinRelevance: 0.9999})
+	if len(kw.Passages) == 0 || kw.Trace.BelowFloor != 0 || !strings.Contains(kw.Trace.Notice, "the relevance floor needs vectors") {
+		t.Errorf("keyword search with a floor: %d passages, %d below", len(kw.Passages), kw.Trace.BelowFloor)
 	}
 }

@@ -50,7 +50,12 @@ type Result struct {
 	// Chunk is the chunk's ordinal in its document.
 	Chunk int `json:"chunk"`
 	// Score is the ranking score of the mode used: BM25, cosine, or fused (weighted RRF).
-	Score      float64           `json:"score"`
+	Score float64 `json:"score"`
+	// Relevance is the cosine similarity of the query and the chunk's vector, whatever the
+	// mode ranked by; nil when the search had no vector for the chunk (keyword search, or a
+	// chunk not embedded yet). Unlike BM25 and fused scores it means the same thing from one
+	// query to the next, so a relevance floor can be set on it.
+	Relevance  *float64          `json:"relevance,omitempty"`
 	Keyword    *Rank             `json:"keyword,omitempty"`
 	Vector     *Rank             `json:"vector,omitempty"`
 	Text       string            `json:"text"`
@@ -77,13 +82,14 @@ type SearchResults struct {
 const RRFK = 60
 
 // The library's own hybrid search fuses as w/(HybridK+rank), with weight HybridKeywordWeight
-// for the keyword ranker and 1 for the vector ranker. Tuned with the built-in embedder on
-// testdata/lore/paraphrases.jsonl (questions worded away from the lore): recall@1 0.591 →
-// 0.636 and recall@5 0.909 → 0.955 against RRFK 60 with equal weights, and no loss on
-// questions.jsonl (see TestBuiltinRecall and docs/BENCHMARKS.md).
+// for the keyword ranker and 1 for the vector ranker: standard reciprocal rank fusion, as
+// the team index. A tuned fusion (k 5, keyword weight 0.5, picked on
+// testdata/lore/paraphrases.jsonl with a chunk per section) did not carry over once short
+// sections were merged: recall@1 0.500 on fresh.jsonl, questions written afterwards, against
+// 0.679 for the standard one, which needs no tuning (TestBuiltinRecall, docs/BENCHMARKS.md).
 const (
-	HybridK             = 5
-	HybridKeywordWeight = 0.5
+	HybridK             = RRFK
+	HybridKeywordWeight = 1
 )
 
 // MaxK bounds Query.K.
@@ -131,13 +137,13 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 		if q.Mode == Hybrid && active == nil && partial == nil {
 			res.Mode = Keyword
 			res.Notice = "no vectors yet: keyword results only"
-			if pending.State == "embedding" {
+			if pending.State == "embedding" || pending.State == "paused" {
 				res.Notice = fmt.Sprintf("vectors are being built (%d of %d chunks): keyword results only", pending.Done, pending.Total)
 			}
 		}
 	case Vector:
 		if active == nil {
-			if pending.State == "embedding" {
+			if pending.State == "embedding" || pending.State == "paused" {
 				return res, fmt.Errorf("vectors are being built (%d of %d chunks): search by keyword meanwhile: %w", pending.Done, pending.Total, ErrNoEmbedder)
 			}
 			return res, ErrNoEmbedder
@@ -170,6 +176,7 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 	}
 	var kwHits []keywordHit
 	var vecHits []scoredChunk
+	var qvec []float32
 	var err error
 	if res.Mode != Vector {
 		// Held through the search: a rebuild swaps and closes the index under the write lock.
@@ -185,7 +192,7 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 		}
 	}
 	if res.Mode != Keyword {
-		if vecHits, err = l.vectorSearch(ctx, vecSet, q.Text, allowed, n); err != nil {
+		if vecHits, qvec, err = l.vectorSearch(ctx, vecSet, q.Text, allowed, n); err != nil {
 			return res, err
 		}
 	}
@@ -209,14 +216,15 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 		r := get(h.id)
 		r.Vector = &Rank{Rank: i + 1, Score: h.score}
 	}
-	// While vectors are partial, a chunk not embedded yet has no vector rank to earn: its
-	// keyword rank stands in for it, so it is not outranked for waiting its turn.
+	// While vectors are partial (an embedder's first vectors, or documents added since the
+	// last ones), a chunk not embedded yet has no vector rank to earn: its keyword rank
+	// stands in for it, so it is not outranked for waiting its turn.
 	var unembedded map[string]bool
-	if vecSet != nil && vecSet == partial {
+	if vecSet != nil && res.Mode == Hybrid {
 		unembedded = map[string]bool{}
 		l.mu.RLock()
 		for _, h := range kwHits {
-			if _, ok := partial.row[h.ID]; !ok {
+			if _, ok := vecSet.row[h.ID]; !ok {
 				unembedded[h.ID] = true
 			}
 		}
@@ -241,7 +249,29 @@ func (l *Library) Search(ctx context.Context, q Query) (SearchResults, error) {
 	}
 	sort.SliceStable(order, func(i, j int) bool { return order[i].Score > order[j].Score })
 	res.Results, err = l.fill(order, q.K)
+	if qvec != nil {
+		l.relevance(vecSet, qvec, res.Results)
+	}
 	return res, err
+}
+
+// relevance sets each result's cosine similarity to the query vector q: its vector score
+// when the vector ranker found it, else computed from its stored vector.
+func (l *Library) relevance(set *vectorSet, q []float32, results []Result) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for i := range results {
+		r := &results[i]
+		var v float64
+		if r.Vector != nil {
+			v = r.Vector.Score
+		} else if row, ok := set.row[r.ChunkID]; ok && set.dim == len(q) {
+			v = float64(dot(q, set.data[row*set.dim:(row+1)*set.dim]))
+		} else {
+			continue
+		}
+		r.Relevance = &v
+	}
 }
 
 type scoredChunk struct {
@@ -249,25 +279,26 @@ type scoredChunk struct {
 	score float64
 }
 
-// vectorSearch embeds text and scores it against every vector of set.
-func (l *Library) vectorSearch(ctx context.Context, set *vectorSet, text string, allowed []string, n int) ([]scoredChunk, error) {
+// vectorSearch embeds text and scores it against every vector of set; it returns the best
+// n and the query's vector (nil when it has none).
+func (l *Library) vectorSearch(ctx context.Context, set *vectorSet, text string, allowed []string, n int) ([]scoredChunk, []float32, error) {
 	l.mu.RLock()
 	emb, dim := set.emb, set.dim
 	l.mu.RUnlock()
 	vecs, err := emb.Embed(ctx, []string{text})
 	if err != nil {
-		return nil, fmt.Errorf("embed the query: %w", err)
+		return nil, nil, fmt.Errorf("embed the query: %w", err)
 	}
 	if len(vecs) != 1 || len(vecs[0]) != dim {
 		got := 0
 		if len(vecs) == 1 {
 			got = len(vecs[0])
 		}
-		return nil, &DimensionError{Index: "the embedded lore index", IndexDim: dim, EmbedderDim: got, Embedder: emb.ID()}
+		return nil, nil, &DimensionError{Index: "the embedded lore index", IndexDim: dim, EmbedderDim: got, Embedder: emb.ID()}
 	}
 	q := vecs[0]
 	if !normalize(q) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -286,7 +317,7 @@ func (l *Library) vectorSearch(ctx context.Context, set *vectorSet, text string,
 		r := set.rows[h.row]
 		out[i] = scoredChunk{id: ChunkID(set.docIDs[r.doc], int(r.ord)), score: float64(h.score)}
 	}
-	return out, nil
+	return out, q, nil
 }
 
 // fill loads the text and document of the first k results whose document still exists.

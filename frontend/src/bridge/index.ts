@@ -336,6 +336,8 @@ export type LoreResult = Plain<loreTypes.Result>
 export type LoreResults = Plain<loreTypes.SearchResults>
 export type LoreStatus = Plain<app.LoreStatus>
 export type LoreEmbedder = Plain<app.LoreEmbedder>
+// LoreRAG is what RAG prompts take from the library: the relevance floor.
+export type LoreRAG = Plain<app.LoreRAG>
 export type EmbedProgress = Plain<loreTypes.EmbedProgress>
 export type LoreTeam = Plain<app.LoreTeam>
 export type LoreTeamStatus = Plain<app.LoreTeamStatus>
@@ -407,6 +409,9 @@ export const lore = {
   watchEmbedding: (onProgress?: (p: EmbedProgress) => void) =>
     operation<EmbedProgress, EmbedProgress>((opId) => Lore.WatchEmbedding({ opId }), onProgress),
   embedStatus: (): Promise<EmbedProgress> => call(Lore.EmbedStatus()),
+  pauseEmbedding: (paused: boolean): Promise<EmbedProgress> => call(Lore.PauseEmbedding({ paused })),
+  ragSettings: (): Promise<LoreRAG> => call(Lore.RAGSettings()),
+  saveRagSettings: (cfg: LoreRAG): Promise<LoreRAG> => call(Lore.SaveRAGSettings(cfg as app.LoreRAG)),
   model: (): Promise<app.LoreModel> => call(Lore.Model()),
   downloadModel: (onProgress?: (p: LoreModelProgress) => void) =>
     operation<app.LoreModel, LoreModelProgress>((opId) => Lore.DownloadModel({ opId }), onProgress),

@@ -71,6 +71,22 @@ export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | n
       .finally(() => setBusy(false))
   }
 
+  // pause holds the background embedding after the batch under way, or lets it go on.
+  const pause = (paused: boolean) => {
+    setError(null)
+    lore
+      .pauseEmbedding(paused)
+      .then((p) => {
+        setProgress(p)
+        if (!paused)
+          lore
+            .watchEmbedding(setProgress)
+            .then(setProgress)
+            .catch((e: AppError) => setError(e))
+      })
+      .catch((e: AppError) => setError(e))
+  }
+
   return (
     <div className="lore-embedder form" aria-label="Embedder">
       <h2>Embedder</h2>
@@ -142,11 +158,17 @@ export function EmbedderSettings({ status, onChanged }: { status: LoreStatus | n
       </div>
       {progress && (
         <div role="status" aria-label="Embedding">
-          {progress.state === 'embedding' && <progress value={progress.done} max={Math.max(progress.total, 1)} />}
+          {(progress.state === 'embedding' || progress.state === 'paused') && <progress value={progress.done} max={Math.max(progress.total, 1)} />}
           <p className={progress.state === 'failed' ? 'error' : 'muted small'}>
             {embedLabel(progress)}
-            {progress.state === 'embedding' && ` · search uses ${progress.searching ? progress.searching : 'keywords'} meanwhile`}
+            {(progress.state === 'embedding' || progress.state === 'paused') && ` · search uses ${progress.searching ? progress.searching : 'keywords'} meanwhile`}
           </p>
+          {progress.state === 'embedding' && (
+            <button title="Stops after the chunks being embedded now, to give the computer back; search keeps the vectors made so far" onClick={() => pause(true)}>
+              Pause embedding
+            </button>
+          )}
+          {progress.state === 'paused' && <button onClick={() => pause(false)}>Resume embedding</button>}
         </div>
       )}
       <Problem error={error} />

@@ -8,6 +8,7 @@ import { embedLabel } from './format'
 import { LorebooksPanel } from './LorebooksPanel'
 import { LoreLibrary } from './LoreLibrary'
 import { LoreSearch } from './LoreSearch'
+import { RagSettings } from './RagSettings'
 import { TeamIndexPanel } from './TeamIndexPanel'
 
 const tabs = [
@@ -60,7 +61,12 @@ export function LorePage(_: AreaProps) {
       <div className="lore-body">
         {tab === 'library' && <LoreLibrary status={status} onChanged={reload} />}
         {tab === 'search' && <LoreSearch status={status} />}
-        {tab === 'embedder' && <EmbedderSettings key={status ? 'ready' : 'loading'} status={status} onChanged={reload} />}
+        {tab === 'embedder' && (
+          <>
+            <EmbedderSettings key={status ? 'ready' : 'loading'} status={status} onChanged={reload} />
+            <RagSettings />
+          </>
+        )}
         {tab === 'team' && <TeamIndexPanel status={status} onChanged={reload} />}
         {tab === 'lorebooks' && <LorebooksPanel />}
       </div>

@@ -130,7 +130,7 @@ export function ResultList({ results }: { results: LoreResult[] }) {
   )
 }
 
-export function Scores({ r }: { r: { score: number; keyword?: { rank: number; score: number }; vector?: { rank: number; score: number } } }) {
+export function Scores({ r }: { r: { score: number; relevance?: number; keyword?: { rank: number; score: number }; vector?: { rank: number; score: number } } }) {
   return (
     <span className="scores small" aria-label="Scores">
       <span className="score" title="The score the results are ranked by">
@@ -144,6 +144,11 @@ export function Scores({ r }: { r: { score: number; keyword?: { rank: number; sc
       {r.vector && (
         <span className="ranker" title="Cosine similarity and place">
           vector #{r.vector.rank} · {r.vector.score.toFixed(3)}
+        </span>
+      )}
+      {!r.vector && r.relevance !== undefined && (
+        <span className="ranker" title="Cosine similarity to the query (the vector ranker did not place it): what the relevance floor checks">
+          relevance {r.relevance.toFixed(3)}
         </span>
       )}
     </span>

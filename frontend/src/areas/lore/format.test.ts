@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { defaultChunking, overlapText, parseTagText, tagText } from './format'
+import { defaultChunking, embedLabel, overlapText, parseFloor, parseTagText, tagText } from './format'
 
 it('reads and writes tags as key=value lists', () => {
   expect(parseTagText('region=north, spoiler = act2 ,')).toEqual({ tags: { region: 'north', spoiler: 'act2' }, error: '' })
@@ -24,4 +24,18 @@ it('has the backend defaults', () => {
   expect(defaultChunking('paragraphs').size).toBe(1200)
   expect(defaultChunking('fixed')).toMatchObject({ size: 1000, overlap: 100 })
   expect(defaultChunking('cloud').size).toBe(1024)
+})
+
+it('reads the relevance floor a writer types', () => {
+  expect(parseFloor('0.25')).toEqual({ value: 0.25, error: '' })
+  expect(parseFloor(' 0,3 ')).toEqual({ value: 0.3, error: '' })
+  expect(parseFloor('0')).toEqual({ value: 0, error: '' })
+  expect(parseFloor('').error).toBe('type a number from 0 to 0.99')
+  expect(parseFloor('high').error).toBe('type a number from 0 to 0.99')
+  expect(parseFloor('1').error).toBe('the floor is from 0 (off) to under 1')
+  expect(parseFloor('-0.1').error).toBe('the floor is from 0 (off) to under 1')
+})
+
+it('says when embedding is paused', () => {
+  expect(embedLabel({ embedder: 'builtin:all-MiniLM-L6-v2', done: 12, total: 19, state: 'paused' })).toBe('embedding paused at 12 of 19 chunks')
 })

@@ -1,7 +1,7 @@
 import type { ChunkOptions, ChunkStrategy, EmbedProgress, LoreChunk } from '../../bridge'
 
 export const strategies: { id: ChunkStrategy; label: string; detail: string }[] = [
-  { id: 'paragraphs', label: 'Headings and paragraphs', detail: 'keeps headings with their section and paragraphs whole, up to the size' },
+  { id: 'paragraphs', label: 'Headings and paragraphs', detail: 'keeps headings with their section and paragraphs whole, up to the size; short sections share a chunk with the next ones' },
   { id: 'fixed', label: 'Fixed size with overlap', detail: 'windows of a fixed size; the overlap repeats at the start of the next one' },
   { id: 'cloud', label: "The cloud's rule", detail: "1,024 characters, no overlap: exactly what the team's hydration job indexes" },
 ]
@@ -67,9 +67,20 @@ export function embedLabel(p: EmbedProgress): string {
       return `vectors ready (${p.embedder})`
     case 'embedding':
       return `embedding ${p.done} of ${p.total} chunks`
+    case 'paused':
+      return `embedding paused at ${p.done} of ${p.total} chunks`
     case 'failed':
       return `embedding failed: ${p.error ?? ''}`
     default:
       return 'keyword search only'
   }
+}
+
+// parseFloor reads the relevance floor a writer typed: a number from 0 (off) to under 1.
+export function parseFloor(text: string): { value: number; error: string } {
+  const t = text.trim().replace(',', '.')
+  const value = Number(t)
+  if (t === '' || !Number.isFinite(value)) return { value: 0, error: 'type a number from 0 to 0.99' }
+  if (value < 0 || value >= 1) return { value, error: 'the floor is from 0 (off) to under 1' }
+  return { value, error: '' }
 }

@@ -1677,6 +1677,18 @@ export namespace app {
 	        this.opId = source["opId"];
 	    }
 	}
+	export class LorePauseRequest {
+	    paused: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LorePauseRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paused = source["paused"];
+	    }
+	}
 	export class LorePlanRequest {
 	    source: cloud.LoreSource;
 	    stage: string;
@@ -1744,6 +1756,20 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class LoreRAG {
+	    v: number;
+	    minRelevance: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoreRAG(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.v = source["v"];
+	        this.minRelevance = source["minRelevance"];
+	    }
 	}
 	export class LoreReindexRequest {
 	    opId: string;
@@ -6030,6 +6056,7 @@ export namespace lore {
 	    doc: string;
 	    chunk: number;
 	    score: number;
+	    relevance?: number;
 	    keyword?: Rank;
 	    vector?: Rank;
 	    tokens: number;
@@ -6046,6 +6073,7 @@ export namespace lore {
 	        this.doc = source["doc"];
 	        this.chunk = source["chunk"];
 	        this.score = source["score"];
+	        this.relevance = source["relevance"];
 	        this.keyword = this.convertValues(source["keyword"], Rank);
 	        this.vector = this.convertValues(source["vector"], Rank);
 	        this.tokens = source["tokens"];
@@ -6331,6 +6359,7 @@ export namespace lore {
 	    doc: string;
 	    chunk: number;
 	    score: number;
+	    relevance?: number;
 	    keyword?: Rank;
 	    vector?: Rank;
 	    text: string;
@@ -6353,6 +6382,7 @@ export namespace lore {
 	        this.doc = source["doc"];
 	        this.chunk = source["chunk"];
 	        this.score = source["score"];
+	        this.relevance = source["relevance"];
 	        this.keyword = this.convertValues(source["keyword"], Rank);
 	        this.vector = this.convertValues(source["vector"], Rank);
 	        this.text = source["text"];
@@ -6392,6 +6422,8 @@ export namespace lore {
 	    candidates: Candidate[];
 	    tokenBudget: number;
 	    tokensUsed: number;
+	    minRelevance?: number;
+	    belowFloor?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new RetrievalTrace(source);
@@ -6407,6 +6439,8 @@ export namespace lore {
 	        this.candidates = this.convertValues(source["candidates"], Candidate);
 	        this.tokenBudget = source["tokenBudget"];
 	        this.tokensUsed = source["tokensUsed"];
+	        this.minRelevance = source["minRelevance"];
+	        this.belowFloor = source["belowFloor"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -28,7 +28,11 @@ export function Lorebook(arg1:app.LorebookRequest):Promise<app.LorebookView>;
 
 export function Model():Promise<app.LoreModel>;
 
+export function PauseEmbedding(arg1:app.LorePauseRequest):Promise<lore.EmbedProgress>;
+
 export function Preview(arg1:app.LorePreviewRequest):Promise<lore.ChunkPreview>;
+
+export function RAGSettings():Promise<app.LoreRAG>;
 
 export function Reindex(arg1:app.LoreReindexRequest):Promise<string>;
 
@@ -37,6 +41,8 @@ export function Remove(arg1:app.LoreDocRequest):Promise<void>;
 export function RemoveBook(arg1:app.LoreBookRef):Promise<void>;
 
 export function SaveLorebook(arg1:app.SaveLorebookRequest):Promise<app.LorebookView>;
+
+export function SaveRAGSettings(arg1:app.LoreRAG):Promise<app.LoreRAG>;
 
 export function Search(arg1:lore.Query):Promise<lore.SearchResults>;
 

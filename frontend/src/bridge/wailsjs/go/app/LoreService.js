@@ -50,8 +50,16 @@ export function Model() {
   return window['go']['app']['LoreService']['Model']();
 }
 
+export function PauseEmbedding(arg1) {
+  return window['go']['app']['LoreService']['PauseEmbedding'](arg1);
+}
+
 export function Preview(arg1) {
   return window['go']['app']['LoreService']['Preview'](arg1);
+}
+
+export function RAGSettings() {
+  return window['go']['app']['LoreService']['RAGSettings']();
 }
 
 export function Reindex(arg1) {
@@ -68,6 +76,10 @@ export function RemoveBook(arg1) {
 
 export function SaveLorebook(arg1) {
   return window['go']['app']['LoreService']['SaveLorebook'](arg1);
+}
+
+export function SaveRAGSettings(arg1) {
+  return window['go']['app']['LoreService']['SaveRAGSettings'](arg1);
 }
 
 export function Search(arg1) {
