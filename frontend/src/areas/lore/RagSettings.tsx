@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { describe, lore, type AppError, type LoreRAG } from '../../bridge'
+import { lore, type AppError, type LoreRAG } from '../../bridge'
+import { Problem } from '../../components/Problem'
 import { Term } from '../../components/Term'
 import { parseFloor } from './format'
 
@@ -66,7 +67,7 @@ export function RagSettings() {
           </button>
         </div>
         {note && <p className="success small">{note}</p>}
-        {error && <p className="error">{describe(error)}</p>}
+        <Problem error={error} />
       </div>
     </details>
   )
