@@ -13,6 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/npcstudio/npcstudio/backend/lowprio"
 	"github.com/npcstudio/npcstudio/backend/store"
 )
 
@@ -441,7 +442,9 @@ func (l *Library) embedSome(ctx context.Context, set *vectorSet, missing []chunk
 	if err != nil {
 		return err
 	}
-	vecs, err := set.emb.Embed(ctx, texts)
+	// Embedding the library is background work: its threads run nicer than the window's
+	// and the writer's searches (lowprio; the built-in embedder honours it).
+	vecs, err := set.emb.Embed(lowprio.Background(ctx), texts)
 	if err != nil {
 		return err
 	}
