@@ -200,7 +200,9 @@ test('a DNS-rebinding page, same origin under its own name, is refused by Host',
   expect(got.asset.status).toBe(403)
   expect(got.events).toBe('error')
   await page.close()
-  expect(seen.failed).toEqual([])
+  // The event stream is closed by the page on its error, which can abort the request before
+  // the browser records the 403; the studio's log below shows it was refused either way.
+  expect(seen.failed.filter((f) => !f.endsWith('/bridge/events'))).toEqual([])
   expect(seen.answers.filter((a) => a.status !== 403 && !a.url.endsWith('/landing'))).toEqual([])
   const logged = refusals().slice(before)
   expect(logged.map((l) => `${l.method} ${l.path}`).sort()).toEqual(['GET /', 'GET /', `GET ${new URL(asset).pathname}`, 'GET /bridge/events', 'POST /bridge/call'].sort())
