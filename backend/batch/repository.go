@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -258,27 +259,6 @@ func (r *Repository) snapshot(runID string) (Run, []Line, Status, error) {
 	return run, lines, countLines(run, lines), nil
 }
 
-// finishRun sets a run's status once a Run call is over, from its lines as they stand:
-// done when none is pending and the call was not stopped, else pending. It counts the
-// lines and writes the status in one transaction.
-func (r *Repository) finishRun(runID string, stopped bool) (Status, error) {
-	var st Status
-	err := r.st.Update(func(tx *bolt.Tx) error {
-		run, lines, err := readRun(tx, runID)
-		if err != nil {
-			return err
-		}
-		run.Status = RunDone
-		if stopped || countLines(run, lines).Pending > 0 {
-			run.Status = RunPending
-		}
-		run.UpdatedAt = r.timestamp()
-		st = countLines(run, lines)
-		return store.PutJSON(tx, BucketRuns, runID, run)
-	})
-	return st, err
-}
-
 // Line returns one line.
 func (r *Repository) Line(runID, lineID string) (Line, error) {
 	var l Line
@@ -316,11 +296,14 @@ type lineEdit struct {
 
 // updateLines makes many changes in one transaction (one commit, one sync). An edit
 // whose fn fails (or panics) leaves its line as it was and gets the error in errs; the
-// others are kept. err is the transaction's own: when set, nothing was kept.
-func (r *Repository) updateLines(edits []lineEdit) (saved []Line, errs []error, err error) {
+// others are kept. When fin is set, the same transaction then finishes the run (see
+// finishRun), stopped if any edit failed. err is the transaction's own: when set,
+// nothing was kept.
+func (r *Repository) updateLines(edits []lineEdit, fin *runFinish) (saved []Line, errs []error, err error) {
 	saved, errs = make([]Line, len(edits)), make([]error, len(edits))
 	err = r.st.Update(func(tx *bolt.Tx) error {
 		stamp := r.timestamp()
+		failed := false
 		for i, e := range edits {
 			saved[i], errs[i] = Line{}, nil
 			errs[i] = func() (err error) {
@@ -344,15 +327,51 @@ func (r *Repository) updateLines(edits []lineEdit) (saved []Line, errs []error, 
 				return nil
 			}()
 			if errs[i] != nil {
+				failed = failed || !errors.Is(errs[i], errAlreadyDone)
 				errs[i] = fmt.Errorf("line %q of batch run %q: %w", e.lineID, e.runID, errs[i])
 			}
 		}
-		return nil
+		if fin == nil {
+			return nil
+		}
+		fin.stopped = fin.stopped || failed
+		return r.finishIn(tx, fin)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("keep %d lines of batch run %q: %w", len(edits), edits[0].runID, err)
 	}
 	return saved, errs, nil
+}
+
+// runFinish asks updateLines to finish a run: stopped says the Run call was stopped;
+// status is the run's counts once finished.
+type runFinish struct {
+	runID   string
+	stopped bool
+	status  Status
+}
+
+// finishRun sets a run's status once a Run call is over, from its lines as they stand:
+// done when none is pending and the call was not stopped, else pending. It counts the
+// lines and writes the status in one transaction.
+func (r *Repository) finishRun(runID string, stopped bool) (Status, error) {
+	fin := runFinish{runID: runID, stopped: stopped}
+	err := r.st.Update(func(tx *bolt.Tx) error { return r.finishIn(tx, &fin) })
+	return fin.status, err
+}
+
+func (r *Repository) finishIn(tx *bolt.Tx, fin *runFinish) error {
+	run, lines, err := readRun(tx, fin.runID)
+	if err != nil {
+		return err
+	}
+	run.Status = RunDone
+	if fin.stopped || countLines(run, lines).Pending > 0 {
+		run.Status = RunPending
+	}
+	run.UpdatedAt = r.timestamp()
+	fin.status = countLines(run, lines)
+	return store.PutJSON(tx, BucketRuns, fin.runID, run)
 }
 
 func (r *Repository) setRunStatus(runID, status string) error {

@@ -196,14 +196,24 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 		fatalMu.Unlock()
 		stop()
 	}
+	stopped := func() bool {
+		fatalMu.Lock()
+		defer fatalMu.Unlock()
+		return ctx.Err() != nil || fatal != nil
+	}
 
 	// One committer keeps the outcomes: whatever finished while it was committing goes
 	// into its next transaction (group commit), so workers never queue behind each
 	// other's syncs, and a worker hands its outcome over and takes its next line while
 	// the commit runs. A line counts as kept, and is reported, only once its
 	// transaction has committed; a crash before that loses at most the uncommitted
-	// outcomes, whose lines stay pending and are written on resume.
+	// outcomes, whose lines stay pending and are written on resume. The last group
+	// also finishes the run, in the same transaction.
 	outcomes := make(chan outcome, 4*conc)
+	var live atomic.Int32 // workers not yet done
+	live.Store(int32(conc))
+	c := committer{repo: r.Repo, runID: runID, report: report, fail: fail, stopped: stopped,
+		last: func() bool { return live.Load() == 0 && len(outcomes) == 0 }}
 	committed := make(chan struct{})
 	go func() {
 		defer close(committed)
@@ -211,7 +221,7 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 		if err := r.Repo.setRunStatus(runID, RunRunning); err != nil {
 			fail(err)
 		}
-		r.commit(outcomes, report, fail)
+		c.run(outcomes)
 	}()
 
 	// Workers take the lines in order straight from todo: no goroutine hands them out,
@@ -220,6 +230,7 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 	var wg sync.WaitGroup
 	for range conc {
 		wg.Go(func() {
+			defer live.Add(-1)
 			for wctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(todo) {
@@ -247,10 +258,14 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 	close(outcomes)
 	<-committed
 
-	fatalMu.Lock()
-	stopped := ctx.Err() != nil || fatal != nil
-	fatalMu.Unlock()
-	left, lerr := r.Repo.finishRun(runID, stopped)
+	left, lerr := c.finished, error(nil)
+	if left == nil {
+		// No group was last (no line was kept at the end, or the last worker was still
+		// leaving when the last group was taken): finish on its own.
+		var st Status
+		st, lerr = r.Repo.finishRun(runID, stopped())
+		left = &st
+	}
 	var serr error
 	if lerr != nil {
 		serr = errors.Join(lerr, r.Repo.setRunStatus(runID, RunPending))
@@ -282,10 +297,25 @@ type outcome struct {
 // maxGroup bounds the lines kept in one transaction.
 const maxGroup = 256
 
-// commit keeps outcomes until the channel closes: it takes every outcome waiting, keeps
+// committer keeps a Run call's outcomes.
+type committer struct {
+	repo    *Repository
+	runID   string
+	report  func(before string, l Line)
+	fail    func(error)
+	stopped func() bool
+	// last says no outcome will come after the ones taken: every worker is done and
+	// none is waiting.
+	last func() bool
+	// finished is the run's status when the last group finished it.
+	finished *Status
+}
+
+// run keeps outcomes until the channel closes: it takes every outcome waiting, keeps
 // them in one transaction, then reports each line kept. A line done meanwhile (by
-// another writer) is skipped; any other failure goes to fail.
-func (r *Runner) commit(outcomes <-chan outcome, report func(string, Line), fail func(error)) {
+// another writer) is skipped; any other failure goes to fail. When the group taken is
+// the last, its transaction finishes the run too.
+func (c *committer) run(outcomes <-chan outcome) {
 	group := make([]outcome, 0, maxGroup)
 	edits := make([]lineEdit, 0, maxGroup)
 	for o := range outcomes {
@@ -305,18 +335,25 @@ func (r *Runner) commit(outcomes <-chan outcome, report func(string, Line), fail
 		for _, o := range group {
 			edits = append(edits, o.edit)
 		}
-		saved, errs, err := r.Repo.updateLines(edits)
+		var fin *runFinish
+		if c.last() {
+			fin = &runFinish{runID: c.runID, stopped: c.stopped()}
+		}
+		saved, errs, err := c.repo.updateLines(edits, fin)
 		if err != nil {
-			fail(err)
+			c.fail(err)
 			continue
+		}
+		if fin != nil {
+			c.finished = &fin.status
 		}
 		for i, o := range group {
 			switch {
 			case errors.Is(errs[i], errAlreadyDone):
 			case errs[i] != nil:
-				fail(errs[i])
+				c.fail(errs[i])
 			default:
-				report(o.before, saved[i])
+				c.report(o.before, saved[i])
 			}
 		}
 	}
