@@ -298,3 +298,43 @@ func TestNextLineDoesNotWaitForTheCommit(t *testing.T) {
 		}
 	}
 }
+
+// Nothing throttled, a run has its whole concurrency in flight from the start: each of
+// the first lines waits for the others to be under way too.
+func TestRunStartsWithItsWholeConcurrency(t *testing.T) {
+	const conc = 16
+	e := newEnv(t)
+	run := e.create(t, manyLines(t, 2*conc))
+	w := e.runner.Writer
+	var mu sync.Mutex
+	started := 0
+	all := make(chan struct{})
+	e.runner.Writer = writerFunc(func(ctx context.Context, persona, text string, cfg chat.Config) (chat.LineReply, error) {
+		mu.Lock()
+		if started++; started == conc {
+			close(all)
+		}
+		first := started <= conc
+		mu.Unlock()
+		if first {
+			select {
+			case <-all:
+			case <-time.After(10 * time.Second):
+				return chat.LineReply{}, errors.New("the first lines were not all under way at once")
+			}
+		}
+		return w.Line(ctx, persona, text, cfg)
+	})
+	got, err := e.runner.Run(context.Background(), run.ID, batch.Options{Concurrency: conc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Done != 2*conc || got.Failed != 0 {
+		for _, l := range e.lines(t, run.ID) {
+			if l.Error != "" {
+				t.Fatalf("line %s: %s", l.ID, l.Error)
+			}
+		}
+		t.Fatalf("progress = %+v", got)
+	}
+}
