@@ -309,6 +309,8 @@ func TestRunStartsWithItsWholeConcurrency(t *testing.T) {
 	var mu sync.Mutex
 	started := 0
 	all := make(chan struct{})
+	wait, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	e.runner.Writer = writerFunc(func(ctx context.Context, persona, text string, cfg chat.Config) (chat.LineReply, error) {
 		mu.Lock()
 		if started++; started == conc {
@@ -319,7 +321,7 @@ func TestRunStartsWithItsWholeConcurrency(t *testing.T) {
 		if first {
 			select {
 			case <-all:
-			case <-time.After(10 * time.Second):
+			case <-wait.Done():
 				return chat.LineReply{}, errors.New("the first lines were not all under way at once")
 			}
 		}
