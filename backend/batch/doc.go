@@ -15,11 +15,15 @@
 //	                                     the model's text, review, note, flags, model,
 //	                                     tokens, cost, attempts, times written, error
 //
-// A run and all its lines are written in one transaction when the run is made; after
-// that each line is written in its own transaction the moment its text (or its final
-// failure) arrives. A line that is done is never written again except by a regenerate,
-// so a run stopped at any point (cancel, crash, closed laptop) resumes with exactly the
-// lines not yet done. Run ids are "b<UTC yyyymmddThhmmss>-<8 hex>", so they sort by age.
+// A run and all its lines are written in one transaction when the run is made. After
+// that a line is written as soon as its text (or its final failure) arrives: one
+// goroutine commits, and the lines that arrive while it is committing go into its next
+// transaction together (group commit), so lines finishing at once share one sync
+// instead of queueing for one each; the worker goes on to its next line meanwhile. A
+// line counts as kept, and is reported, only once its transaction has committed. A line
+// that is done is never written again except by a regenerate, so a run stopped at any
+// point (cancel, crash, closed laptop) resumes with exactly the lines not yet done (a
+// crash loses at most the answers not yet committed; their lines are written again). Run ids are "b<UTC yyyymmddThhmmss>-<8 hex>", so they sort by age.
 //
 // # Rate limits
 //

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -221,18 +222,41 @@ func (r *Repository) Unfinished(specHash string) (Run, bool, error) {
 
 // Lines returns a run's lines in spec order.
 func (r *Repository) Lines(runID string) ([]Line, error) {
-	if _, err := r.Get(runID); err != nil {
-		return nil, err
+	var lines []Line
+	err := r.st.View(func(tx *bolt.Tx) (err error) {
+		_, lines, err = readRun(tx, runID)
+		return err
+	})
+	return lines, err
+}
+
+// readRun reads a run and its lines, in spec order, in tx.
+func readRun(tx *bolt.Tx, runID string) (Run, []Line, error) {
+	var run Run
+	if err := store.GetJSON(tx, BucketRuns, runID, &run); err != nil {
+		return Run{}, nil, fmt.Errorf("batch run %q: %w", runID, err)
 	}
 	var out []Line
-	err := r.st.View(func(tx *bolt.Tx) error {
-		return store.ForEachJSON(tx, BucketLines, runID+"/", func(_ string, v Line) error {
-			out = append(out, v)
-			return nil
-		})
+	err := store.ForEachJSON(tx, BucketLines, runID+"/", func(_ string, v Line) error {
+		out = append(out, v)
+		return nil
 	})
 	slices.SortFunc(out, func(a, b Line) int { return cmp.Compare(a.Order, b.Order) })
-	return out, err
+	return run, out, err
+}
+
+// snapshot reads a run, its lines and their counts at one moment.
+func (r *Repository) snapshot(runID string) (Run, []Line, Status, error) {
+	var run Run
+	var lines []Line
+	err := r.st.View(func(tx *bolt.Tx) (err error) {
+		run, lines, err = readRun(tx, runID)
+		return err
+	})
+	if err != nil {
+		return Run{}, nil, Status{}, err
+	}
+	return run, lines, countLines(run, lines), nil
 }
 
 // Line returns one line.
@@ -262,6 +286,92 @@ func (r *Repository) update(runID, lineID string, fn func(l *Line) error) (Line,
 		return Line{}, fmt.Errorf("line %q of batch run %q: %w", lineID, runID, err)
 	}
 	return l, nil
+}
+
+// lineEdit is one change to a line for updateLines.
+type lineEdit struct {
+	runID, lineID string
+	fn            func(l *Line) error
+}
+
+// updateLines makes many changes in one transaction (one commit, one sync). An edit
+// whose fn fails (or panics) leaves its line as it was and gets the error in errs; the
+// others are kept. When fin is set, the same transaction then finishes the run (see
+// finishRun), stopped if any edit failed. err is the transaction's own: when set,
+// nothing was kept.
+func (r *Repository) updateLines(edits []lineEdit, fin *runFinish) (saved []Line, errs []error, err error) {
+	saved, errs = make([]Line, len(edits)), make([]error, len(edits))
+	err = r.st.Update(func(tx *bolt.Tx) error {
+		stamp := r.timestamp()
+		failed := false
+		for i, e := range edits {
+			saved[i], errs[i] = Line{}, nil
+			errs[i] = func() (err error) {
+				defer func() {
+					if p := recover(); p != nil {
+						err = fmt.Errorf("internal error keeping line %s: %v", e.lineID, p)
+					}
+				}()
+				var l Line
+				if err := store.GetJSON(tx, BucketLines, lineKey(e.runID, e.lineID), &l); err != nil {
+					return err
+				}
+				if err := e.fn(&l); err != nil {
+					return err
+				}
+				l.UpdatedAt = stamp
+				if err := store.PutJSON(tx, BucketLines, lineKey(e.runID, e.lineID), l); err != nil {
+					return err
+				}
+				saved[i] = l
+				return nil
+			}()
+			if errs[i] != nil {
+				failed = failed || !errors.Is(errs[i], errAlreadyDone)
+				errs[i] = fmt.Errorf("line %q of batch run %q: %w", e.lineID, e.runID, errs[i])
+			}
+		}
+		if fin == nil {
+			return nil
+		}
+		fin.stopped = fin.stopped || failed
+		return r.finishIn(tx, fin)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("keep %d lines of batch run %q: %w", len(edits), edits[0].runID, err)
+	}
+	return saved, errs, nil
+}
+
+// runFinish asks updateLines to finish a run: stopped says the Run call was stopped;
+// status is the run's counts once finished.
+type runFinish struct {
+	runID   string
+	stopped bool
+	status  Status
+}
+
+// finishRun sets a run's status once a Run call is over, from its lines as they stand:
+// done when none is pending and the call was not stopped, else pending. It counts the
+// lines and writes the status in one transaction.
+func (r *Repository) finishRun(runID string, stopped bool) (Status, error) {
+	fin := runFinish{runID: runID, stopped: stopped}
+	err := r.st.Update(func(tx *bolt.Tx) error { return r.finishIn(tx, &fin) })
+	return fin.status, err
+}
+
+func (r *Repository) finishIn(tx *bolt.Tx, fin *runFinish) error {
+	run, lines, err := readRun(tx, fin.runID)
+	if err != nil {
+		return err
+	}
+	run.Status = RunDone
+	if fin.stopped || countLines(run, lines).Pending > 0 {
+		run.Status = RunPending
+	}
+	run.UpdatedAt = r.timestamp()
+	fin.status = countLines(run, lines)
+	return store.PutJSON(tx, BucketRuns, fin.runID, run)
 }
 
 func (r *Repository) setRunStatus(runID, status string) error {
@@ -295,14 +405,12 @@ type Status struct {
 
 // Status counts the lines of a run.
 func (r *Repository) Status(runID string) (Status, error) {
-	run, err := r.Get(runID)
-	if err != nil {
-		return Status{}, err
-	}
-	lines, err := r.Lines(runID)
-	if err != nil {
-		return Status{}, err
-	}
+	_, _, st, err := r.snapshot(runID)
+	return st, err
+}
+
+// countLines counts lines, the lines of run.
+func countLines(run Run, lines []Line) Status {
 	st := Status{RunID: run.ID, SpecFile: run.SpecFile, Status: run.Status, Total: len(lines), CreatedAt: run.CreatedAt}
 	for _, l := range lines {
 		switch l.Status {
@@ -332,7 +440,7 @@ func (r *Repository) Status(runID string) (Status, error) {
 			st.CostUSD = &c
 		}
 	}
-	return st, nil
+	return st
 }
 
 // Review actions.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/npcstudio/npcstudio/backend/chat"
@@ -57,7 +58,9 @@ type Options struct {
 	// Lines, when set, writes only these lines, again even when they are done
 	// (regenerate); otherwise every line not done is written (resume).
 	Lines []string
-	// OnProgress is called after each line (from the worker that wrote it, serialised).
+	// OnProgress is called after each line is kept in the workspace (serialised, from
+	// the goroutine that commits): a slow OnProgress delays the commits after it, and
+	// requests go on until 4 × Concurrency lines wait to be kept.
 	OnProgress func(Progress)
 }
 
@@ -87,10 +90,6 @@ type Progress struct {
 // A line the provider keeps refusing is marked failed with the reason and the run goes
 // on; a later Run retries it.
 func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, error) {
-	run, err := r.Repo.Get(runID)
-	if err != nil {
-		return Progress{}, err
-	}
 	r.mu.Lock()
 	if r.active == nil {
 		r.active = map[string]bool{}
@@ -107,7 +106,7 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 		r.mu.Unlock()
 	}()
 
-	lines, err := r.Repo.Lines(runID)
+	run, lines, st, err := r.Repo.snapshot(runID)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -140,15 +139,8 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 	pol := ratelimit.Policy{Retry: r.Retry, MaxThrottled: r.MaxThrottled, Sleep: sleep}.WithDefaults()
 	lim := ratelimit.New(conc, now, sleep)
 
-	st, err := r.Repo.Status(runID)
-	if err != nil {
-		return Progress{}, err
-	}
 	prog := Progress{RunID: runID, Total: st.Total, Done: st.Done, Failed: st.Failed, Pending: st.Pending,
 		InputTokens: st.InputTokens, OutputTokens: st.OutputTokens, CostUSD: st.CostUSD, ETASeconds: -1, Concurrency: conc}
-	if err := r.Repo.setRunStatus(runID, RunRunning); err != nil {
-		return prog, err
-	}
 	start := now()
 	written := 0
 	var pmu sync.Mutex
@@ -193,50 +185,91 @@ func (r *Runner) Run(ctx context.Context, runID string, opt Options) (Progress, 
 		}
 	}
 
-	jobs := make(chan Line)
-	var wg sync.WaitGroup
 	var fatalMu sync.Mutex
 	var fatal error
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
+	fail := func(err error) {
+		// The store failed: stop rather than write lines that cannot be kept.
+		fatalMu.Lock()
+		fatal = errors.Join(fatal, err)
+		fatalMu.Unlock()
+		stop()
+	}
+	stopped := func() bool {
+		fatalMu.Lock()
+		defer fatalMu.Unlock()
+		return ctx.Err() != nil || fatal != nil
+	}
+
+	// One committer keeps the outcomes: whatever finished while it was committing goes
+	// into its next transaction (group commit), so workers never queue behind each
+	// other's syncs, and a worker hands its outcome over and takes its next line while
+	// the commit runs. A line counts as kept, and is reported, only once its
+	// transaction has committed; a crash before that loses at most the uncommitted
+	// outcomes, whose lines stay pending and are written on resume. The last group
+	// also finishes the run, in the same transaction.
+	outcomes := make(chan outcome, 4*conc)
+	var live atomic.Int32 // workers not yet done
+	live.Store(int32(conc))
+	c := committer{repo: r.Repo, runID: runID, report: report, fail: fail, stopped: stopped,
+		last: func() bool { return live.Load() == 0 && len(outcomes) == 0 }}
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		// The run is marked running while the first requests are already on their way.
+		if err := r.Repo.setRunStatus(runID, RunRunning); err != nil {
+			fail(err)
+		}
+		c.run(outcomes)
+	}()
+
+	// Workers take the lines in order straight from todo: no goroutine hands them out,
+	// so a worker that finished a line starts its next one without waiting to be fed.
+	var next atomic.Int64
+	var wg sync.WaitGroup
 	for range conc {
 		wg.Go(func() {
-			for l := range jobs {
-				err := func() (err error) {
+			defer live.Add(-1)
+			for wctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(todo) {
+					return
+				}
+				l := todo[i]
+				o, err := func() (o outcome, err error) {
 					defer func() {
 						if p := recover(); p != nil {
 							err = fmt.Errorf("internal error writing line %s: %v", l.ID, p)
 						}
 					}()
-					return r.write(wctx, run.Spec, l, len(opt.Lines) > 0, lim, pol, report)
+					return r.write(wctx, run.Spec, l, len(opt.Lines) > 0, lim, pol)
 				}()
-				if err != nil && wctx.Err() == nil {
-					// The store failed: stop rather than write lines that cannot be kept.
-					fatalMu.Lock()
-					fatal = errors.Join(fatal, err)
-					fatalMu.Unlock()
-					stop()
+				switch {
+				case err != nil && wctx.Err() == nil:
+					fail(err)
+				case err == nil && o.edit.fn != nil:
+					outcomes <- o
 				}
 			}
 		})
 	}
-feed:
-	for _, l := range todo {
-		select {
-		case jobs <- l:
-		case <-wctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
 	wg.Wait()
+	close(outcomes)
+	<-committed
 
-	status := RunDone
-	left, lerr := r.Repo.Status(runID)
-	if ctx.Err() != nil || fatal != nil || lerr != nil || left.Pending > 0 {
-		status = RunPending
+	left, lerr := c.finished, error(nil)
+	if left == nil {
+		// No group was last (no line was kept at the end, or the last worker was still
+		// leaving when the last group was taken): finish on its own.
+		var st Status
+		st, lerr = r.Repo.finishRun(runID, stopped())
+		left = &st
 	}
-	serr := r.Repo.setRunStatus(runID, status)
+	var serr error
+	if lerr != nil {
+		serr = errors.Join(lerr, r.Repo.setRunStatus(runID, RunPending))
+	}
 	pmu.Lock()
 	out := prog
 	pmu.Unlock()
@@ -254,13 +287,86 @@ feed:
 	return out, serr
 }
 
-// write writes one line, retrying as the policy allows, and keeps the outcome. It
-// returns an error only when the store cannot keep the outcome.
-func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *ratelimit.Limiter, pol ratelimit.Policy, report func(string, Line)) error {
+// outcome is a line's new state waiting to be kept: before is the status it had, edit
+// the change to make.
+type outcome struct {
+	before string
+	edit   lineEdit
+}
+
+// maxGroup bounds the lines kept in one transaction.
+const maxGroup = 256
+
+// committer keeps a Run call's outcomes.
+type committer struct {
+	repo    *Repository
+	runID   string
+	report  func(before string, l Line)
+	fail    func(error)
+	stopped func() bool
+	// last says no outcome will come after the ones taken: every worker is done and
+	// none is waiting.
+	last func() bool
+	// finished is the run's status when the last group finished it.
+	finished *Status
+}
+
+// run keeps outcomes until the channel closes: it takes every outcome waiting, keeps
+// them in one transaction, then reports each line kept. A line done meanwhile (by
+// another writer) is skipped; any other failure goes to fail. When the group taken is
+// the last, its transaction finishes the run too.
+func (c *committer) run(outcomes <-chan outcome) {
+	group := make([]outcome, 0, maxGroup)
+	edits := make([]lineEdit, 0, maxGroup)
+	for o := range outcomes {
+		group, edits = append(group[:0], o), edits[:0]
+	more:
+		for len(group) < maxGroup {
+			select {
+			case o, ok := <-outcomes:
+				if !ok {
+					break more
+				}
+				group = append(group, o)
+			default:
+				break more
+			}
+		}
+		for _, o := range group {
+			edits = append(edits, o.edit)
+		}
+		var fin *runFinish
+		if c.last() {
+			fin = &runFinish{runID: c.runID, stopped: c.stopped()}
+		}
+		saved, errs, err := c.repo.updateLines(edits, fin)
+		if err != nil {
+			c.fail(err)
+			continue
+		}
+		if fin != nil {
+			c.finished = &fin.status
+		}
+		for i, o := range group {
+			switch {
+			case errors.Is(errs[i], errAlreadyDone):
+			case errs[i] != nil:
+				c.fail(errs[i])
+			default:
+				c.report(o.before, saved[i])
+			}
+		}
+	}
+}
+
+// write writes one line, retrying as the policy allows, and returns the change that
+// keeps the outcome; none when ctx ended first (the line stays as it was). It returns
+// an error only when the line cannot be written at all.
+func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *ratelimit.Limiter, pol ratelimit.Policy) (outcome, error) {
 	sc, ok1 := sceneOf(spec, l.Scene)
 	b, ok2 := beatOf(spec, l.Scene, l.Beat)
 	if !ok1 || !ok2 {
-		return fmt.Errorf("line %s: its scene or beat is not in the run's spec", l.ID)
+		return outcome{}, fmt.Errorf("line %s: its scene or beat is not in the run's spec", l.ID)
 	}
 	cfg := b.Model
 	prompt := Prompt(sc, b, l.Variant)
@@ -274,41 +380,38 @@ func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *
 		return err
 	})
 	if err != nil && ctx.Err() != nil {
-		return nil // cancelled: the line stays as it was
+		return outcome{}, nil // cancelled: the line stays as it was
 	}
+	o := outcome{before: l.Status, edit: lineEdit{runID: l.RunID, lineID: l.ID}}
 	if err == nil {
-		saved, serr := r.Repo.update(l.RunID, l.ID, func(cur *Line) error {
+		text := cleanLine(reply.Text)
+		flags := CheckLine(text, b.Constraints)
+		var citations []string
+		for _, c := range reply.Citations {
+			citations = append(citations, c.ID+" "+c.Doc)
+		}
+		o.edit.fn = func(cur *Line) error {
 			if cur.Status == LineDone && !force {
 				return errAlreadyDone
 			}
 			cur.Status, cur.Error, cur.ErrorCode = LineDone, "", ""
-			cur.Text = cleanLine(reply.Text)
+			cur.Text = text
 			cur.Generated, cur.Edited, cur.Review = cur.Text, false, ReviewNone
-			cur.Flags = CheckLine(cur.Text, b.Constraints)
+			cur.Flags = flags
 			cur.Model, cur.Provider, cur.Mode = reply.Model, reply.Provider, string(reply.Mode)
 			cur.InputTokens, cur.OutputTokens, cur.CostUSD = 0, 0, reply.CostUSD
 			if reply.Usage != nil {
 				cur.InputTokens, cur.OutputTokens = reply.Usage.InputTokens, reply.Usage.OutputTokens
 			}
-			cur.Citations = nil
-			for _, c := range reply.Citations {
-				cur.Citations = append(cur.Citations, c.ID+" "+c.Doc)
-			}
+			cur.Citations = citations
 			cur.Attempts = requests
 			cur.Generations++
 			return nil
-		})
-		if errors.Is(serr, errAlreadyDone) {
-			return nil
 		}
-		if serr != nil {
-			return serr
-		}
-		report(l.Status, saved)
-		return nil
+		return o, nil
 	}
 	shaped := fault.Shape(err, nil)
-	saved, serr := r.Repo.update(l.RunID, l.ID, func(cur *Line) error {
+	o.edit.fn = func(cur *Line) error {
 		if cur.Status == LineDone && !force {
 			return errAlreadyDone
 		}
@@ -319,15 +422,8 @@ func (r *Runner) write(ctx context.Context, spec Spec, l Line, force bool, lim *
 		}
 		cur.Status, cur.Error, cur.ErrorCode, cur.Attempts = LineFailed, shaped.Message, shaped.Code, requests
 		return nil
-	})
-	if errors.Is(serr, errAlreadyDone) {
-		return nil
 	}
-	if serr != nil {
-		return serr
-	}
-	report(l.Status, saved)
-	return nil
+	return o, nil
 }
 
 var errAlreadyDone = errors.New("line already written")

@@ -79,13 +79,18 @@ func TestResumeAfterCancelWritesNoLineTwice(t *testing.T) {
 	spec := manyLines(t, 12)
 	run := e.create(t, spec)
 	ctx, cancel := context.WithCancel(context.Background())
+	// One worker, cancelled as it starts its fifth line, before that line's request: the
+	// four lines answered are kept (the run waits for their commit), nothing is in flight.
+	w := e.runner.Writer
 	n := 0
-	// One worker, cancelled right after its fourth line is kept: nothing is in flight.
-	_, err := e.runner.Run(ctx, run.ID, batch.Options{Concurrency: 1, OnProgress: func(batch.Progress) {
-		if n++; n == 4 {
+	e.runner.Writer = writerFunc(func(ctx context.Context, persona, text string, cfg chat.Config) (chat.LineReply, error) {
+		if n++; n == 5 {
 			cancel()
+			return chat.LineReply{}, ctx.Err()
 		}
-	}})
+		return w.Line(ctx, persona, text, cfg)
+	})
+	_, err := e.runner.Run(ctx, run.ID, batch.Options{Concurrency: 1})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want cancelled", err)
 	}
@@ -93,6 +98,7 @@ func TestResumeAfterCancelWritesNoLineTwice(t *testing.T) {
 	if st.Done != 4 || st.Pending != 8 || st.Status != batch.RunPending {
 		t.Fatalf("after cancel: %+v", st)
 	}
+	e.runner.Writer = w
 	if _, err := e.runner.Run(context.Background(), run.ID, batch.Options{Concurrency: 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -241,5 +247,96 @@ func TestRunNeverExceedsItsConcurrency(t *testing.T) {
 	}
 	if cw.max > 3 {
 		t.Errorf("%d lines written at once, more than 3", cw.max)
+	}
+}
+
+// writerFunc is a Writer made of a function.
+type writerFunc func(ctx context.Context, persona, text string, cfg chat.Config) (chat.LineReply, error)
+
+func (f writerFunc) Line(ctx context.Context, persona, text string, cfg chat.Config) (chat.LineReply, error) {
+	return f(ctx, persona, text, cfg)
+}
+
+// A worker hands a finished line to the commit and writes its next line at once: it
+// does not wait for the workspace to keep the line (nor for the progress report), so
+// lines finishing together do not queue for one sync each. A line is reported only
+// once it is kept.
+func TestNextLineDoesNotWaitForTheCommit(t *testing.T) {
+	e := newEnv(t)
+	run := e.create(t, manyLines(t, 4))
+	// The first report blocks, and with it the commit of every later line, until the
+	// fake has the second line's request.
+	var reports []string
+	var problems []string
+	_, err := e.runner.Run(context.Background(), run.ID, batch.Options{Concurrency: 1, OnProgress: func(p batch.Progress) {
+		if l, err := e.repo.Line(run.ID, p.Line.ID); err != nil || l.Status != batch.LineDone {
+			problems = append(problems, fmt.Sprintf("line %s reported before it was kept: %+v, %v", p.Line.ID, l, err))
+		}
+		reports = append(reports, p.Line.ID)
+		if len(reports) > 1 {
+			return
+		}
+		for deadline := time.Now().Add(10 * time.Second); e.chatRequests() < 2; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				problems = append(problems, "the second line waited for the first one's commit and report")
+				return
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if len(reports) != 4 || e.chatRequests() != 4 {
+		t.Fatalf("%d reports, %d requests for 4 lines", len(reports), e.chatRequests())
+	}
+	for _, l := range e.lines(t, run.ID) {
+		if l.Status != batch.LineDone || l.Generations != 1 {
+			t.Errorf("line %s: status %s, written %d times", l.ID, l.Status, l.Generations)
+		}
+	}
+}
+
+// Nothing throttled, a run has its whole concurrency in flight from the start: each of
+// the first lines waits for the others to be under way too.
+func TestRunStartsWithItsWholeConcurrency(t *testing.T) {
+	const conc = 16
+	e := newEnv(t)
+	run := e.create(t, manyLines(t, 2*conc))
+	w := e.runner.Writer
+	var mu sync.Mutex
+	started := 0
+	all := make(chan struct{})
+	wait, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	e.runner.Writer = writerFunc(func(ctx context.Context, persona, text string, cfg chat.Config) (chat.LineReply, error) {
+		mu.Lock()
+		if started++; started == conc {
+			close(all)
+		}
+		first := started <= conc
+		mu.Unlock()
+		if first {
+			select {
+			case <-all:
+			case <-wait.Done():
+				return chat.LineReply{}, errors.New("the first lines were not all under way at once")
+			}
+		}
+		return w.Line(ctx, persona, text, cfg)
+	})
+	got, err := e.runner.Run(context.Background(), run.ID, batch.Options{Concurrency: conc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Done != 2*conc || got.Failed != 0 {
+		for _, l := range e.lines(t, run.ID) {
+			if l.Error != "" {
+				t.Fatalf("line %s: %s", l.ID, l.Error)
+			}
+		}
+		t.Fatalf("progress = %+v", got)
 	}
 }

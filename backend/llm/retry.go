@@ -56,7 +56,19 @@ type caller struct {
 // sharedTransport pools connections for every provider made without its own client. A
 // transport per provider kept one idle connection per provider made (chat and batch make one
 // per reply), for 90 s each: a 10,000-line batch run held hundreds of MB in them.
-var sharedTransport = http.DefaultTransport.(*http.Transport).Clone()
+var sharedTransport = newSharedTransport()
+
+// maxIdlePerHost is how many idle connections the shared transport keeps to one
+// server: at least as many as requests run at once (batch.MaxConcurrency), so concurrent
+// requests reuse their connections instead of dialling anew each round (net/http keeps 2).
+const maxIdlePerHost = 64
+
+func newSharedTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, 4*maxIdlePerHost)
+	return t
+}
 
 func newCaller(p provider.Provider, opts Options) *caller {
 	if opts.HTTPClient == nil {
