@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,5 +72,57 @@ func TestLibraryEmbedsAsBackgroundWork(t *testing.T) {
 		if bg {
 			t.Fatal("a search's query was marked as background work")
 		}
+	}
+}
+
+// countingEmbedder counts its calls.
+type countingEmbedder struct {
+	HashEmbedder
+	calls atomic.Int64
+}
+
+func (c *countingEmbedder) ID() string { return "counting" }
+func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	c.calls.Add(1)
+	return c.HashEmbedder.Embed(ctx, texts)
+}
+
+// TestEmptyLibraryIsReadyWithoutTheEmbedder: an empty library's vectors are ready at once,
+// without asking the embedder anything (the built-in one would load its model for nothing),
+// and the first document added is embedded as usual.
+func TestEmptyLibraryIsReadyWithoutTheEmbedder(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	e := &countingEmbedder{HashEmbedder: HashEmbedder{N: 16}}
+	lib.SetEmbedder(e, nil)
+	waitState := func(want string) EmbedProgress {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			p := lib.EmbedStatus()
+			if p.State == want {
+				return p
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("status %+v, want %s", p, want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitState("ready")
+	if n := e.calls.Load(); n != 0 {
+		t.Fatalf("an empty library called the embedder %d times", n)
+	}
+	path := writeFile(t, t.TempDir(), "bell.md", []byte("# Bell\n\nThe bronze bell rings three times."))
+	if _, err := lib.Add(context.Background(), []string{path}, AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for p := lib.EmbedStatus(); p.State != "ready" || p.Done != 1; p = lib.EmbedStatus() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first document was not embedded: %+v", p)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if p := lib.EmbedStatus(); p.Dim != 16 {
+		t.Fatalf("vectors of %d dimensions, want 16", p.Dim)
 	}
 }

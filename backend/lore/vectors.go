@@ -340,19 +340,21 @@ func (l *Library) catchUp(ctx context.Context, set *vectorSet) error {
 			return err
 		}
 	}
-	if set.dim == 0 {
-		dim, err := probeDim(ctx, set.emb)
-		if err != nil {
-			return err
-		}
-		l.mu.Lock()
-		set.dim = dim
-		l.mu.Unlock()
-	}
 	for {
 		todo := l.missing(set, 4096)
 		if len(todo) == 0 {
 			return nil
+		}
+		// The vectors' size is asked of the embedder once there is something to embed, so
+		// an empty library is ready at once, without loading a model it does not need yet.
+		if set.dim == 0 {
+			dim, err := probeDim(ctx, set.emb)
+			if err != nil {
+				return err
+			}
+			l.mu.Lock()
+			set.dim = dim
+			l.mu.Unlock()
 		}
 		for size := firstEmbedBatch; len(todo) > 0; size = min(2*size, embedBatch) {
 			if err := l.waitWhilePaused(ctx, set); err != nil {
