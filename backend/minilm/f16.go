@@ -70,3 +70,11 @@ func widenGo(dst []float32, src []uint16) {
 		dst[i] = f16ToF32(h)
 	}
 }
+
+// narrowGo rounds src into dst (of src's length) to half floats in Go.
+func narrowGo(dst []uint16, src []float32) {
+	dst = dst[:len(src)]
+	for i, f := range src {
+		dst[i] = f32ToF16(f)
+	}
+}

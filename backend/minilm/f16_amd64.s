@@ -52,3 +52,43 @@ TEXT ·cpuidECX1(SB), NOSPLIT, $0-4
 	CPUID
 	MOVL CX, ret+0(FP)
 	RET
+
+// func narrowF16AVX512(dst *uint16, src *float32, n int)
+// Rounds n float32s (n a multiple of 16) to half floats, to nearest even, with AVX-512F's
+// VCVTPS2PH.
+TEXT ·narrowF16AVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	JEQ doneN512
+loopN512:
+	VMOVUPS 0(SI), Z0
+	VCVTPS2PH $0, Z0, 0(DI)
+	ADDQ $64, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loopN512
+doneN512:
+	VZEROUPPER
+	RET
+
+// func narrowF16F16C(dst *uint16, src *float32, n int)
+// Rounds n float32s (n a multiple of 8) to half floats, to nearest even, with F16C's
+// VCVTPS2PH.
+TEXT ·narrowF16F16C(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JEQ doneNF16C
+loopNF16C:
+	VMOVUPS 0(SI), Y0
+	VCVTPS2PH $0, Y0, 0(DI)
+	ADDQ $32, SI
+	ADDQ $16, DI
+	DECQ CX
+	JNZ loopNF16C
+doneNF16C:
+	VZEROUPPER
+	RET

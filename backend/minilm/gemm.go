@@ -80,9 +80,7 @@ type packedB struct {
 func packBHalf(k, n, nr int, b []float32, sk, sn int) packedB {
 	p := packB(nil, k, n, nr, b, sk, sn)
 	half := make([]uint16, len(p.data))
-	for i, v := range p.data {
-		half[i] = f32ToF16(v)
-	}
+	narrow(half, p.data)
 	return packedB{k: k, n: n, nr: nr, half: half}
 }
 
