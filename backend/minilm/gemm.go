@@ -18,6 +18,11 @@ type kernel struct {
 	// rows[r-1], where set, is the kernel for r < mr rows (the last row block); without
 	// it the last rows are copied to a zero-padded block.
 	rows []kernelFunc
+	// widen, where set, widens half floats to float32 (dst as long as src): B panels of
+	// weights are then kept as half floats (packBHalf) and widened a panel pass at a time
+	// into a float32 buffer the kernel reads from L1 for every row block. Without it
+	// (the portable and NEON kernels) weights stay float32.
+	widen func(dst []float32, src []uint16)
 }
 
 type kernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int)
@@ -63,10 +68,20 @@ func kern4x4go(kc int, a *float32, lda int, b, c *float32, ldc int) {
 }
 
 // packedB is a k×n right-hand matrix cut into panels of nr columns, each stored k-major
-// and padded with zeros to nr columns: B[i][j] is data[(j/nr)*k*nr + i*nr + j%nr].
+// and padded with zeros to nr columns: B[i][j] is data[(j/nr)*k*nr + i*nr + j%nr], or
+// half[…] at the same index as a half float (packBHalf; data is then nil).
 type packedB struct {
 	k, n, nr int
 	data     []float32
+	half     []uint16
+}
+
+// packBHalf packs B as packB does, rounding each value to the nearest half float.
+func packBHalf(k, n, nr int, b []float32, sk, sn int) packedB {
+	p := packB(nil, k, n, nr, b, sk, sn)
+	half := make([]uint16, len(p.data))
+	narrow(half, p.data)
+	return packedB{k: k, n: n, nr: nr, half: half}
 }
 
 // packB packs B[i][j] = b[i*sk+j*sn] (i < k, j < n) into dst (grown as needed).
@@ -110,6 +125,7 @@ type gemmer struct {
 	kern kernel
 	edge []float32 // the last rows of A, when fewer than the kernel's, padded with zeros
 	tile []float32 // a tile of C at its right edge
+	wide []float32 // a half-float B panel's pass, widened
 }
 
 // kcMax bounds the depth of one pass, so a kernel's B panel (kc×nr) and A rows (mr×kc)
@@ -122,6 +138,9 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, lda int, b packedB) {
 	mr, nr, k, n := g.kern.mr, g.kern.nr, b.k, b.n
 	if b.nr != nr {
 		panic(fmt.Sprintf("minilm: B packed for %d-column panels, kernel %s takes %d", b.nr, g.kern.name, nr))
+	}
+	if b.half != nil && g.kern.widen == nil {
+		panic(fmt.Sprintf("minilm: B packed as half floats, kernel %s takes float32", g.kern.name))
 	}
 	if m == 0 || n == 0 || k == 0 {
 		return
@@ -150,6 +169,9 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, lda int, b packedB) {
 		g.tile = make([]float32, mr*nr)
 	}
 	tile := g.tile[:mr*nr]
+	if b.half != nil && cap(g.wide) < min(k, kcMax)*nr {
+		g.wide = make([]float32, min(k, kcMax)*nr)
+	}
 	passes := (k + kcMax - 1) / kcMax
 	kc := (k + passes - 1) / passes
 	panels := (n + nr - 1) / nr
@@ -157,7 +179,14 @@ func (g *gemmer) mul(c []float32, ldc, m int, a []float32, lda int, b packedB) {
 	for k0 := 0; k0 < k; k0 += kc {
 		kk := min(kc, k-k0)
 		for p := range panels {
-			bp := &b.data[p*k*nr+k0*nr]
+			var bp *float32
+			if b.half != nil {
+				wide := g.wide[:kk*nr]
+				g.kern.widen(wide, b.half[p*k*nr+k0*nr:p*k*nr+(k0+kk)*nr])
+				bp = &wide[0]
+			} else {
+				bp = &b.data[p*k*nr+k0*nr]
+			}
 			cols := min(nr, n-p*nr)
 			for rb := range blocks {
 				ap, ldap, fn := &a[rb*mr*lda+k0], lda, g.kern.fn

@@ -33,15 +33,20 @@ func naiveMul(c []float32, ldc, m, n, k int, a []float32, lda int, b []float32, 
 // TestGemm: every kernel this CPU runs (the assembly ones and the portable one) agrees
 // with a plain triple loop on shapes whose edges are no multiple of any tile, with A and C
 // wider than the product, B packed from row-major and from transposed storage, and depths
-// past one pass.
+// past one pass; for kernels that widen half floats, also with B packed as half floats
+// (against the product with B rounded to them).
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {14, 32, 8}, {15, 33, 9}, {29, 47, 300}, {256, 48, 32}, {37, 70, 513}, {6, 16, 1}}
 	for _, kern := range kernels() {
 		for _, sh := range shapes {
 			m, n, k := sh[0], sh[1], sh[2]
-			for _, transB := range []bool{false, true} {
-				name := fmt.Sprintf("%s/%dx%dx%d/transB=%v", kern.name, m, n, k, transB)
+			for _, v := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				transB, half := v[0], v[1]
+				if half && kern.widen == nil {
+					continue
+				}
+				name := fmt.Sprintf("%s/%dx%dx%d/transB=%v/half=%v", kern.name, m, n, k, transB, half)
 				t.Run(name, func(t *testing.T) {
 					lda := k + 5
 					a := randMatrix(rng, m*lda)
@@ -54,10 +59,20 @@ func TestGemm(t *testing.T) {
 					ldc := n + 3
 					c0 := randMatrix(rng, m*ldc)
 					want := append([]float32(nil), c0...)
-					naiveMul(want, ldc, m, n, k, a, lda, w, bk, bn)
+					wr := w
+					if half {
+						wr = make([]float32, len(w))
+						for i, x := range w {
+							wr[i] = f16ToF32(f32ToF16(x))
+						}
+					}
+					naiveMul(want, ldc, m, n, k, a, lda, wr, bk, bn)
 					got := append([]float32(nil), c0...)
 					g := gemmer{kern: kern}
 					bp := packB(nil, k, n, kern.nr, w, bk, bn)
+					if half {
+						bp = packBHalf(k, n, kern.nr, w, bk, bn)
+					}
 					g.mul(got, ldc, m, a, lda, bp)
 					for i := range m {
 						for j := range ldc {
@@ -146,17 +161,30 @@ func BenchmarkGemm(b *testing.B) {
 			if kern.name == goKernel.name && sh.name != "ffn-in" {
 				continue
 			}
-			b.Run(sh.name+"/"+kern.name, func(b *testing.B) {
-				g := gemmer{kern: kern}
-				bp := packB(nil, sh.k, sh.n, kern.nr, w, 1, sh.k)
-				cpu0 := cpuTime()
-				b.ResetTimer()
-				for range b.N {
-					g.mul(c, sh.n, sh.m, a, sh.k, bp)
+			for _, half := range []bool{false, true} {
+				// Half-float B where the forward pass uses it: the weights' shapes.
+				if half && (kern.widen == nil || sh.name == "scores" || sh.name == "context") {
+					continue
 				}
-				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
-				b.ReportMetric(flops*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e9, "GFLOPS-cpu")
-			})
+				name := sh.name + "/" + kern.name
+				if half {
+					name += "-half"
+				}
+				b.Run(name, func(b *testing.B) {
+					g := gemmer{kern: kern}
+					bp := packB(nil, sh.k, sh.n, kern.nr, w, 1, sh.k)
+					if half {
+						bp = packBHalf(sh.k, sh.n, kern.nr, w, 1, sh.k)
+					}
+					cpu0 := cpuTime()
+					b.ResetTimer()
+					for range b.N {
+						g.mul(c, sh.n, sh.m, a, sh.k, bp)
+					}
+					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+					b.ReportMetric(flops*float64(b.N)/(cpuTime()-cpu0).Seconds()/1e9, "GFLOPS-cpu")
+				})
+			}
 		}
 	}
 	m, n, k := 256, 1536, 384

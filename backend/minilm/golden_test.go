@@ -98,8 +98,9 @@ func TestGoldenVectors(t *testing.T) {
 }
 
 // TestGoldenVectorsEveryKernel: the forward pass agrees with the reference with each
-// assembly GEMM kernel this CPU runs besides the default one, and with the portable kernel
-// and scalar math (what arm64 and CPUs without AVX run).
+// assembly GEMM kernel this CPU runs besides the default one (with half-float weights
+// where it widens them), and with the portable kernel, float32 weights and scalar math
+// (what CPUs without AVX run; arm64 keeps float32 weights too).
 func TestGoldenVectorsEveryKernel(t *testing.T) {
 	cases := loadGolden(t)
 	dir := testenv.MiniLMDir(t)

@@ -29,8 +29,11 @@ type linear struct {
 	in, out int
 }
 
-// newLinear packs w ([out][in]) for kern.
+// newLinear packs w ([out][in]) for kern: as half floats where kern widens them.
 func newLinear(w, b []float32, out, in int, kern kernel) linear {
+	if kern.widen != nil {
+		return linear{w: packBHalf(in, out, kern.nr, w, 1, in), b: b, in: in, out: out}
+	}
 	return linear{w: packB(nil, in, out, kern.nr, w, 1, in), b: b, in: in, out: out}
 }
 
