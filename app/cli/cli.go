@@ -19,6 +19,7 @@ import (
 
 	"github.com/npcstudio/npcstudio/app"
 	"github.com/npcstudio/npcstudio/backend/applog"
+	"github.com/npcstudio/npcstudio/backend/cloud"
 	"github.com/npcstudio/npcstudio/backend/secrets"
 	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
@@ -129,6 +130,7 @@ func Run(ctx context.Context, args []string, env *Env) (code int) {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	defer env.close()
+	defer cloud.WaitDiscarded() // a push's staged copy, removed in the background
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(env.Stderr, "npcstudio: internal error: %v\n%s", r, debug.Stack())

@@ -153,6 +153,7 @@ func (t *Transfer) start(ctx context.Context, up *Upload) error {
 }
 
 func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error {
+	resumed := up.UploadID != ""
 	if up.UploadID == "" {
 		if err := t.start(ctx, up); err != nil {
 			return err
@@ -160,9 +161,19 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 	}
 	nParts := int32((up.Size + up.PartSize - 1) / up.PartSize)
 	done := map[int32]bool{}
-	var sent int64
 	for _, p := range up.Parts {
 		done[p.N] = true
+	}
+	if len(up.Parts) > 0 || resumed {
+		// A resumed upload: S3 may hold parts it acknowledged after the last save (the
+		// process stopped before recording them). Those whose checksum is this file's part
+		// are kept, not sent again.
+		if err := t.adoptParts(ctx, f, up, done); err != nil {
+			return err
+		}
+	}
+	var sent int64
+	for _, p := range up.Parts {
 		sent += partLen(up, p.N)
 	}
 	t.progress(sent, up.Size)
@@ -186,6 +197,10 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 	// Each worker has at most one part waiting to be recorded, so handing it over never
 	// blocks.
 	rec := &recorder{t: t, up: up, sent: sent, in: make(chan ackedPart, workers), fail: fail}
+	// A worker sends its next part while the previous one is being saved, and waits for
+	// that save only before handing the next over: at any moment a worker has at most one
+	// part acknowledged but not yet recorded, which a resume finds in S3 (adoptParts), and
+	// one in flight.
 	recorded := make(chan struct{})
 	go func() {
 		defer close(recorded)
@@ -198,18 +213,13 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// saved closes once this worker's previous part is recorded. The next part is
-			// read and hashed meanwhile, but not sent: a push stopped when part n is saved
-			// has sent nothing past what its workers had in flight.
+			// saved closes once this worker's previous part is recorded.
 			var saved chan struct{}
 			for n := range todo {
 				if ctx.Err() != nil {
 					continue
 				}
 				sum, err := t.hashPart(f, up, n)
-				if saved != nil {
-					<-saved
-				}
 				if err != nil {
 					fail(err)
 					continue
@@ -218,6 +228,9 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 					continue
 				}
 				p, err := t.sendPart(ctx, f, up, n, sum)
+				if saved != nil {
+					<-saved
+				}
 				if err != nil {
 					fail(err)
 					continue
@@ -258,6 +271,39 @@ feed:
 		return err
 	}
 	return t.complete(ctx, up, nParts)
+}
+
+// adoptParts adds to up.Parts (and done) the parts S3 holds for the upload that were not
+// recorded, when S3's checksum of the part is the SHA-256 of the file's bytes for it; any
+// other part is sent again.
+func (t *Transfer) adoptParts(ctx context.Context, f *os.File, up *Upload, done map[int32]bool) error {
+	in := &s3.ListPartsInput{Bucket: aws.String(up.Bucket), Key: aws.String(up.Key), UploadId: aws.String(up.UploadID)}
+	adopted := false
+	for pages := s3.NewListPartsPaginator(t.S3, in); pages.HasMorePages(); {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return pushError(err, up)
+		}
+		for _, p := range page.Parts {
+			n := aws.ToInt32(p.PartNumber)
+			if done[n] || aws.ToString(p.ChecksumSHA256) == "" || aws.ToInt64(p.Size) != partLen(up, n) {
+				continue
+			}
+			sum, err := t.hashPart(f, up, n)
+			if err != nil {
+				return err
+			}
+			if b64 := base64.StdEncoding.EncodeToString(sum); b64 == aws.ToString(p.ChecksumSHA256) {
+				up.Parts = append(up.Parts, PartDone{N: n, ETag: aws.ToString(p.ETag), ChecksumSHA256: b64})
+				done[n] = true
+				adopted = true
+			}
+		}
+	}
+	if !adopted {
+		return nil
+	}
+	return t.Save(up)
 }
 
 // ackedPart is a part S3 has acknowledged, on its way to the upload's saved state; saved

@@ -274,6 +274,21 @@ func TestKillMidMultipartThenResume(t *testing.T) {
 	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
 		t.Fatalf("the killed push left objects %v", ks)
 	}
+	// The parts S3 holds at the kill: those recorded, and those it acknowledged after the
+	// last save (at most one a worker). A part in flight at the kill is not among them.
+	held := map[int]bool{}
+	lp, err := ld.Clients.S3.ListParts(context.Background(), &s3.ListPartsInput{Bucket: aws.String(ld.Lore), Key: aws.String("lore/killed.txt"), UploadId: aws.String(killed.UploadID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range lp.Parts {
+		held[int(aws.ToInt32(p.PartNumber))] = true
+	}
+	for _, p := range killed.Parts {
+		if !held[int(p.N)] {
+			t.Fatalf("part %d was recorded but S3 does not hold it", p.N)
+		}
+	}
 	log := &partLog{base: http.DefaultClient}
 	c2, err := NewClients(context.Background(), ld.Deployment, ClientOptions{HTTPClient: log})
 	if err != nil {
@@ -283,14 +298,16 @@ func TestKillMidMultipartThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// No part S3 held at the kill is sent again, recorded or not; every other part is sent
+	// once.
 	sent := log.sent()
-	for _, p := range killed.Parts {
-		if slices.Contains(sent, int(p.N)) {
-			t.Errorf("part %d was recorded before the kill and sent again (resume sent %v)", p.N, sent)
+	for _, n := range sent {
+		if held[n] {
+			t.Errorf("part %d was in S3 before the resume and sent again (resume sent %v, S3 held %v)", n, sent, held)
 		}
 	}
-	if len(sent) != parts-len(killed.Parts) {
-		t.Errorf("resume sent %d parts %v, want the %d not recorded", len(sent), sent, parts-len(killed.Parts))
+	if len(sent) != parts-len(held) {
+		t.Errorf("resume sent %d parts %v, want the %d S3 did not hold", len(sent), sent, parts-len(held))
 	}
 	got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/killed.txt")
 	if sha(got) != killed.SHA256 || int64(len(got)) != killed.Size {
@@ -543,5 +560,100 @@ func TestPartsAreSignedWithTheirOwnSHA256(t *testing.T) {
 				t.Errorf("part %d sent with payload hash %q and checksum %q, want its SHA-256 %x", n, log.content[n], log.sum[n], s)
 			}
 		}
+	}
+}
+
+// TestResumeAdoptsPartsS3HoldsButWereNotRecorded: a part S3 acknowledged after the last
+// save (the process stopped before recording it) is found in S3 on resume, checked against
+// the file's bytes, and not sent again; a part S3 holds with other bytes is sent again.
+func TestResumeAdoptsPartsS3HoldsButWereNotRecorded(t *testing.T) {
+	ld := newLocalDeployment(t)
+	ups := NewUploads(openStore(t))
+	data := payload(3, 5*MinPartSize)
+	const key = "lore/adopted.txt"
+	plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, key, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(n int32) {
+		if n == 2 {
+			cancel()
+		}
+	}}
+	if _, err := ups.Push(ctx, tr, plan, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled push: %v", err)
+	}
+	pending, _ := ups.Pending()
+	if len(pending) != 1 || len(pending[0].Parts) != 2 {
+		t.Fatalf("pending %+v, want one upload with 2 parts", pending)
+	}
+	up := pending[0]
+	// Part 3 reaches S3 with the file's bytes but is never recorded; part 4 reaches S3 with
+	// other bytes.
+	sendRaw := func(n int32, body []byte) {
+		sum := sha256.Sum256(body)
+		if _, err := ld.Clients.S3.UploadPart(context.Background(), &s3.UploadPartInput{
+			Bucket: aws.String(ld.Lore), Key: aws.String(key), UploadId: aws.String(up.UploadID), PartNumber: aws.Int32(n),
+			Body: bytes.NewReader(body), ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256,
+			ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:])),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sendRaw(3, data[2*MinPartSize:3*MinPartSize])
+	other := bytes.Repeat([]byte("x"), MinPartSize)
+	sendRaw(4, other)
+
+	log := &partLog{base: http.DefaultClient}
+	c2, err := NewClients(context.Background(), ld.Deployment, ClientOptions{HTTPClient: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := ups.Resume(context.Background(), &Transfer{S3: c2.S3, PartSize: MinPartSize, Concurrency: 2}, up.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := log.sent(); !slices.Equal(sorted(sent), []int{4, 5}) {
+		t.Errorf("resume sent parts %v, want 4 (other bytes in S3) and 5 (never sent)", sent)
+	}
+	if got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, key); sha(got) != sha(data) || done.SHA256 != sha(data) {
+		t.Fatal("the resumed object differs from the file")
+	}
+}
+
+// TestPushedFileIsRemovedWithoutWaiting: a finished push takes its staged file out of the
+// staging folder at once and removes it in the background; what a stopped process left in
+// the discarded folder goes at the next Stage.
+func TestPushedFileIsRemovedWithoutWaiting(t *testing.T) {
+	ld := newLocalDeployment(t)
+	ups := NewUploads(openStore(t))
+	data := payload(4, 3*MinPartSize)
+	plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/removed.txt", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	staged := plan.Upload.File
+	if _, err := ups.Push(context.Background(), &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize}, plan, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(staged); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the staged file is still in the staging folder after the push: %v", err)
+	}
+	WaitDiscarded()
+	if left, _ := os.ReadDir(ups.discardedDir()); len(left) != 0 {
+		t.Fatalf("%d files left after the background removal", len(left))
+	}
+	// A removal cut short by the process's end: the next Stage finishes it.
+	if err := os.WriteFile(filepath.Join(ups.discardedDir(), "left-over"), data[:10], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan, err = ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/next.txt", data[:100]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ups.Discard(plan)
+	if left, _ := os.ReadDir(ups.discardedDir()); len(left) != 0 {
+		t.Fatalf("the next stage left %d discarded files", len(left))
 	}
 }
