@@ -446,9 +446,9 @@ func chatListCmd(env *Env) *cobra.Command {
 			}
 			return env.print(page, func(w io.Writer) {
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "CHAT\tPERSONA\tTITLE\tMESSAGES\tUPDATED")
+				fmt.Fprintln(tw, "CHAT\tPERSONA\tTITLE\tMESSAGES\tUPDATED\tLAST LINE")
 				for _, s := range page.Items {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", s.ID, s.PersonaName, s.Title, s.Messages, s.UpdatedAt)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", s.ID, s.PersonaName, s.Title, s.Messages, s.UpdatedAt, lastLine(s))
 				}
 				tw.Flush()
 			})
@@ -457,6 +457,15 @@ func chatListCmd(env *Env) *cobra.Command {
 	c.Flags().StringVar(&opt.PersonaID, "persona", "", "only this persona's chats (its id)")
 	c.Flags().BoolVar(&opt.WithCompare, "with-compare", false, "include the chats of compare columns")
 	return c
+}
+
+// lastLine is a chat's last line as the window's chat list shows it: the player's marked
+// "You:".
+func lastLine(s chat.Summary) string {
+	if s.LastRole == "user" && s.LastLine != "" {
+		return "You: " + s.LastLine
+	}
+	return s.LastLine
 }
 
 func chatShowCmd(env *Env) *cobra.Command {

@@ -371,5 +371,8 @@ region = us-east-1
 		if list := do("chat", "list", "--json"); !strings.Contains(list.stdout, `"title": "Hello?"`) {
 			t.Errorf("the player's line is lost: %s", list.stdout)
 		}
+		if list := do("chat", "list"); !strings.Contains(list.stdout, "LAST LINE") || !strings.Contains(list.stdout, "You: Hello?") {
+			t.Errorf("the list does not show the last line: %s", list.stdout)
+		}
 	})
 }
