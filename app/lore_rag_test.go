@@ -8,24 +8,14 @@ import (
 	"testing"
 
 	"github.com/npcstudio/npcstudio/backend/chat"
-	"github.com/npcstudio/npcstudio/backend/llm/openaifake"
 	"github.com/npcstudio/npcstudio/backend/lore"
 	"github.com/npcstudio/npcstudio/backend/persona"
-	"github.com/npcstudio/npcstudio/backend/provider"
 )
 
 // The relevance floor is a workspace setting that every RAG turn applies, and the turn's
 // record ("Lore used") says what it left out.
 func TestLoreRelevanceFloor(t *testing.T) {
-	a := newApp(t, t.TempDir())
-	rec := &recorder{}
-	a.SetEmitter(rec)
-	fake := openaifake.New("llama3.1:8b", "nomic-embed-text")
-	defer fake.Close()
-	fake.EmbeddingDim = 32
-	if _, err := a.Providers.Add(AddProviderRequest{Provider: provider.Provider{Name: "local", Kind: provider.KindOpenAI, BaseURL: fake.BaseURL(), Model: "llama3.1:8b"}}); err != nil {
-		t.Fatal(err)
-	}
+	a, rec, _ := embeddingApp(t, 32)
 	addLore(t, a, rec, "ashfall", world)
 	id, err := a.Lore.SetEmbedder(LoreEmbedderRequest{Embedder: LoreEmbedder{Provider: "local", Model: "nomic-embed-text"}})
 	if err != nil {
@@ -102,15 +92,7 @@ func TestLoreRelevanceFloor(t *testing.T) {
 // Pausing the background embedding holds the vectors of documents added meanwhile until
 // it is resumed.
 func TestLorePauseEmbedding(t *testing.T) {
-	a := newApp(t, t.TempDir())
-	rec := &recorder{}
-	a.SetEmitter(rec)
-	fake := openaifake.New("llama3.1:8b", "nomic-embed-text")
-	defer fake.Close()
-	fake.EmbeddingDim = 16
-	if _, err := a.Providers.Add(AddProviderRequest{Provider: provider.Provider{Name: "local", Kind: provider.KindOpenAI, BaseURL: fake.BaseURL(), Model: "llama3.1:8b"}}); err != nil {
-		t.Fatal(err)
-	}
+	a, rec, _ := embeddingApp(t, 16)
 	addLore(t, a, rec, "ashfall", filepath.Join(world, "ember-court.md"))
 	id, err := a.Lore.SetEmbedder(LoreEmbedderRequest{Embedder: LoreEmbedder{Provider: "local", Model: "nomic-embed-text"}})
 	if err != nil {

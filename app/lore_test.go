@@ -125,15 +125,7 @@ func TestLoreLibraryImportSearchEditRemove(t *testing.T) {
 }
 
 func TestLoreEmbedderReembedsInTheBackground(t *testing.T) {
-	a := newApp(t, t.TempDir())
-	rec := &recorder{}
-	a.SetEmitter(rec)
-	fake := openaifake.New("llama3.1:8b", "nomic-embed-text")
-	defer fake.Close()
-	fake.EmbeddingDim = 32
-	if _, err := a.Providers.Add(AddProviderRequest{Provider: provider.Provider{Name: "local", Kind: provider.KindOpenAI, BaseURL: fake.BaseURL(), Model: "llama3.1:8b"}}); err != nil {
-		t.Fatal(err)
-	}
+	a, rec, fake := embeddingApp(t, 32)
 	addLore(t, a, rec, "ashfall", world)
 	if _, err := a.Lore.SetEmbedder(LoreEmbedderRequest{Embedder: LoreEmbedder{Provider: "local"}}); FormatError(err).Field != "model" {
 		t.Fatalf("no model: %v", err)
@@ -333,4 +325,20 @@ func TestLorebookWritersMake(t *testing.T) {
 	if h, _ := a.Personas.History(PersonaRef{Ref: "Mira Saltwhistle"}); len(h) != 2 {
 		t.Fatalf("history: %+v", h)
 	}
+}
+
+// embeddingApp is an app with a model server (provider "local", llama3.1:8b) that also
+// serves nomic-embed-text vectors of dim dimensions; its events go to rec.
+func embeddingApp(t *testing.T, dim int) (*App, *recorder, *openaifake.Server) {
+	t.Helper()
+	a := newApp(t, t.TempDir())
+	rec := &recorder{}
+	a.SetEmitter(rec)
+	fake := openaifake.New("llama3.1:8b", "nomic-embed-text")
+	t.Cleanup(fake.Close)
+	fake.EmbeddingDim = dim
+	if _, err := a.Providers.Add(AddProviderRequest{Provider: provider.Provider{Name: "local", Kind: provider.KindOpenAI, BaseURL: fake.BaseURL(), Model: "llama3.1:8b"}}); err != nil {
+		t.Fatal(err)
+	}
+	return a, rec, fake
 }

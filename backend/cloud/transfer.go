@@ -164,7 +164,7 @@ func (t *Transfer) multipart(ctx context.Context, f *os.File, up *Upload) error 
 	for _, p := range up.Parts {
 		done[p.N] = true
 	}
-	if len(up.Parts) > 0 || resumed {
+	if resumed {
 		// A resumed upload: S3 may hold parts it acknowledged after the last save (the
 		// process stopped before recording them). Those whose checksum is this file's part
 		// are kept, not sent again.

@@ -181,19 +181,7 @@ func TestCancelledPushLeavesNothingAndResumes(t *testing.T) {
 	ld := newLocalDeployment(t)
 	ups := NewUploads(openStore(t))
 	data := payload(2, 4*MinPartSize)
-	plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, "lore/cancelled.txt", data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(n int32) {
-		if n == 2 {
-			cancel()
-		}
-	}}
-	if _, err := ups.Push(ctx, tr, plan, false); !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled push: %v", err)
-	}
+	cancelAfterPart(t, ld, ups, "lore/cancelled.txt", data, 2)
 	if ks := cloudtest.Keys(t, ld.Clients.S3, ld.Lore); len(ks) != 0 {
 		t.Fatalf("a cancelled push left objects %v (it would trigger hydration)", ks)
 	}
@@ -215,6 +203,26 @@ func TestCancelledPushLeavesNothingAndResumes(t *testing.T) {
 	}
 	if got := cloudtest.Get(t, ld.Clients.S3, ld.Lore, "lore/cancelled.txt"); sha(got) != sha(data) || up.SHA256 != sha(data) {
 		t.Fatal("resumed object differs from the file")
+	}
+}
+
+// cancelAfterPart stages data for key in the lore bucket and pushes it in parts of
+// MinPartSize, one at a time, cancelling once part n is saved.
+func cancelAfterPart(t *testing.T, ld *localDeployment, ups *Uploads, key string, data []byte, n int32) {
+	t.Helper()
+	plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, key, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(saved int32) {
+		if saved == n {
+			cancel()
+		}
+	}}
+	if _, err := ups.Push(ctx, tr, plan, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled push: %v", err)
 	}
 }
 
@@ -571,19 +579,7 @@ func TestResumeAdoptsPartsS3HoldsButWereNotRecorded(t *testing.T) {
 	ups := NewUploads(openStore(t))
 	data := payload(3, 5*MinPartSize)
 	const key = "lore/adopted.txt"
-	plan, err := ups.Stage(context.Background(), rawRequest(ld, ld.Lore, key, data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	tr := &Transfer{S3: ld.Clients.S3, PartSize: MinPartSize, Concurrency: 1, OnPartSaved: func(n int32) {
-		if n == 2 {
-			cancel()
-		}
-	}}
-	if _, err := ups.Push(ctx, tr, plan, false); !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled push: %v", err)
-	}
+	cancelAfterPart(t, ld, ups, key, data, 2)
 	pending, _ := ups.Pending()
 	if len(pending) != 1 || len(pending[0].Parts) != 2 {
 		t.Fatalf("pending %+v, want one upload with 2 parts", pending)
