@@ -369,7 +369,7 @@ func (s *BatchService) Status(req BatchRef) (out batch.Status, err error) {
 			return out, err
 		}
 		if len(runs) == 0 {
-			return out, fmt.Errorf("no batch runs yet: start one with `npcstudio batch run SPEC`: %w", fault.ErrNotFound)
+			return out, fault.NotFound("no batch runs yet: start one with `npcstudio batch run SPEC`")
 		}
 		id = runs[0].ID
 	}

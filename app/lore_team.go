@@ -48,7 +48,7 @@ func (t LoreTeam) secretName() string {
 }
 
 // errNoTeam: no team index is connected.
-var errNoTeam = fmt.Errorf("no team index is connected: connect one in Lore > Team index or with `npcstudio lore opensearch connect URL`: %w", fault.ErrNotFound)
+var errNoTeam = fault.NotFound("no team index is connected: connect one in Lore > Team index or with `npcstudio lore opensearch connect URL`")
 
 // connectTeam connects to the saved team index; password, when set, is used instead of the
 // saved one.

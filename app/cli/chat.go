@@ -445,6 +445,10 @@ func chatListCmd(env *Env) *cobra.Command {
 				return err
 			}
 			return env.print(page, func(w io.Writer) {
+				if len(page.Items) == 0 {
+					fmt.Fprintln(w, "no chats yet: npcstudio chat PERSONA --provider NAME --message TEXT")
+					return
+				}
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "CHAT\tPERSONA\tTITLE\tMESSAGES\tUPDATED\tLAST LINE")
 				for _, s := range page.Items {

@@ -376,3 +376,12 @@ region = us-east-1
 		}
 	})
 }
+
+// TestChatListEmptySaysWhatToDo: with no chats, the list says how to start one instead of a
+// bare header.
+func TestChatListEmptySaysWhatToDo(t *testing.T) {
+	_, do := chatCLI(t)
+	if r := do("chat", "list"); r.code != ExitOK || !strings.Contains(r.stdout, "no chats yet: npcstudio chat PERSONA") || strings.Contains(r.stdout, "LAST LINE") {
+		t.Fatalf("%+v", r)
+	}
+}

@@ -18,6 +18,17 @@ var (
 	ErrUnavailable = errors.New("unavailable")
 )
 
+// NotFound is an ErrNotFound (code not_found) whose message is the sentence given, for when
+// the sentence says all, what is missing and what to do, without ": not found" after it.
+func NotFound(format string, args ...any) error {
+	return &notFound{msg: fmt.Sprintf(format, args...)}
+}
+
+type notFound struct{ msg string }
+
+func (e *notFound) Error() string { return e.msg }
+func (e *notFound) Unwrap() error { return ErrNotFound }
+
 // ValidationError says which input is wrong and why: the file, line and field where known.
 type ValidationError struct {
 	File   string

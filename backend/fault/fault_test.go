@@ -31,3 +31,16 @@ func TestShape(t *testing.T) {
 		})
 	}
 }
+
+// TestNotFoundSaysOnlyItsSentence: a NotFound is shaped not_found with the sentence given,
+// nothing added after it.
+func TestNotFoundSaysOnlyItsSentence(t *testing.T) {
+	err := NotFound("no batch runs yet: start one with `%s`", "npcstudio batch run SPEC")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatal("a NotFound is not an ErrNotFound")
+	}
+	s := Shape(err, nil)
+	if s.Code != "not_found" || s.Message != "no batch runs yet: start one with `npcstudio batch run SPEC`" {
+		t.Fatalf("shaped %+v", s)
+	}
+}
