@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ import (
 
 // FileSHA256 is the SHA-256 of Meta's Llama 3 tokenizer.model (128,000 ranks).
 const FileSHA256 = "82e9d31979e92ab929cd544440f129d9ecd797b69e327f80f17e1c50d5551b55"
+
+// fileSize is the length of that file in bytes.
+const fileSize = 2183982
 
 // NumBase is the number of byte-pair ranks; special tokens follow them.
 const NumBase = 128000
@@ -43,9 +47,19 @@ type Tokenizer struct {
 
 // Load reads a tokenizer.model and checks it is Meta's Llama 3 file.
 func Load(path string) (*Tokenizer, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	// Read no more than the real file's size and one byte: a larger file is not it, and is
+	// refused without being held in memory.
+	data, err := io.ReadAll(io.LimitReader(f, fileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > fileSize {
+		return nil, fmt.Errorf("%s: larger than Llama 3's tokenizer.model (%d bytes): not that file", path, fileSize)
 	}
 	sum := sha256.Sum256(data)
 	if got := hex.EncodeToString(sum[:]); got != FileSHA256 {

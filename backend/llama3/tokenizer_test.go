@@ -235,3 +235,20 @@ func BenchmarkCount(b *testing.B) {
 		b.ReportMetric(float64(len(text))*float64(b.N)/1e6/cpu, "MB/cpu-s")
 	}
 }
+
+// TestLoadRefusesALargerFileUnread: a file larger than Meta's is refused after reading one
+// byte past that size, never held whole (here a 1 GiB sparse file).
+func TestLoadRefusesALargerFileUnread(t *testing.T) {
+	p := filepath.Join(t.TempDir(), FileName)
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "larger than Llama 3's tokenizer.model") {
+		t.Fatalf("Load of a 1 GiB file: %v", err)
+	}
+}
