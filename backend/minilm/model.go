@@ -3,6 +3,7 @@ package minilm
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 
@@ -62,10 +63,21 @@ type Model struct {
 // fastest GEMM kernel this CPU runs.
 func LoadModel(dir string) (*Model, error) { return loadModel(dir, bestKernel) }
 
+// maxConfigBytes bounds config.json (the model's is under 1 KB).
+const maxConfigBytes = 64 << 10
+
 func loadModel(dir string, kern kernel) (*Model, error) {
-	raw, err := os.ReadFile(dir + "/config.json")
+	f, err := os.Open(dir + "/config.json")
 	if err != nil {
 		return nil, err
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxConfigBytes {
+		return nil, fmt.Errorf("%s/config.json: more than a model's config may be (%d bytes)", dir, maxConfigBytes)
 	}
 	var cfg Config
 	if err := json.Unmarshal(raw, &cfg); err != nil {

@@ -88,3 +88,20 @@ func TestHalfToFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadModelRefusesAHugeConfig: a config.json past its bound is refused without being
+// read whole (a 1 GiB sparse file).
+func TestLoadModelRefusesAHugeConfig(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(dir + "/config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := LoadModel(dir); err == nil || !strings.Contains(err.Error(), "more than a model's config may be") {
+		t.Fatalf("LoadModel with a 1 GiB config.json: %v", err)
+	}
+}
