@@ -14,6 +14,7 @@ import (
 
 	"github.com/npcstudio/npcstudio/backend/fault"
 	"github.com/npcstudio/npcstudio/backend/persona"
+	"github.com/npcstudio/npcstudio/backend/prose"
 )
 
 // PersonaService keeps the workspace's personas and prompt templates: versions, diffs,
@@ -344,7 +345,7 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, &fault.ValidationError{File: path, Reason: "is a folder, not a file"}
 	}
 	if fi.Size() > limit {
-		return nil, &fault.ValidationError{File: path, Reason: fmt.Sprintf("is %s; the limit is %d MB", sizeText(fi.Size()), limit>>20)}
+		return nil, &fault.ValidationError{File: path, Reason: fmt.Sprintf("is %s; the limit is %d MB", prose.Size(fi.Size()), limit>>20)}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -391,13 +392,6 @@ func unusedPersonaName(r *persona.Repository, name string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no free name like %q", name)
-}
-
-func sizeText(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%d KB", (n+1023)>>10)
 }
 
 // Open returns the current version of a persona as the editor edits it.
@@ -614,7 +608,7 @@ func (s *PersonaService) Import(req ImportCardRequest) (out ImportedCard, err er
 		return out, &persona.CardError{File: req.Path, Reason: "is a folder, not a card file"}
 	}
 	if fi.Size() > persona.MaxCardSize {
-		return out, &persona.CardError{File: req.Path, Reason: fmt.Sprintf("is %s; a card is at most %d MB", sizeText(fi.Size()), persona.MaxCardSize>>20)}
+		return out, &persona.CardError{File: req.Path, Reason: fmt.Sprintf("is %s; a card is at most %d MB", prose.Size(fi.Size()), persona.MaxCardSize>>20)}
 	}
 	f, err := os.Open(req.Path)
 	if err != nil {
