@@ -2,8 +2,9 @@ package llama3
 
 import (
 	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/npcstudio/npcstudio/backend/modelpath"
 )
 
 // FileName is the ranks file's name, as Meta ships it.
@@ -19,22 +20,7 @@ const DirName = "llama3"
 // the running binary was built in (make puts it there). NPCSTUDIO_LLAMA3_TOKENIZER=none
 // looks nowhere: Llama 3 tokens are then estimated.
 func SearchPaths() []string {
-	var paths []string
-	switch p := os.Getenv("NPCSTUDIO_LLAMA3_TOKENIZER"); p {
-	case "none":
-		return nil
-	case "":
-	default:
-		paths = append(paths, p)
-	}
-	if c, err := os.UserCacheDir(); err == nil {
-		paths = append(paths, filepath.Join(c, "npcstudio", "models", DirName, FileName))
-	}
-	if exe, err := os.Executable(); err == nil {
-		// build/bin/npcstudio in a checkout: the cache is ../../.cache.
-		paths = append(paths, filepath.Join(filepath.Dir(exe), "..", "..", ".cache", "models", DirName, FileName))
-	}
-	return paths
+	return modelpath.Candidates("NPCSTUDIO_LLAMA3_TOKENIZER", DirName, FileName)
 }
 
 // Locate returns the first of paths that is a regular file, or "" when none is.

@@ -3,9 +3,9 @@ package minilm
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/npcstudio/npcstudio/backend/modelpath"
 )
 
 // Dim is the length of all-MiniLM-L6-v2's vectors.
@@ -57,30 +57,9 @@ func Locate(dirs ...string) string {
 // NPCSTUDIO_MINILM_DIR=none looks nowhere: the studio then has no built-in model until one
 // is downloaded or a folder is set.
 func SearchDirs() []string {
-	var dirs []string
-	switch d := os.Getenv("NPCSTUDIO_MINILM_DIR"); d {
-	case "none":
-		return nil
-	case "":
-	default:
-		dirs = append(dirs, d)
-	}
-	if d := UserDir(); d != "" {
-		dirs = append(dirs, d)
-	}
-	if exe, err := os.Executable(); err == nil {
-		// build/bin/npcstudio in a checkout: the cache is ../../.cache.
-		dirs = append(dirs, filepath.Join(filepath.Dir(exe), "..", "..", ".cache", "models", DirName))
-	}
-	return dirs
+	return modelpath.Candidates("NPCSTUDIO_MINILM_DIR", DirName, "")
 }
 
 // UserDir is where the studio downloads the model: the user's cache folder ("" when the
 // system has none).
-func UserDir() string {
-	c, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(c, "npcstudio", "models", DirName)
-}
+func UserDir() string { return modelpath.UserDir(DirName) }
