@@ -36,6 +36,21 @@ export function LorePage(_: AreaProps) {
       .catch((e: AppError) => setError(e))
   }, [])
   useEffect(reload, [reload])
+  // The summary follows background embedding until it ends, so it never keeps a stale
+  // "embedding" (an empty library is ready moments after it opens).
+  const embedding = status?.embedding.state === 'embedding'
+  useEffect(() => {
+    if (!embedding) return
+    let live = true
+    const show = (p: LoreStatus['embedding']) => live && setStatus((s) => (s ? { ...s, embedding: p } : s))
+    lore
+      .watchEmbedding(show)
+      .then(show)
+      .catch((e: AppError) => live && setError(e))
+    return () => {
+      live = false
+    }
+  }, [embedding])
 
   return (
     <div className="page lore-page">
