@@ -29,9 +29,15 @@
 //
 // An import works in batches (ingest.go): chunks go to the keyword index 512 at a time, and
 // files are committed together, up to 1,000 files, 4 MB of text or 2 seconds: their texts
-// synced in one round, then their chunks and records in one transaction. Progress is still
-// reported per file. A crash or a cancel loses at most the batch in flight; a re-run finds
-// the files already in (same name, same text hash) and skips them. A file of up to 1 MB of
+// synced in one round, then their chunks and records in one transaction. The goroutine that
+// reads and chunks files hands keyword batches and commits to a writer goroutine, which
+// applies the keyword batches in order and passes each commit to a committer once the
+// chunks before it are indexed: reading goes on while bleve indexes, and indexing while a
+// commit syncs; at most one commit is under way. A large text new to the library is
+// chunked as it is read (its hash, which may name a duplicate, is known only at its end). Progress is still reported per file, "done" once its
+// commit has ended. A crash loses at most the batch being committed and the one being
+// read; a cancel lets the commit under way end and loses only the batch being read; a
+// re-run finds the files already in (same name, same text hash) and skips them. A file of up to 1 MB of
 // text is read once: its text is held in memory, hashed, written under its final name
 // (unsynced until its batch commits) and chunked from memory; a larger one goes through a
 // temporary file. An unchanged file costs one read and no write.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -22,9 +23,16 @@ import (
 
 // An import commits many files at once: their chunks and records share one workspace
 // transaction, their texts one round of syncs, until a bound is reached; chunks go to the
-// keyword index in batches of chunkBatch. A crash or a cancel loses at most the batch in
-// flight; files already committed are found unchanged (same name, same text hash) by the
-// next import and skipped.
+// keyword index in batches of chunkBatch. Files already committed are found unchanged
+// (same name, same text hash) by the next import and skipped.
+//
+// An import runs on three goroutines. The one calling Add reads, hashes and chunks files and
+// hands the writer, in order, keyword batches and batch commits; the writer applies the
+// keyword batches one after another and passes each commit on to the committer once the
+// keyword batches before it are in. So the next files are read while bleve indexes the last
+// chunks, and bleve indexes while a commit waits for its syncs. At most one commit is
+// handed and unfinished: a crash loses at most that batch and the one being read; a cancel
+// finishes the commit under way and loses only the batch being read.
 const (
 	batchFiles = 1000    // files in one batch
 	batchBytes = 4 << 20 // bytes of chunk text in one batch
@@ -46,6 +54,26 @@ type pendingDoc struct {
 	chunks int  // chunks cut so far
 	meta   bool // unchanged text: only its record is written again
 	p      AddProgress
+	// replaced is the document the import's index named by this name before it took this
+	// one: an aborted import puts it back.
+	replaced *Document
+}
+
+// commitBatch is a batch handed to the writer: the whole files it commits and the chunks
+// it writes (a large file's chunks may come before its record, in earlier batches).
+type commitBatch struct {
+	ready  []*pendingDoc
+	chunks []Chunk
+	// err says why it was not committed: the writer failed on it or before it.
+	err error
+}
+
+// writeOp is one thing the writer is handed: a keyword batch, a commit, or a mark closed
+// once everything handed before it is applied.
+type writeOp struct {
+	kb     *bleve.Batch
+	commit *commitBatch
+	mark   chan struct{}
 }
 
 // ingest is one import under way.
@@ -66,15 +94,29 @@ type ingest struct {
 	cur     *pendingDoc   // the file being chunked
 	// broken is the error that ended the last write of the batch: the batch must be aborted.
 	broken error
-	// byName and byHash index the library's documents for this import, which holds the
-	// writer's turn: only its own commits change them.
+	// byName and byHash index the library's documents as this import leaves them, the
+	// files it has read whole included (commits handed to the writer or not). The import
+	// holds the writer's turn: nothing else changes the library meanwhile.
 	byName map[string]*Document
 	byHash map[string][]*Document
-	// batchIDs and batchHashes are the ids and text hashes of the new texts in ready.
-	batchIDs    map[string]bool
-	batchHashes map[string]*pendingDoc
+	// ids are the document ids this import drew: none is drawn twice, committed or not.
+	ids map[string]bool
 	// text holds the text of the file being read when it is small (see inMemoryText).
 	text bytes.Buffer
+
+	// The writer goroutine and what it shares. ops holds up to 8 keyword batches (a few MB
+	// of chunks): the reader runs ahead while bleve indexes on one core, and fills the gap.
+	ops   chan writeOp
+	spare chan *bleve.Batch // keyword batches applied and reset, to fill again
+	slot  chan struct{}     // held from handing a commit until the committer ends it
+	done  sync.WaitGroup
+	mu    sync.Mutex
+	// werr is the writer's first failure: it applies nothing more until abort clears it.
+	werr error
+	// settled are the commits the writer ended (committed or not), not yet reported.
+	settled []*commitBatch
+	// failed are the commits handed and not committed, for abort to drop (main goroutine).
+	failed []*commitBatch
 }
 
 func (l *Library) newIngest(ctx context.Context, rep *AddReport, progress func(AddProgress)) *ingest {
@@ -86,13 +128,23 @@ func (l *Library) newIngest(ctx context.Context, rep *AddReport, progress func(A
 		age = batchAge
 	}
 	g := &ingest{l: l, ctx: ctx, rep: rep, progress: progress, kw: kw, maxAge: age, kb: kw.idx.NewBatch(),
-		byName: map[string]*Document{}, byHash: map[string][]*Document{}, batchIDs: map[string]bool{}, batchHashes: map[string]*pendingDoc{}}
+		byName: map[string]*Document{}, byHash: map[string][]*Document{}, ids: map[string]bool{},
+		ops: make(chan writeOp, 8), spare: make(chan *bleve.Batch, 10), slot: make(chan struct{}, 1)}
 	l.mu.RLock()
 	for _, d := range l.docs {
 		g.index(d)
 	}
 	l.mu.RUnlock()
+	g.done.Add(2) // the writer and its committer
+	go g.write()
 	return g
+}
+
+// close ends the writer and the committer once they have applied what they were handed.
+// Nothing is handed after.
+func (g *ingest) close() {
+	close(g.ops)
+	g.done.Wait()
 }
 
 // index adds d to the import's index of documents; unindex removes it.
@@ -125,19 +177,23 @@ func (g *ingest) full() bool {
 		(len(g.ready) > 0 && time.Since(g.started) >= g.maxAge)
 }
 
-// taken reports whether a file of the batch in flight has the id or the text hash.
-func (g *ingest) taken(id, hash string) (byID bool, byHash *pendingDoc) {
-	return g.batchIDs[id], g.batchHashes[hash]
-}
-
 // addFile reads one file into the batch in flight, writing the batch whenever it is full.
 // An error of the file alone is a *FileError or *DuplicateError; any other error ends the
 // batch (see abort).
 func (g *ingest) addFile(path, name, collection string, tags map[string]string, chunking ChunkOptions, p AddProgress) error {
 	l := g.l
+	g.collect()
+	if err := g.writerErr(); err != nil {
+		g.broken = err
+		return err
+	}
 	format := FormatOf(path)
-	if fi, err := os.Stat(path); err == nil && format != "pdf" && format != "docx" && fi.Size() > l.opt.MaxDocumentBytes {
+	fi, err := os.Stat(path)
+	if err == nil && format != "pdf" && format != "docx" && fi.Size() > l.opt.MaxDocumentBytes {
 		return &FileError{Path: path, Reason: fmt.Sprintf("%s of text is more than this library takes (%s): split the file", humanBytes(fi.Size()), humanBytes(l.opt.MaxDocumentBytes))}
+	}
+	if err == nil && (format == "txt" || format == "md") && fi.Size() > inMemoryText && g.byName[name] == nil {
+		return g.streamText(path, name, format, collection, tags, chunking, p, fi.Size())
 	}
 	// The text is held in memory, or goes to a temporary file when it is large: whether it
 	// is kept is known only once it is read (its hash finds duplicates and unchanged files).
@@ -156,17 +212,8 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 	if sp.err != nil {
 		return &storeError{fmt.Errorf("save the text of %s: %w", name, sp.err)}
 	}
-	var fe *FileError
-	switch {
-	case errors.Is(err, errTooLarge):
-		return &FileError{Path: path, Reason: fmt.Sprintf("more text than this library takes (%s): split the file", humanBytes(l.opt.MaxDocumentBytes))}
-	case errors.As(err, &fe):
-		fe.Path = path
-		return fe
-	case err != nil:
-		return &FileError{Path: path, Reason: "cannot read it", Err: err}
-	case info.Blank:
-		return &FileError{Path: path, Reason: ErrEmpty.Error(), Err: ErrEmpty}
+	if err := g.extractErr(path, info, err); err != nil {
+		return err
 	}
 
 	old := g.byName[name]
@@ -174,9 +221,6 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 		if d.Name != name {
 			return &DuplicateError{Path: path, Existing: d.Name}
 		}
-	}
-	if _, dup := g.taken("", info.Hash); dup != nil {
-		return &DuplicateError{Path: path, Existing: dup.doc.Name}
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	if old != nil && old.Hash == info.Hash && old.Chunking == chunking {
@@ -244,9 +288,37 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 	if g.started.IsZero() {
 		g.started = time.Now()
 	}
-	title := docTitle(name)
-	pageStarts := info.PageStarts
-	err = ChunkText(text, chunking, func(c Chunk) error {
+	if err := g.chunkFile(pd, text, info.PageStarts); err != nil {
+		return err
+	}
+	doc.Chunks = pd.chunks
+	g.cur = nil
+	g.push(pd)
+	return g.maybeFlush()
+}
+
+// extractErr is the error of a file whose text could not be taken, or nil.
+func (g *ingest) extractErr(path string, info textInfo, err error) error {
+	var fe *FileError
+	switch {
+	case errors.Is(err, errTooLarge):
+		return &FileError{Path: path, Reason: fmt.Sprintf("more text than this library takes (%s): split the file", humanBytes(g.l.opt.MaxDocumentBytes))}
+	case errors.As(err, &fe):
+		fe.Path = path
+		return fe
+	case err != nil:
+		return &FileError{Path: path, Reason: "cannot read it", Err: err}
+	case info.Blank:
+		return &FileError{Path: path, Reason: ErrEmpty.Error(), Err: ErrEmpty}
+	}
+	return nil
+}
+
+// chunkFile cuts the text of pd, the file being read, into the batch in flight: its chunks
+// go to the keyword batch and, a batch at a time, to the writer.
+func (g *ingest) chunkFile(pd *pendingDoc, text io.Reader, pageStarts []int64) error {
+	p, id, title := pd.p, pd.doc.ID, docTitle(pd.doc.Name)
+	err := ChunkText(text, pd.doc.Chunking, func(c Chunk) error {
 		c.DocID = id
 		if len(pageStarts) > 0 {
 			c.Page = sort.Search(len(pageStarts), func(i int) bool { return pageStarts[i] > c.Start })
@@ -258,7 +330,7 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 		g.bytes += int64(len(c.Text))
 		pd.chunks++
 		if g.kbn++; g.kbn == chunkBatch {
-			if err := g.flushKeyword(); err != nil {
+			if err := g.handKeyword(); err != nil {
 				g.broken = err
 				return err
 			}
@@ -274,35 +346,119 @@ func (g *ingest) addFile(path, name, collection string, tags map[string]string, 
 		return g.ctx.Err()
 	})
 	if err == nil && pd.chunks == 0 {
-		err = &FileError{Path: path, Reason: ErrEmpty.Error(), Err: ErrEmpty}
+		err = &FileError{Path: pd.path, Reason: ErrEmpty.Error(), Err: ErrEmpty}
 	}
+	var ve *fault.ValidationError
+	if errors.As(err, &ve) {
+		err = &FileError{Path: pd.path, Reason: ve.Error(), Err: err}
+	}
+	return err
+}
+
+// errChunkerStopped ends the copy of a text whose chunking stopped first.
+var errChunkerStopped = errors.New("the chunker stopped")
+
+// streamText imports a large text file new to the library as it is read: a goroutine checks
+// and copies the text into a temporary file and to the chunker at once, so its chunks reach
+// the keyword index from its first megabyte, not once the whole file is read. Whether the
+// file is kept is known only at its end (its text may be another document's): if not, its
+// chunks are dropped as a failed file's are (see dropCur).
+func (g *ingest) streamText(path, name, format, collection string, tags map[string]string, chunking ChunkOptions, p AddProgress, size int64) error {
+	l := g.l
+	id, err := g.unusedID(name)
 	if err != nil {
-		var ve *fault.ValidationError
-		if errors.As(err, &ve) {
-			err = &FileError{Path: path, Reason: ve.Error(), Err: err}
-		}
 		return err
 	}
-	doc.Chunks = pd.chunks
+	f, err := os.CreateTemp(filepath.Join(l.dir, "docs"), ".import-*.tmp")
+	if err != nil {
+		return &storeError{fmt.Errorf("save the text of %s: %w", name, err)}
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	doc := &Document{V: 1, ID: id, Name: name, Source: path, Format: format, Collection: collection, Tags: tags,
+		Chunking: chunking, AddedAt: now, UpdatedAt: now}
+	p.Stage, p.Size = "indexing", size
+	pd := &pendingDoc{doc: doc, path: path, tmp: f.Name(), p: p}
+	g.cur = pd // from here a failure drops its temporary file and chunks
+	g.progress(p)
+	if g.started.IsZero() {
+		g.started = time.Now()
+	}
+
+	type copied struct {
+		info      textInfo
+		err, ferr error
+	}
+	pr, pw := io.Pipe()
+	done := make(chan copied, 1)
+	go func() {
+		fw := &errWriter{w: f}
+		info, err := extract(g.ctx, &limitWriter{w: io.MultiWriter(fw, pw), n: l.opt.MaxDocumentBytes}, path, format)
+		pw.CloseWithError(err) // nil: the chunker reads to the end
+		done <- copied{info, err, fw.err}
+	}()
+	cerr := g.chunkFile(pd, pr, nil)
+	pr.CloseWithError(errChunkerStopped)
+	c := <-done
+	if err := f.Close(); err != nil && c.ferr == nil {
+		c.ferr = err
+	}
+	switch {
+	case c.ferr != nil:
+		return &storeError{fmt.Errorf("save the text of %s: %w", name, c.ferr)}
+	case cerr != nil && (c.err == nil || errors.Is(c.err, errChunkerStopped)):
+		return cerr
+	}
+	if err := g.extractErr(path, c.info, c.err); err != nil {
+		return err
+	}
+	if cerr != nil {
+		return cerr
+	}
+	for _, d := range g.byHash[c.info.Hash] {
+		if d.Name != name {
+			return &DuplicateError{Path: path, Existing: d.Name}
+		}
+	}
+	doc.Hash, doc.Size, doc.Chunks = c.info.Hash, c.info.Size, pd.chunks
+	if w := qualityWarning(name, c.info.Garbled); w != "" {
+		doc.Warnings = []string{w}
+	}
+	pd.p.Size = c.info.Size
 	g.cur = nil
 	g.push(pd)
 	return g.maybeFlush()
 }
 
+// errWriter keeps the first error of w, which a MultiWriter would not say was w's.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+// push adds a whole file to the batch in flight; the import's index names it from now on.
 func (g *ingest) push(pd *pendingDoc) {
 	if g.started.IsZero() {
 		g.started = time.Now()
 	}
 	g.ready = append(g.ready, pd)
-	if !pd.meta {
-		g.batchIDs[pd.doc.ID] = true
-		g.batchHashes[pd.doc.Hash] = pd
+	if pd.replaced = g.byName[pd.doc.Name]; pd.replaced != nil {
+		g.unindex(pd.replaced)
 	}
+	g.index(pd.doc)
 }
 
 // writeText writes a small text under the final name of a new document id, unsynced (the
-// batch's commit syncs it), and returns the id. An id that the library, the batch in
-// flight or a file already there has is drawn again.
+// batch's commit syncs it), and returns the id. An id that the library or this import has,
+// or a file already there, is drawn again.
 func (g *ingest) writeText(name string, text []byte) (string, error) {
 	l := g.l
 	for range 1000 {
@@ -310,9 +466,10 @@ func (g *ingest) writeText(name string, text []byte) (string, error) {
 		l.mu.RLock()
 		_, used := l.docs[id]
 		l.mu.RUnlock()
-		if !used && !g.batchIDs[id] {
+		if !used && !g.ids[id] {
 			f, err := os.OpenFile(l.textPath(id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 			if err == nil {
+				g.ids[id] = true
 				_, err = f.Write(text)
 				if cerr := f.Close(); err == nil {
 					err = cerr
@@ -372,14 +529,15 @@ func (g *ingest) maybeFlush() error {
 	return nil
 }
 
-// unusedID draws an id that neither the library nor the batch in flight uses.
+// unusedID draws an id that neither the library nor this import uses.
 func (g *ingest) unusedID(name string) (string, error) {
 	for range 1000 {
 		id, err := g.l.unusedDocID(name)
 		if err != nil {
 			return "", err
 		}
-		if byID, _ := g.taken(id, ""); !byID && (g.cur == nil || g.cur.doc.ID != id) {
+		if !g.ids[id] {
+			g.ids[id] = true
 			return id, nil
 		}
 		g.l.at(context.Background(), "id-taken")
@@ -387,39 +545,169 @@ func (g *ingest) unusedID(name string) (string, error) {
 	return "", &storeError{fmt.Errorf("no unused document id for %s after 1000 draws", name)}
 }
 
-// flush writes the batch in flight: its chunks to the keyword index, the texts of its whole
-// files synced under their final names, then chunks and records in one transaction.
+// flush hands the batch in flight to the writer: its last keyword batch, then its commit
+// (the texts of its whole files synced under their final names, then chunks and records in
+// one transaction). It waits only for the commit handed before, if it is unfinished.
 func (g *ingest) flush() error {
+	if err := g.handKeyword(); err != nil {
+		return g.broke(err)
+	}
 	if len(g.chunks) == 0 && len(g.ready) == 0 {
 		return nil
 	}
-	err := g.write()
+	g.slot <- struct{}{} // the committer frees it when the commit handed before has ended
+	g.ops <- writeOp{commit: &commitBatch{ready: g.ready, chunks: g.chunks}}
+	g.ready = make([]*pendingDoc, 0, cap(g.ready))
+	g.chunks = make([]Chunk, 0, cap(g.chunks))
+	g.bytes, g.started = 0, time.Time{}
+	if g.cur != nil {
+		g.started = time.Now()
+	}
+	g.collect()
+	return g.broke(g.writerErr())
+}
+
+// broke marks the batch in flight broken by err, if any, and returns err.
+func (g *ingest) broke(err error) error {
 	if err != nil {
 		g.broken = err
 	}
 	return err
 }
 
-// flushKeyword applies the keyword batch.
-func (g *ingest) flushKeyword() error {
-	if g.kb.Size() == 0 {
-		return nil
-	}
-	if err := g.kw.idx.Batch(g.kb); err != nil {
-		return &storeError{fmt.Errorf("index chunks: %w", err)}
-	}
-	g.kb.Reset()
-	g.kbn = 0
-	return nil
-}
-
-func (g *ingest) write() error {
-	l := g.l
-	if err := g.flushKeyword(); err != nil {
+// finish hands the last batch and waits until the writer has applied everything.
+func (g *ingest) finish() error {
+	if err := g.flush(); err != nil {
 		return err
 	}
+	g.drain()
+	return g.broke(g.writerErr())
+}
+
+// handKeyword hands the keyword batch being filled to the writer and takes an empty one.
+func (g *ingest) handKeyword() error {
+	if g.kb.Size() > 0 {
+		g.ops <- writeOp{kb: g.kb}
+		select {
+		case g.kb = <-g.spare:
+		default:
+			g.kb = g.kw.idx.NewBatch()
+		}
+		g.kbn = 0
+	}
+	return g.writerErr()
+}
+
+// drain waits until the writer has applied everything handed to it, then reports what it
+// committed.
+func (g *ingest) drain() {
+	mark := make(chan struct{})
+	g.ops <- writeOp{mark: mark}
+	<-mark
+	g.collect()
+}
+
+func (g *ingest) writerErr() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.werr
+}
+
+// collect reports the files of the commits the writer has ended: done, or kept for abort.
+func (g *ingest) collect() {
+	g.mu.Lock()
+	settled := g.settled
+	g.settled = nil
+	g.mu.Unlock()
+	for _, b := range settled {
+		if b.err != nil {
+			g.failed = append(g.failed, b)
+			continue
+		}
+		for _, d := range b.ready {
+			switch {
+			case d.meta:
+				g.rep.Unchanged = append(g.rep.Unchanged, *d.doc)
+			case d.old != nil:
+				g.rep.Updated = append(g.rep.Updated, *d.doc)
+				g.rep.Warnings = append(g.rep.Warnings, d.doc.Warnings...)
+			default:
+				g.rep.Added = append(g.rep.Added, *d.doc)
+				g.rep.Warnings = append(g.rep.Warnings, d.doc.Warnings...)
+			}
+			p := d.p
+			p.Stage, p.Chunks, p.Size, p.Bytes = "done", d.doc.Chunks, d.doc.Size, d.doc.Size
+			g.progress(p)
+		}
+	}
+}
+
+// write is the writer goroutine: it applies the keyword batches it is handed, in order,
+// and passes each commit (and mark) on to the committer once every keyword batch handed
+// before it is applied. So bleve indexes the next batch's chunks while a commit syncs.
+// After a failure of either, nothing more is applied (commits are ended with the failure)
+// until abort clears it.
+func (g *ingest) write() {
+	defer g.done.Done()
+	commits := make(chan writeOp, 2) // one commit under way (see slot) and a mark
+	go g.commitAll(commits)
+	defer close(commits)
+	for op := range g.ops {
+		if op.kb == nil {
+			commits <- op
+			continue
+		}
+		if g.writerErr() == nil {
+			if err := g.kw.idx.Batch(op.kb); err != nil {
+				g.fail(&storeError{fmt.Errorf("index chunks: %w", err)})
+			}
+		}
+		op.kb.Reset()
+		select {
+		case g.spare <- op.kb:
+		default:
+		}
+	}
+}
+
+// commitAll is the committer goroutine: it commits the batches it is passed, in order, and
+// closes marks once everything before them is applied.
+func (g *ingest) commitAll(ops <-chan writeOp) {
+	defer g.done.Done()
+	for op := range ops {
+		if op.mark != nil {
+			close(op.mark)
+			continue
+		}
+		err := g.writerErr()
+		if err == nil {
+			if err = g.commit(op.commit); err != nil {
+				g.fail(err)
+			}
+		}
+		op.commit.err = err
+		g.mu.Lock()
+		g.settled = append(g.settled, op.commit)
+		g.mu.Unlock()
+		<-g.slot
+	}
+}
+
+func (g *ingest) fail(err error) {
+	g.mu.Lock()
+	if g.werr == nil {
+		g.werr = err
+	}
+	g.mu.Unlock()
+}
+
+// commit makes a batch durable, on the writer goroutine: the texts of its whole files
+// synced under their final names, then its chunks and records in one transaction; then the
+// library names its documents.
+func (g *ingest) commit(b *commitBatch) error {
+	l := g.l
 	var tmps, dsts []string
-	for _, d := range g.ready {
+	for _, d := range b.ready {
 		if d.tmp != "" {
 			tmps = append(tmps, d.tmp)
 			dsts = append(dsts, l.textPath(d.doc.ID))
@@ -427,7 +715,7 @@ func (g *ingest) write() error {
 	}
 	// The texts are on disk for good before the records that name them are committed.
 	err := atomicfile.PlaceAll(tmps, dsts)
-	for _, d := range g.ready {
+	for _, d := range b.ready {
 		if d.tmp != "" {
 			d.placed = true // on error the abort removes both names
 			if err == nil {
@@ -438,18 +726,18 @@ func (g *ingest) write() error {
 	if err != nil {
 		return &storeError{fmt.Errorf("save the texts of the import: %w", err)}
 	}
-	if len(g.ready) > 0 {
+	if len(b.ready) > 0 {
 		if err := l.at(g.ctx, "commit"); err != nil {
 			return err
 		}
 	}
 	err = l.st.Update(func(tx *bolt.Tx) error {
-		for _, c := range g.chunks {
+		for _, c := range b.chunks {
 			if err := store.PutJSON(tx, BucketChunks, chunkKey(c.DocID, c.Ord), c); err != nil {
 				return err
 			}
 		}
-		for _, d := range g.ready {
+		for _, d := range b.ready {
 			if err := store.PutJSON(tx, BucketDocs, d.doc.ID, d.doc); err != nil {
 				return err
 			}
@@ -465,98 +753,84 @@ func (g *ingest) write() error {
 		return &storeError{fmt.Errorf("save the import: %w", err)}
 	}
 	l.mu.Lock()
-	for _, d := range g.ready {
-		if prev := l.docs[d.doc.ID]; prev != nil {
-			g.unindex(prev) // the same document with new metadata
-		}
+	for _, d := range b.ready {
 		l.docs[d.doc.ID] = d.doc
 		if d.old != nil {
 			delete(l.docs, d.old.ID)
-			g.unindex(d.old)
 		}
-		g.index(d.doc)
 	}
 	l.mu.Unlock()
-	for _, d := range g.ready {
+	for _, d := range b.ready {
 		if d.old != nil {
 			l.afterDelete(d.old)
 		}
-		switch {
-		case d.meta:
-			g.rep.Unchanged = append(g.rep.Unchanged, *d.doc)
-		case d.old != nil:
-			g.rep.Updated = append(g.rep.Updated, *d.doc)
-			g.rep.Warnings = append(g.rep.Warnings, d.doc.Warnings...)
-		default:
-			g.rep.Added = append(g.rep.Added, *d.doc)
-			g.rep.Warnings = append(g.rep.Warnings, d.doc.Warnings...)
-		}
-		p := d.p
-		p.Stage, p.Chunks, p.Size, p.Bytes = "done", d.doc.Chunks, d.doc.Size, d.doc.Size
-		g.progress(p)
-	}
-	g.chunks, g.bytes, g.ready, g.started = g.chunks[:0], 0, g.ready[:0], time.Time{}
-	clear(g.batchIDs)
-	clear(g.batchHashes)
-	if g.cur != nil {
-		g.started = time.Now()
 	}
 	return nil
 }
 
 // dropCur drops the file being read, which failed on its own: its chunks in the batch in
-// flight and those written with earlier batches.
+// flight and those the writer has written with earlier batches.
 func (g *ingest) dropCur() {
 	pd := g.cur
 	if pd == nil {
 		return
 	}
+	g.drain() // the writer has applied every chunk handed to it
 	g.cur = nil
 	os.Remove(pd.tmp)
 	n := len(g.chunks)
 	for n > 0 && g.chunks[n-1].DocID == pd.doc.ID {
 		n--
 		g.bytes -= int64(len(g.chunks[n].Text))
-		g.kb.Delete(ChunkID(pd.doc.ID, g.chunks[n].Ord))
+		g.kb.Delete(ChunkID(pd.doc.ID, g.chunks[n].Ord)) // not to be indexed after all
 	}
-	written := pd.chunks - (len(g.chunks) - n)
 	g.chunks = g.chunks[:n]
-	g.l.dropChunks(pd.doc.ID, written)
+	g.l.dropChunks(pd.doc.ID, pd.chunks)
 }
 
-// abort drops the batch in flight after err: its chunks, its texts, and the chunks already
-// written of the file being read. The files of the batch are reported failed with err
-// unless err ends the import.
+// abort drops what is not committed after err, once the writer has applied what it holds:
+// the commits it failed or skipped, the batch in flight, and the chunks already written of
+// the file being read. Their files are reported failed with err unless err ends the import.
 func (g *ingest) abort(err error) {
 	l := g.l
-	docs := g.ready
+	g.drain()
+	var docs []*pendingDoc
+	for _, b := range g.failed {
+		docs = append(docs, b.ready...)
+	}
+	docs = append(docs, g.ready...)
+	// The import's index forgets the files not committed, last pushed first.
+	for i := len(docs) - 1; i >= 0; i-- {
+		d := docs[i]
+		g.unindex(d.doc)
+		if d.replaced != nil {
+			g.index(d.replaced)
+		}
+	}
 	if g.cur != nil {
 		docs = append(docs, g.cur)
 	}
-	if len(docs) == 0 {
-		g.chunks, g.bytes, g.kbn = g.chunks[:0], 0, 0
-		g.kb.Reset()
-		return
-	}
-	l.st.Update(func(tx *bolt.Tx) error {
+	if len(docs) > 0 {
+		l.st.Update(func(tx *bolt.Tx) error {
+			for _, d := range docs {
+				if d.meta {
+					continue
+				}
+				if err := deletePrefix(tx.Bucket([]byte(BucketChunks)), d.doc.ID+"/"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		kb := g.kw.idx.NewBatch()
 		for _, d := range docs {
-			if d.meta {
-				continue
-			}
-			if err := deletePrefix(tx.Bucket([]byte(BucketChunks)), d.doc.ID+"/"); err != nil {
-				return err
+			for i := 0; i < d.chunks; i++ {
+				kb.Delete(ChunkID(d.doc.ID, i))
 			}
 		}
-		return nil
-	})
-	kb := g.kw.idx.NewBatch()
-	for _, d := range docs {
-		for i := 0; i < d.chunks; i++ {
-			kb.Delete(ChunkID(d.doc.ID, i))
+		if err := g.kw.idx.Batch(kb); err != nil {
+			l.log.Warn("lore: removing the chunks of an unfinished import from the keyword index failed", "err", err)
 		}
-	}
-	if err := g.kw.idx.Batch(kb); err != nil {
-		l.log.Warn("lore: removing the chunks of an unfinished import from the keyword index failed", "err", err)
 	}
 	reportable := !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !isFatal(err)
 	for _, d := range docs {
@@ -577,10 +851,11 @@ func (g *ingest) abort(err error) {
 			g.progress(p)
 		}
 	}
-	g.chunks, g.bytes, g.ready, g.cur, g.started, g.broken, g.kbn = g.chunks[:0], 0, g.ready[:0], nil, time.Time{}, nil, 0
-	clear(g.batchIDs)
-	clear(g.batchHashes)
+	g.chunks, g.bytes, g.ready, g.cur, g.started, g.broken, g.kbn, g.failed = g.chunks[:0], 0, g.ready[:0], nil, time.Time{}, nil, 0, nil
 	g.kb.Reset()
+	g.mu.Lock()
+	g.werr = nil
+	g.mu.Unlock()
 }
 
 func sameTags(a, b map[string]string) bool {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,7 +81,8 @@ func TestCancelledFolderImportResumesWithEveryFileOnce(t *testing.T) {
 	if kept != len(rep.Added) || done != kept {
 		t.Errorf("%d documents in the library, %d reported added, %d reported done", kept, len(rep.Added), done)
 	}
-	// At most the batch in flight is lost: a batch holds at most batchFiles files.
+	// A cancel lets the commit under way end and loses only the batch being read, which
+	// holds at most batchFiles files.
 	if kept > cancelAt || kept < cancelAt-batchFiles {
 		t.Errorf("%d of %d files read were kept, want at least %d", kept, cancelAt, cancelAt-batchFiles)
 	}
@@ -210,4 +212,196 @@ func TestImportOfSmallAndLargeTextsAndRerunWritesNothing(t *testing.T) {
 		t.Errorf("the re-run wrote to the text folder (modified %v, before %v)", after.ModTime(), before.ModTime())
 	}
 	assertLore(t, lib, want)
+}
+
+// TestNextFileIsReadWhileABatchCommits holds the first commit until the import has read the
+// next file: the commit does not stop the reading. Every file is then in, reported done
+// once, after its commit.
+func TestNextFileIsReadWhileABatchCommits(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	lib.batchAge = time.Nanosecond // every file is a batch
+	src := smallWiki(t, 6)
+	second := make(chan struct{})
+	var once sync.Once
+	commits := 0
+	lib.hook = func(_ context.Context, point string) error {
+		if point != "commit" {
+			return nil
+		}
+		if commits++; commits == 1 {
+			select {
+			case <-second:
+			case <-time.After(10 * time.Second):
+				t.Error("the second file was not read while the first batch was committing")
+			}
+		}
+		return nil
+	}
+	done := map[string]int{}
+	rep, err := lib.Add(context.Background(), []string{src}, AddOptions{Progress: func(p AddProgress) {
+		switch {
+		case p.FileIndex == 2 && p.Stage == "indexing":
+			once.Do(func() { close(second) })
+		case p.Stage == "done":
+			done[p.File]++
+		}
+	}})
+	if err != nil || len(rep.Added) != 6 || len(rep.Failed) != 0 {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	if commits < 2 {
+		t.Errorf("%d commits, want one a file", commits)
+	}
+	for _, d := range rep.Added {
+		if done[d.Name] != 1 {
+			t.Errorf("%s reported done %d times", d.Name, done[d.Name])
+		}
+	}
+	if got := len(lib.List(DocFilter{})); got != 6 {
+		t.Errorf("%d documents, want 6", got)
+	}
+}
+
+// TestCommitFailingWhileTheNextBatchIsReadDropsBoth fails the first commit while the next
+// file is already read: neither is kept, both are reported, the files after them are in,
+// and a re-run takes the two without finding duplicates of what was dropped.
+func TestCommitFailingWhileTheNextBatchIsReadDropsBoth(t *testing.T) {
+	lib := newLibrary(t, Options{})
+	lib.batchAge = time.Nanosecond
+	src := smallWiki(t, 5)
+	cut := errors.New("the disk went away")
+	second := make(chan struct{})
+	var once sync.Once
+	commits := 0
+	lib.hook = func(_ context.Context, point string) error {
+		if point != "commit" {
+			return nil
+		}
+		if commits++; commits == 1 {
+			select {
+			case <-second:
+			case <-time.After(10 * time.Second):
+				t.Error("the second file was not read while the first batch was committing")
+			}
+			return cut
+		}
+		return nil
+	}
+	rep, err := lib.Add(context.Background(), []string{src}, AddOptions{Progress: func(p AddProgress) {
+		if p.FileIndex == 2 && p.Stage == "indexing" {
+			once.Do(func() { close(second) })
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := map[string]bool{}
+	for _, f := range rep.Failed {
+		if !errors.Is(f.Err, cut) {
+			t.Errorf("%s failed with %v", f.Path, f.Err)
+		}
+		failed[filepath.Base(f.Path)] = true
+	}
+	if !failed["entry-00000.md"] || len(rep.Failed)+len(rep.Added) != 5 {
+		t.Fatalf("failed %v, added %d", failed, len(rep.Added))
+	}
+	if got := len(lib.List(DocFilter{})); got != len(rep.Added) {
+		t.Errorf("%d documents, %d reported added", got, len(rep.Added))
+	}
+	lib.hook = nil
+	rep, err = lib.Add(context.Background(), []string{src}, AddOptions{})
+	if err != nil || len(rep.Failed) != 0 || len(rep.Added) != len(failed) {
+		t.Fatalf("re-run: %v added %d, failed %+v", err, len(rep.Added), rep.Failed)
+	}
+	total := 0
+	for _, d := range lib.List(DocFilter{}) {
+		total += d.Chunks
+	}
+	stored := 0
+	lib.st.View(func(tx *bolt.Tx) error {
+		stored = tx.Bucket([]byte(BucketChunks)).Stats().KeyN
+		return nil
+	})
+	if indexed, _ := lib.kw.count(); stored != total || indexed != uint64(total) {
+		t.Errorf("documents name %d chunks; the workspace holds %d, the keyword index %d", total, stored, indexed)
+	}
+}
+
+// TestLargeNewFileFailingLateLeavesNothing imports large new texts, which are chunked and
+// indexed as they are read, that turn out at their end (or deep inside) not to be taken: a
+// duplicate of a document already in, invalid UTF-8 after 5 MB (past one batch's commit),
+// and a cancel half-way. Each is reported as before and leaves no chunk, text or temporary
+// file; the library keeps what it had.
+func TestLargeNewFileFailingLateLeavesNothing(t *testing.T) {
+	var big strings.Builder
+	for i := 0; big.Len() < 6<<20; i++ {
+		fmt.Fprintf(&big, "Paragraph %d of the long chronicle tells of the salt hall and the ember court, and of %s.\n\n", i, marker(i))
+	}
+	text := big.String()
+	for _, tc := range []struct {
+		name   string
+		file   string
+		cancel bool
+		check  func(t *testing.T, rep AddReport, err error)
+	}{
+		{"duplicate", text, false, func(t *testing.T, rep AddReport, err error) {
+			var de *DuplicateError
+			if err != nil || len(rep.Failed) != 1 || !errors.As(rep.Failed[0].Err, &de) || de.Existing != "chronicle.txt" {
+				t.Fatalf("%v %+v", err, rep)
+			}
+		}},
+		{"invalid UTF-8 after 5 MB", text[:5<<20] + "\xff" + text[5<<20:], false, func(t *testing.T, rep AddReport, err error) {
+			if err != nil || len(rep.Failed) != 1 || !strings.Contains(rep.Failed[0].Message, fmt.Sprintf("invalid UTF-8 at byte %d", 5<<20)) {
+				t.Fatalf("%v %+v", err, rep)
+			}
+		}},
+		{"cancelled", text, true, func(t *testing.T, rep AddReport, err error) {
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("%v %+v", err, rep)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lib := newLibrary(t, Options{})
+			src := t.TempDir()
+			want := map[string]string{}
+			if tc.name == "duplicate" {
+				addFiles(t, lib, writeFile(t, src, "chronicle.txt", []byte(text)))
+				want["chronicle.txt"] = text
+			} else {
+				addFiles(t, lib, writeFile(t, src, "salt-hall.md", []byte("The salt hall keeps the tithe ledgers.")))
+				want["salt-hall.md"] = "The salt hall keeps the tithe ledgers."
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			p := writeFile(t, src, "late.txt", []byte(tc.file))
+			rep, err := lib.Add(ctx, []string{p}, AddOptions{Progress: func(p AddProgress) {
+				if tc.cancel && p.Stage == "indexing" && p.Bytes > 3<<20 {
+					cancel()
+				}
+			}})
+			tc.check(t, rep, err)
+			assertLore(t, lib, want)
+			entries, _ := os.ReadDir(filepath.Join(lib.dir, "docs"))
+			if len(entries) != len(want) {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("text folder holds %v, want one file a document", names)
+			}
+			total := 0
+			for _, d := range lib.List(DocFilter{}) {
+				total += d.Chunks
+			}
+			stored := 0
+			lib.st.View(func(tx *bolt.Tx) error {
+				stored = tx.Bucket([]byte(BucketChunks)).Stats().KeyN
+				return nil
+			})
+			if indexed, _ := lib.kw.count(); stored != total || indexed != uint64(total) {
+				t.Errorf("documents name %d chunks; the workspace holds %d, the keyword index %d", total, stored, indexed)
+			}
+		})
+	}
 }

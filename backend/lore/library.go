@@ -326,7 +326,9 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 	}
 	defer end(&err)
 	g := l.newIngest(ctx, &rep, progress)
-	// stop ends the batch in flight after err; it says whether the import ends too.
+	defer g.close()
+	// stop drops what the import has not committed after err; it says whether the import
+	// ends too.
 	stop := func(err error) bool {
 		g.abort(err)
 		return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isFatal(err)
@@ -363,7 +365,7 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 			progress(p)
 		}
 	}
-	if err := g.flush(); err != nil && stop(err) {
+	if err := g.finish(); err != nil && stop(err) {
 		return rep, err
 	}
 	if err := l.addBooks(books, &rep); err != nil {

@@ -160,3 +160,81 @@ func TestQualityMeterASCIIPathCountsAsUnicode(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkQualityMeter is the garbled-text check over lore-like text (most of it ASCII,
+// some accented words), as an import runs it on every text.
+func BenchmarkQualityMeter(b *testing.B) {
+	var text []byte
+	for i := 0; len(text) < 8<<20; i++ {
+		text = fmt.Appendf(text, "Paragraph %d: the tithe-clerks of the salt hall keep Oren Vale's ledgers; the señora of Ærin's court won't read them.\n\n", i)
+	}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		var q qualityMeter
+		for off := 0; off < len(text); off += 32 << 10 {
+			q.write(text[off:min(off+32<<10, len(text))])
+		}
+		if p := q.problems(); p != nil {
+			b.Fatal(p)
+		}
+	}
+}
+
+// referenceMeter measures text a character at a time, as the meter is defined: write's runs
+// of ASCII letters must come to the same counts.
+func referenceMeter(text string) qualityMeter {
+	var q qualityMeter
+	for _, r := range text {
+		if r >= utf8.RuneSelf || r == utf8.RuneError {
+			q.rune(r)
+			continue
+		}
+		q.prev = r
+		switch c := byte(r); {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			if q.kept < maxWordKept {
+				q.word = append(q.word, c|0x20)
+				q.kept++
+			}
+			q.wordLen++
+		case c == '\'' || c == '-':
+		default:
+			q.end()
+		}
+	}
+	q.end()
+	return q
+}
+
+func TestQualityMeterRunsCountAsCharacters(t *testing.T) {
+	texts := []string{
+		"The salt hall keeps the tithe ledgers.",
+		"Señora Ærin's court—won't it? ´o ˜n dotless ı here",
+		strings.Repeat("a", 100) + " " + strings.Repeat("Zq", 30) + "-x'y\n" + strings.Repeat("b", maxWordKept) + " " + strings.Repeat("c", maxWordKept+1),
+		"漢字とかな mixed with words, and the end",
+		"",
+	}
+	for w := range commonWords {
+		texts = append(texts, w+" "+strings.ToUpper(w)+" x"+w+" "+w+"s.")
+	}
+	for _, text := range texts {
+		want := referenceMeter(text)
+		// The text comes in blocks cut between characters, as copyText cuts it.
+		for _, block := range []int{1, 2, 3, 7, 64, 1 << 20} {
+			var q qualityMeter
+			for off := 0; off < len(text); {
+				end := min(off+block, len(text))
+				for end < len(text) && !utf8.RuneStart(text[end]) {
+					end++
+				}
+				q.write([]byte(text[off:end]))
+				off = end
+			}
+			q.end()
+			if q.words != want.words || q.letters != want.letters || q.longWords != want.longWords || q.common != want.common ||
+				q.brokenAccents != want.brokenAccents || q.otherScriptRune != want.otherScriptRune {
+				t.Errorf("%q in blocks of %d: %+v, want %+v", text, block, q, want)
+			}
+		}
+	}
+}

@@ -36,6 +36,49 @@ var commonWords = func() map[string]bool {
 	return m
 }()
 
+// commonSet is commonWords as an open-addressing table: the meter looks up every word of
+// every text imported, and a Go map's lookup was half of its time.
+var commonSet = func() (s wordSet) {
+	n := 1
+	for n < 4*len(commonWords) {
+		n *= 2
+	}
+	s.slots, s.mask = make([]string, n), uint32(n-1)
+	for w := range commonWords {
+		i := wordHash([]byte(w)) & s.mask
+		for s.slots[i] != "" {
+			i = (i + 1) & s.mask
+		}
+		s.slots[i] = w
+	}
+	return s
+}()
+
+type wordSet struct {
+	slots []string
+	mask  uint32
+}
+
+func (s *wordSet) has(w []byte) bool {
+	for i := wordHash(w) & s.mask; ; i = (i + 1) & s.mask {
+		switch v := s.slots[i]; {
+		case v == "":
+			return false
+		case v == string(w):
+			return true
+		}
+	}
+}
+
+// wordHash is FNV-1a, 32 bits.
+func wordHash(w []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range w {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
+}
+
 // qualityMeter counts what the quality check needs, block by block.
 type qualityMeter struct {
 	word    []byte // the word being read, lower case, carried across blocks (capped)
@@ -61,34 +104,62 @@ var maxCommonWord = func() int {
 	return n
 }()
 
-func (q *qualityMeter) write(b []byte) {
-	for len(b) > 0 {
-		if c := b[0]; c < utf8.RuneSelf {
-			b = b[1:]
-			q.ascii(c)
-			continue
-		}
-		r, n := utf8.DecodeRune(b)
-		b = b[n:]
-		q.rune(r)
+// byteClass sorts bytes for the meter: ASCII letters, the two ASCII characters that may
+// stand inside a word, other ASCII characters, which end one, and the bytes of characters
+// beyond ASCII.
+var byteClass = func() (t [256]uint8) {
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = beyondASCII
 	}
-}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = asciiLetter, asciiLetter
+	}
+	t['\''], t['-'] = asciiInWord, asciiInWord
+	return t
+}()
 
-// ascii is rune for a character below U+0080, which is most of most lore, without the
-// Unicode tables: no ASCII character is a spacing accent the meter counts ('`' is code).
-func (q *qualityMeter) ascii(c byte) {
-	q.prev = rune(c)
-	switch {
-	case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-		if q.kept < maxWordKept {
-			q.word = append(q.word, c|0x20)
-			q.kept++
+const (
+	asciiEnd = iota
+	asciiLetter
+	asciiInWord
+	beyondASCII
+)
+
+// write takes the next bytes of the text, cut between characters. A run of ASCII letters
+// is taken at once: most of most lore is ASCII, and no ASCII character is a spacing accent
+// the meter counts ('`' is code), so it needs no Unicode tables.
+func (q *qualityMeter) write(b []byte) {
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch byteClass[c] {
+		case asciiLetter:
+			j := i + 1
+			for j < len(b) && byteClass[b[j]] == asciiLetter {
+				j++
+			}
+			if room := maxWordKept - q.kept; room > 0 {
+				n := min(room, j-i)
+				from := len(q.word)
+				q.word = append(q.word, b[i:i+n]...)
+				for k := from; k < len(q.word); k++ {
+					q.word[k] |= 0x20
+				}
+				q.kept += n
+			}
+			q.wordLen += j - i
+			q.prev = rune(b[j-1])
+			i = j
+			continue
+		case beyondASCII:
+			r, n := utf8.DecodeRune(b[i:])
+			i += n
+			q.rune(r)
+			continue
+		case asciiEnd:
+			q.end()
 		}
-		q.wordLen++
-	case c == '\'' || c == '-':
-		// inside a word
-	default:
-		q.end()
+		q.prev = rune(c)
+		i++
 	}
 }
 
@@ -128,7 +199,7 @@ func (q *qualityMeter) end() {
 	if q.wordLen > 25 {
 		q.longWords++
 	}
-	if len(q.word) <= maxCommonWord && commonWords[string(q.word)] {
+	if len(q.word) <= maxCommonWord && commonSet.has(q.word) {
 		q.common++
 	}
 	q.word, q.kept, q.wordLen = q.word[:0], 0, 0
