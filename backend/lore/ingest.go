@@ -389,12 +389,20 @@ func (g *ingest) streamText(path, name, format, collection string, tags map[stri
 		err, ferr error
 	}
 	pr, pw := io.Pipe()
+	defer pr.CloseWithError(errChunkerStopped) // also when the chunker panics: the copy ends
 	done := make(chan copied, 1)
 	go func() {
 		fw := &errWriter{w: f}
-		info, err := extract(g.ctx, &limitWriter{w: io.MultiWriter(fw, pw), n: l.opt.MaxDocumentBytes}, path, format)
-		pw.CloseWithError(err) // nil: the chunker reads to the end
-		done <- copied{info, err, fw.err}
+		var info textInfo
+		var err error
+		defer func() {
+			if r := recover(); r != nil {
+				err = &storeError{fmt.Errorf("read %s: %v", name, r)}
+			}
+			pw.CloseWithError(err) // nil: the chunker reads to the end
+			done <- copied{info, err, fw.err}
+		}()
+		info, err = extract(g.ctx, &limitWriter{w: io.MultiWriter(fw, pw), n: l.opt.MaxDocumentBytes}, path, format)
 	}()
 	cerr := g.chunkFile(pd, pr, nil)
 	pr.CloseWithError(errChunkerStopped)
@@ -403,9 +411,13 @@ func (g *ingest) streamText(path, name, format, collection string, tags map[stri
 		c.ferr = err
 	}
 	switch {
+	case g.broken != nil:
+		// The writer or the workspace failed while the file was read: that ends the batch,
+		// whatever the file's own text holds.
+		return g.broken
 	case c.ferr != nil:
 		return &storeError{fmt.Errorf("save the text of %s: %w", name, c.ferr)}
-	case cerr != nil && (c.err == nil || errors.Is(c.err, errChunkerStopped)):
+	case cerr != nil && (c.err == nil || errors.Is(c.err, errChunkerStopped) || isFatal(cerr)):
 		return cerr
 	}
 	if err := g.extractErr(path, c.info, c.err); err != nil {
@@ -658,7 +670,7 @@ func (g *ingest) write() {
 			continue
 		}
 		if g.writerErr() == nil {
-			if err := g.kw.idx.Batch(op.kb); err != nil {
+			if err := g.applyKeyword(op.kb); err != nil {
 				g.fail(&storeError{fmt.Errorf("index chunks: %w", err)})
 			}
 		}
@@ -681,7 +693,7 @@ func (g *ingest) commitAll(ops <-chan writeOp) {
 		}
 		err := g.writerErr()
 		if err == nil {
-			if err = g.commit(op.commit); err != nil {
+			if err = g.commitSafely(op.commit); err != nil {
 				g.fail(err)
 			}
 		}
@@ -691,6 +703,26 @@ func (g *ingest) commitAll(ops <-chan writeOp) {
 		g.mu.Unlock()
 		<-g.slot
 	}
+}
+
+// applyKeyword and commitSafely turn a panic of bleve or of the workspace into an error
+// that ends the import, as it would on the goroutine that called Add.
+func (g *ingest) applyKeyword(kb *bleve.Batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return g.kw.idx.Batch(kb)
+}
+
+func (g *ingest) commitSafely(b *commitBatch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &storeError{fmt.Errorf("save the import: %v", r)}
+		}
+	}()
+	return g.commit(b)
 }
 
 func (g *ingest) fail(err error) {

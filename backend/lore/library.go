@@ -355,6 +355,9 @@ func (l *Library) Add(ctx context.Context, paths []string, opt AddOptions) (rep 
 		switch {
 		case err == nil:
 		case g.broken != nil || isFatal(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			if g.broken != nil {
+				err = g.broken // what ended the batch, not what the file said of itself
+			}
 			if stop(err) {
 				return rep, err
 			}
