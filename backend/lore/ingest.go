@@ -562,7 +562,7 @@ func (g *ingest) unusedID(name string) (string, error) {
 // one transaction). It waits only for the commit handed before, if it is unfinished.
 func (g *ingest) flush() error {
 	if err := g.handKeyword(); err != nil {
-		return g.broke(err)
+		return g.markBroken(err)
 	}
 	if len(g.chunks) == 0 && len(g.ready) == 0 {
 		return nil
@@ -576,11 +576,11 @@ func (g *ingest) flush() error {
 		g.started = time.Now()
 	}
 	g.collect()
-	return g.broke(g.writerErr())
+	return g.markBroken(g.writerErr())
 }
 
-// broke marks the batch in flight broken by err, if any, and returns err.
-func (g *ingest) broke(err error) error {
+// markBroken marks the batch in flight broken by err, if any, and returns err.
+func (g *ingest) markBroken(err error) error {
 	if err != nil {
 		g.broken = err
 	}
@@ -593,7 +593,7 @@ func (g *ingest) finish() error {
 		return err
 	}
 	g.drain()
-	return g.broke(g.writerErr())
+	return g.markBroken(g.writerErr())
 }
 
 // handKeyword hands the keyword batch being filled to the writer and takes an empty one.

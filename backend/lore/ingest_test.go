@@ -109,10 +109,8 @@ func TestCancelledFolderImportResumesWithEveryFileOnce(t *testing.T) {
 
 	docs := lib.List(DocFilter{})
 	names := map[string]int{}
-	chunks := 0
 	for _, d := range docs {
 		names[d.Name]++
-		chunks += d.Chunks
 	}
 	if len(docs) != files || len(names) != files {
 		t.Fatalf("%d documents with %d distinct names, want %d", len(docs), len(names), files)
@@ -122,15 +120,7 @@ func TestCancelledFolderImportResumesWithEveryFileOnce(t *testing.T) {
 			t.Fatalf("entry-%05d.md is in %d times", i, n)
 		}
 	}
-	stored := 0
-	st.View(func(tx *bolt.Tx) error {
-		stored = tx.Bucket([]byte(BucketChunks)).Stats().KeyN
-		return nil
-	})
-	indexed, _ := lib.kw.count()
-	if stored != chunks || indexed != uint64(chunks) {
-		t.Errorf("documents name %d chunks; the workspace holds %d, the keyword index %d", chunks, stored, indexed)
-	}
+	assertChunksAgree(t, lib)
 	for _, i := range []int{7, cancelAt - 3, cancelAt + 11, files - 2} {
 		res, err := lib.Search(context.Background(), Query{Text: marker(i), K: 3, Mode: Keyword})
 		want := fmt.Sprintf("entry-%05d.md", i)
@@ -219,38 +209,19 @@ func TestImportOfSmallAndLargeTextsAndRerunWritesNothing(t *testing.T) {
 // once, after its commit.
 func TestNextFileIsReadWhileABatchCommits(t *testing.T) {
 	lib := newLibrary(t, Options{})
-	lib.batchAge = time.Nanosecond // every file is a batch
 	src := smallWiki(t, 6)
-	second := make(chan struct{})
-	var once sync.Once
-	commits := 0
-	lib.hook = func(_ context.Context, point string) error {
-		if point != "commit" {
-			return nil
-		}
-		if commits++; commits == 1 {
-			select {
-			case <-second:
-			case <-time.After(10 * time.Second):
-				t.Error("the second file was not read while the first batch was committing")
-			}
-		}
-		return nil
-	}
 	done := map[string]int{}
-	rep, err := lib.Add(context.Background(), []string{src}, AddOptions{Progress: func(p AddProgress) {
-		switch {
-		case p.FileIndex == 2 && p.Stage == "indexing":
-			once.Do(func() { close(second) })
-		case p.Stage == "done":
+	progress, commits := holdFirstCommit(t, lib, nil, func(p AddProgress) {
+		if p.Stage == "done" {
 			done[p.File]++
 		}
-	}})
+	})
+	rep, err := lib.Add(context.Background(), []string{src}, AddOptions{Progress: progress})
 	if err != nil || len(rep.Added) != 6 || len(rep.Failed) != 0 {
 		t.Fatalf("%v %+v", err, rep)
 	}
-	if commits < 2 {
-		t.Errorf("%d commits, want one a file", commits)
+	if *commits < 2 {
+		t.Errorf("%d commits, want one a file", *commits)
 	}
 	for _, d := range rep.Added {
 		if done[d.Name] != 1 {
@@ -267,31 +238,10 @@ func TestNextFileIsReadWhileABatchCommits(t *testing.T) {
 // and a re-run takes the two without finding duplicates of what was dropped.
 func TestCommitFailingWhileTheNextBatchIsReadDropsBoth(t *testing.T) {
 	lib := newLibrary(t, Options{})
-	lib.batchAge = time.Nanosecond
 	src := smallWiki(t, 5)
 	cut := errors.New("the disk went away")
-	second := make(chan struct{})
-	var once sync.Once
-	commits := 0
-	lib.hook = func(_ context.Context, point string) error {
-		if point != "commit" {
-			return nil
-		}
-		if commits++; commits == 1 {
-			select {
-			case <-second:
-			case <-time.After(10 * time.Second):
-				t.Error("the second file was not read while the first batch was committing")
-			}
-			return cut
-		}
-		return nil
-	}
-	rep, err := lib.Add(context.Background(), []string{src}, AddOptions{Progress: func(p AddProgress) {
-		if p.FileIndex == 2 && p.Stage == "indexing" {
-			once.Do(func() { close(second) })
-		}
-	}})
+	progress, _ := holdFirstCommit(t, lib, cut, nil)
+	rep, err := lib.Add(context.Background(), []string{src}, AddOptions{Progress: progress})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,18 +263,7 @@ func TestCommitFailingWhileTheNextBatchIsReadDropsBoth(t *testing.T) {
 	if err != nil || len(rep.Failed) != 0 || len(rep.Added) != len(failed) {
 		t.Fatalf("re-run: %v added %d, failed %+v", err, len(rep.Added), rep.Failed)
 	}
-	total := 0
-	for _, d := range lib.List(DocFilter{}) {
-		total += d.Chunks
-	}
-	stored := 0
-	lib.st.View(func(tx *bolt.Tx) error {
-		stored = tx.Bucket([]byte(BucketChunks)).Stats().KeyN
-		return nil
-	})
-	if indexed, _ := lib.kw.count(); stored != total || indexed != uint64(total) {
-		t.Errorf("documents name %d chunks; the workspace holds %d, the keyword index %d", total, stored, indexed)
-	}
+	assertChunksAgree(t, lib)
 }
 
 // TestLargeNewFileFailingLateLeavesNothing imports large new texts, which are chunked and
@@ -390,18 +329,58 @@ func TestLargeNewFileFailingLateLeavesNothing(t *testing.T) {
 				}
 				t.Errorf("text folder holds %v, want one file a document", names)
 			}
-			total := 0
-			for _, d := range lib.List(DocFilter{}) {
-				total += d.Chunks
-			}
-			stored := 0
-			lib.st.View(func(tx *bolt.Tx) error {
-				stored = tx.Bucket([]byte(BucketChunks)).Stats().KeyN
-				return nil
-			})
-			if indexed, _ := lib.kw.count(); stored != total || indexed != uint64(total) {
-				t.Errorf("documents name %d chunks; the workspace holds %d, the keyword index %d", total, stored, indexed)
-			}
+			assertChunksAgree(t, lib)
 		})
 	}
+}
+
+// assertChunksAgree checks that the workspace and the keyword index hold exactly the chunks
+// the library's documents name.
+func assertChunksAgree(t *testing.T, lib *Library) {
+	t.Helper()
+	total := 0
+	for _, d := range lib.List(DocFilter{}) {
+		total += d.Chunks
+	}
+	stored := 0
+	lib.st.View(func(tx *bolt.Tx) error {
+		stored = tx.Bucket([]byte(BucketChunks)).Stats().KeyN
+		return nil
+	})
+	if indexed, _ := lib.kw.count(); stored != total || indexed != uint64(total) {
+		t.Errorf("documents name %d chunks; the workspace holds %d, the keyword index %d", total, stored, indexed)
+	}
+}
+
+// holdFirstCommit makes every file of lib's next import a batch and holds the first commit
+// until the import has started on the second file (failing the test after 10 s), then lets
+// it end with err. Pass the returned progress to the import (next, if set, sees every
+// call); commits counts the commits.
+func holdFirstCommit(t *testing.T, lib *Library, err error, next func(AddProgress)) (progress func(AddProgress), commits *int) {
+	lib.batchAge = time.Nanosecond
+	second := make(chan struct{})
+	var once sync.Once
+	commits = new(int)
+	lib.hook = func(_ context.Context, point string) error {
+		if point != "commit" {
+			return nil
+		}
+		if *commits++; *commits == 1 {
+			select {
+			case <-second:
+			case <-time.After(10 * time.Second):
+				t.Error("the second file was not read while the first batch was committing")
+			}
+			return err
+		}
+		return nil
+	}
+	return func(p AddProgress) {
+		if p.FileIndex == 2 && p.Stage == "indexing" {
+			once.Do(func() { close(second) })
+		}
+		if next != nil {
+			next(p)
+		}
+	}, commits
 }
